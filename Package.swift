@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "agent-trace",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TraceLog", targets: ["TraceLog"]),
+        .library(name: "TraceRecorder", targets: ["TraceRecorder"]),
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .library(name: "TraceInterchange", targets: ["TraceInterchange"]),
+        .executable(name: "trace-analyze", targets: ["trace-analyze"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from the system (Debian: libzstd-dev, libsqlite3-dev).
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+
+        // The log format: events, record codec, segments, frames, reader.
+        .target(name: "TraceLog", dependencies: ["CZstd"]),
+        // The hot-path recording API and its background writer.
+        .target(name: "TraceRecorder", dependencies: ["TraceLog"]),
+        // JSON Lines interchange: parse and print events.
+        .target(name: "TraceInterchange", dependencies: ["TraceLog"]),
+        // Metric sets and views; pure and deterministic.
+        .target(name: "TraceAnalysis", dependencies: ["TraceLog"]),
+        // The commands of `trace-analyze`, as a library so tests can run them.
+        .target(
+            name: "TraceCommands",
+            dependencies: [
+                "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "trace-analyze", dependencies: ["TraceCommands"]),
+
+        // Tools.
+        .executableTarget(
+            name: "demo-agent",
+            dependencies: ["TraceRecorder", "TraceLog"],
+            path: "tools/demo-agent"
+        ),
+
+        // Tests.
+        .testTarget(name: "TraceLogTests", dependencies: ["TraceLog"]),
+        .testTarget(name: "TraceRecorderTests", dependencies: ["TraceRecorder", "TraceLog"]),
+        .testTarget(name: "TraceInterchangeTests", dependencies: ["TraceInterchange", "TraceLog"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceLog"]),
+        .testTarget(
+            name: "TraceCommandsTests",
+            dependencies: ["TraceCommands", "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
