@@ -1,0 +1,177 @@
+extension RecordFieldDecoder {
+    /// Decodes the rest of the body as a payload of `kind`. Fields with
+    /// unknown numbers are skipped; a known number with an unexpected wire
+    /// type is ignored the same way, so that a field can change type in a
+    /// later version without breaking this reader.
+    mutating func payload(of kind: RecordKind) throws(SegmentDecodingError) -> EventPayload {
+        switch kind {
+        case .sample: return .sample(try sample())
+        case .inferenceStart: return .inferenceStart(try inferenceStart())
+        case .inferenceEnd: return .inferenceEnd(try inferenceEnd())
+        case .toolStart: return .toolStart(try toolStart())
+        case .toolEnd: return .toolEnd(try toolEnd())
+        case .queryStart: return .queryStart(try queryStart())
+        case .queryEnd: return .queryEnd(try queryEnd())
+        case .mark: return .mark(try mark())
+        case .runStart: return .runStart(try runStart())
+        case .stringDefinition: throw fail("string definition decoded as an event")
+        }
+    }
+
+    mutating func sample() throws(SegmentDecodingError) -> TelemetrySample {
+        typealias F = FieldNumber.Sample
+        var e = TelemetrySample()
+        while let (n, v) = try next() {
+            switch n {
+            case F.source: e.source = v.string
+            case F.gpuEnergy: e.gpuEnergyJoules = v.double
+            case F.gpuPower: e.gpuPowerWatts = v.double
+            case F.cpuEnergy: e.cpuEnergyJoules = v.double
+            case F.cpuPower: e.cpuPowerWatts = v.double
+            case F.dramEnergy: e.dramEnergyJoules = v.double
+            case F.dramPower: e.dramPowerWatts = v.double
+            case F.energyWrap: e.energyWrapJoules = v.double
+            case F.gpuUtilization: e.gpuUtilizationPercent = v.double
+            case F.cpuUtilization: e.cpuUtilizationPercent = v.double
+            case F.memory: e.memoryBytes = v.double
+            case F.temperature: e.temperatureCelsius = v.double
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func inferenceStart() throws(SegmentDecodingError) -> InferenceStart {
+        typealias F = FieldNumber.InferenceStart
+        var e = InferenceStart()
+        while let (n, v) = try next() {
+            switch n {
+            case F.spanID: e.spanID = v.string
+            case F.queryID: e.queryID = v.string
+            case F.model: e.model = v.string
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func inferenceEnd() throws(SegmentDecodingError) -> InferenceEnd {
+        typealias F = FieldNumber.InferenceEnd
+        var e = InferenceEnd()
+        while let (n, v) = try next() {
+            switch n {
+            case F.spanID: e.spanID = v.string
+            case F.queryID: e.queryID = v.string
+            case F.model: e.model = v.string
+            case F.routedModel: e.routedModel = v.string
+            case F.promptTokens: e.promptTokens = v.int
+            case F.completionTokens: e.completionTokens = v.int
+            case F.cachedTokens: e.cachedTokens = v.int
+            case F.reasoningTokens: e.reasoningTokens = v.int
+            case F.costUSD: e.costUSD = v.double
+            case F.timeToFirstToken: e.timeToFirstTokenSeconds = v.double
+            case F.cached: e.cached = v.bool
+            case F.status: e.status = v.string
+            case F.error: e.error = v.string
+            case F.stopReason: e.stopReason = v.string
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func toolStart() throws(SegmentDecodingError) -> ToolStart {
+        typealias F = FieldNumber.ToolStart
+        var e = ToolStart()
+        while let (n, v) = try next() {
+            switch n {
+            case F.spanID: e.spanID = v.string
+            case F.queryID: e.queryID = v.string
+            case F.tool: e.tool = v.string
+            case F.parentSpanID: e.parentSpanID = v.string
+            case F.arguments: e.arguments = v.string
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func toolEnd() throws(SegmentDecodingError) -> ToolEnd {
+        typealias F = FieldNumber.ToolEnd
+        var e = ToolEnd()
+        while let (n, v) = try next() {
+            switch n {
+            case F.spanID: e.spanID = v.string
+            case F.queryID: e.queryID = v.string
+            case F.tool: e.tool = v.string
+            case F.ok: e.ok = v.bool
+            case F.error: e.error = v.string
+            case F.outputBytes: e.outputBytes = v.int
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func queryStart() throws(SegmentDecodingError) -> QueryStart {
+        typealias F = FieldNumber.QueryStart
+        var e = QueryStart()
+        while let (n, v) = try next() {
+            switch n {
+            case F.queryID: e.queryID = v.string
+            case F.workloadType: e.workloadType = v.string
+            case F.text: e.text = v.string
+            case F.label: if let l = v.label { e.labels.append(l) }
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func queryEnd() throws(SegmentDecodingError) -> QueryEnd {
+        typealias F = FieldNumber.QueryEnd
+        var e = QueryEnd()
+        while let (n, v) = try next() {
+            switch n {
+            case F.queryID: e.queryID = v.string
+            case F.status: e.status = v.string
+            case F.response: e.response = v.string
+            case F.error: e.error = v.string
+            case F.resolved: e.resolved = v.bool
+            case F.score: e.score = v.double
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func mark() throws(SegmentDecodingError) -> Mark {
+        typealias F = FieldNumber.Mark
+        var e = Mark()
+        while let (n, v) = try next() {
+            switch n {
+            case F.name: e.name = v.string
+            case F.queryID: e.queryID = v.string
+            case F.spanID: e.spanID = v.string
+            case F.text: e.text = v.string
+            default: break
+            }
+        }
+        return e
+    }
+
+    mutating func runStart() throws(SegmentDecodingError) -> RunStart {
+        typealias F = FieldNumber.RunStart
+        var e = RunStart()
+        while let (n, v) = try next() {
+            switch n {
+            case F.runID: e.runID = v.string
+            case F.host: e.host = v.string
+            case F.recorderVersion: e.recorderVersion = v.string
+            case F.label: if let l = v.label { e.labels.append(l) }
+            default: break
+            }
+        }
+        return e
+    }
+}

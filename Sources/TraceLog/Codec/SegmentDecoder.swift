@@ -1,0 +1,90 @@
+/// The result of decoding one segment's content.
+public struct DecodedSegment: Sendable {
+    /// The segment's header.
+    public var header: SegmentHeader
+    /// Its events, in record order.
+    public var events: [TraceEvent]
+    /// Records of kinds this reader does not know, skipped by length.
+    public var unknownRecords: Int
+    /// A problem that stopped decoding before the end of the content;
+    /// the events before it are kept. `recordIndex` counts all records.
+    public var problem: (recordIndex: Int, error: SegmentDecodingError)?
+}
+
+/// Decodes segment content (the decompressed bytes of one frame).
+public enum SegmentDecoder {
+    /// Decodes `content`. Throws only when the header itself is unreadable;
+    /// a bad record later on ends decoding with ``DecodedSegment/problem``
+    /// set, keeping every event before it.
+    public static func decode(_ content: UnsafeRawBufferPointer) throws(SegmentDecodingError) -> DecodedSegment {
+        var reader = ByteReader(content)
+        let header = try readHeader(&reader)
+        var segment = DecodedSegment(header: header, events: [], unknownRecords: 0, problem: nil)
+        var strings: [String] = []
+        var timestamp = header.monotonicAnchorNanoseconds
+        var sequence = header.firstRecordSequence
+        var recordIndex = 0
+        while !reader.isAtEnd {
+            do throws(SegmentDecodingError) {
+                let kindByte = try reader.readByte()
+                let length = try reader.readVarint()
+                let body = try reader.readBytes(length)
+                let bodyOffset = reader.position - body.count
+                guard let kind = RecordKind(rawValue: kindByte) else {
+                    segment.unknownRecords += 1
+                    recordIndex += 1
+                    continue
+                }
+                if kind == .stringDefinition {
+                    strings.append(String(decoding: body, as: UTF8.self))
+                } else {
+                    var fields = ByteReader(body)
+                    timestamp &+= try fields.readSignedVarint()
+                    var decoder = RecordFieldDecoder(reader: fields, strings: strings, bodyOffset: bodyOffset)
+                    let payload = try decoder.payload(of: kind)
+                    segment.events.append(
+                        TraceEvent(
+                            runID: header.runID, sequence: sequence,
+                            timestamp: header.wallClock(monotonic: timestamp), payload: payload))
+                    sequence += 1
+                }
+                recordIndex += 1
+            } catch {
+                segment.problem = (recordIndex, error)
+                break
+            }
+        }
+        return segment
+    }
+
+    static func readHeader(_ reader: inout ByteReader) throws(SegmentDecodingError) -> SegmentHeader {
+        guard reader.remaining >= 4 else { throw .badMagic }
+        for byte in SegmentHeader.magic where try reader.readByte() != byte { throw .badMagic }
+        let version = try reader.readVarint()
+        guard version >= 1, version <= SegmentHeader.currentFormatVersion else { throw .unsupportedVersion(version) }
+        let length = try reader.readVarint()
+        let headerOffset = reader.position
+        var fields = ByteReader(try reader.readBytes(length))
+        var header = SegmentHeader(
+            formatVersion: version, runID: "", segmentSequence: 0, firstRecordSequence: 0,
+            wallAnchorNanoseconds: 0, monotonicAnchorNanoseconds: 0)
+        while !fields.isAtEnd {
+            let tag = try fields.readVarint()
+            switch (tag >> 3, tag & 7) {
+            case (SegmentHeader.Field.runID, UInt64(WireType.inlineString.rawValue)):
+                header.runID = try fields.readString(try fields.readVarint())
+            case (SegmentHeader.Field.segmentSequence, UInt64(WireType.varint.rawValue)):
+                header.segmentSequence = try fields.readVarint()
+            case (SegmentHeader.Field.firstRecordSequence, UInt64(WireType.varint.rawValue)):
+                header.firstRecordSequence = try fields.readVarint()
+            case (SegmentHeader.Field.wallAnchor, UInt64(WireType.signedVarint.rawValue)):
+                header.wallAnchorNanoseconds = try fields.readSignedVarint()
+            case (SegmentHeader.Field.monotonicAnchor, UInt64(WireType.signedVarint.rawValue)):
+                header.monotonicAnchorNanoseconds = try fields.readSignedVarint()
+            default:
+                try RecordFieldDecoder.skip(wireType: tag & 7, in: &fields, offset: headerOffset)
+            }
+        }
+        return header
+    }
+}

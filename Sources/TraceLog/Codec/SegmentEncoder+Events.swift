@@ -1,0 +1,153 @@
+extension SegmentEncoder {
+    /// Appends one event, stamped with `timestamp` on the encoder's
+    /// monotonic clock (see ``ClockAnchor``).
+    @inlinable
+    public mutating func append(_ payload: EventPayload, monotonic timestamp: Int64) {
+        if recordsInSegment == 0 { openSegment() }
+        switch payload {
+        case .sample(let e): append(e, timestamp)
+        case .inferenceStart(let e): append(e, timestamp)
+        case .inferenceEnd(let e): append(e, timestamp)
+        case .toolStart(let e): append(e, timestamp)
+        case .toolEnd(let e): append(e, timestamp)
+        case .queryStart(let e): append(e, timestamp)
+        case .queryEnd(let e): append(e, timestamp)
+        case .mark(let e): append(e, timestamp)
+        case .runStart(let e): append(e, timestamp)
+        }
+    }
+
+    @inlinable
+    mutating func append(_ e: TelemetrySample, _ t: Int64) {
+        typealias F = FieldNumber.Sample
+        let source = intern(e.source)
+        let at = beginRecord(.sample, monotonic: t)
+        field(F.source, reference: source)
+        field(F.gpuEnergy, e.gpuEnergyJoules)
+        field(F.gpuPower, e.gpuPowerWatts)
+        field(F.cpuEnergy, e.cpuEnergyJoules)
+        field(F.cpuPower, e.cpuPowerWatts)
+        field(F.dramEnergy, e.dramEnergyJoules)
+        field(F.dramPower, e.dramPowerWatts)
+        field(F.energyWrap, e.energyWrapJoules)
+        field(F.gpuUtilization, e.gpuUtilizationPercent)
+        field(F.cpuUtilization, e.cpuUtilizationPercent)
+        field(F.memory, e.memoryBytes)
+        field(F.temperature, e.temperatureCelsius)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: InferenceStart, _ t: Int64) {
+        typealias F = FieldNumber.InferenceStart
+        let span = intern(e.spanID), query = intern(e.queryID), model = intern(e.model)
+        let at = beginRecord(.inferenceStart, monotonic: t)
+        field(F.spanID, reference: span)
+        field(F.queryID, reference: query)
+        field(F.model, reference: model)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: InferenceEnd, _ t: Int64) {
+        typealias F = FieldNumber.InferenceEnd
+        let span = intern(e.spanID), query = intern(e.queryID), model = intern(e.model)
+        let routed = intern(e.routedModel), status = intern(e.status), stop = intern(e.stopReason)
+        let at = beginRecord(.inferenceEnd, monotonic: t)
+        field(F.spanID, reference: span)
+        field(F.queryID, reference: query)
+        field(F.model, reference: model)
+        field(F.routedModel, reference: routed)
+        field(F.promptTokens, e.promptTokens)
+        field(F.completionTokens, e.completionTokens)
+        field(F.cachedTokens, e.cachedTokens)
+        field(F.reasoningTokens, e.reasoningTokens)
+        field(F.costUSD, e.costUSD)
+        field(F.timeToFirstToken, e.timeToFirstTokenSeconds)
+        field(F.cached, e.cached)
+        field(F.status, reference: status)
+        field(F.error, inline: e.error)
+        field(F.stopReason, reference: stop)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: ToolStart, _ t: Int64) {
+        typealias F = FieldNumber.ToolStart
+        let span = intern(e.spanID), query = intern(e.queryID), tool = intern(e.tool)
+        let parent = intern(e.parentSpanID)
+        let at = beginRecord(.toolStart, monotonic: t)
+        field(F.spanID, reference: span)
+        field(F.queryID, reference: query)
+        field(F.tool, reference: tool)
+        field(F.parentSpanID, reference: parent)
+        field(F.arguments, inline: e.arguments)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: ToolEnd, _ t: Int64) {
+        typealias F = FieldNumber.ToolEnd
+        let span = intern(e.spanID), query = intern(e.queryID), tool = intern(e.tool)
+        let at = beginRecord(.toolEnd, monotonic: t)
+        field(F.spanID, reference: span)
+        field(F.queryID, reference: query)
+        field(F.tool, reference: tool)
+        field(F.ok, e.ok)
+        field(F.error, inline: e.error)
+        field(F.outputBytes, e.outputBytes)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: QueryStart, _ t: Int64) {
+        typealias F = FieldNumber.QueryStart
+        let query = intern(e.queryID), workload = intern(e.workloadType)
+        internLabels(e.labels)
+        let at = beginRecord(.queryStart, monotonic: t)
+        field(F.queryID, reference: query)
+        field(F.workloadType, reference: workload)
+        field(F.text, inline: e.text)
+        labelFields(F.label, e.labels)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: QueryEnd, _ t: Int64) {
+        typealias F = FieldNumber.QueryEnd
+        let query = intern(e.queryID), status = intern(e.status)
+        let at = beginRecord(.queryEnd, monotonic: t)
+        field(F.queryID, reference: query)
+        field(F.status, reference: status)
+        field(F.response, inline: e.response)
+        field(F.error, inline: e.error)
+        field(F.resolved, e.resolved)
+        field(F.score, e.score)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: Mark, _ t: Int64) {
+        typealias F = FieldNumber.Mark
+        let name = intern(e.name), query = intern(e.queryID), span = intern(e.spanID)
+        let at = beginRecord(.mark, monotonic: t)
+        field(F.name, reference: name)
+        field(F.queryID, reference: query)
+        field(F.spanID, reference: span)
+        field(F.text, inline: e.text)
+        endRecord(lengthOffset: at)
+    }
+
+    @inlinable
+    mutating func append(_ e: RunStart, _ t: Int64) {
+        typealias F = FieldNumber.RunStart
+        let run = intern(e.runID), host = intern(e.host), version = intern(e.recorderVersion)
+        internLabels(e.labels)
+        let at = beginRecord(.runStart, monotonic: t)
+        field(F.runID, reference: run)
+        field(F.host, reference: host)
+        field(F.recorderVersion, reference: version)
+        labelFields(F.label, e.labels)
+        endRecord(lengthOffset: at)
+    }
+}

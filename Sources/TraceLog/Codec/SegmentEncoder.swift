@@ -1,0 +1,175 @@
+/// Encodes events into segment content: a header followed by records.
+///
+/// The encoder interns strings per segment (emitting a string-definition
+/// record the first time a string is used in the segment), stores
+/// timestamps as deltas from the previous record, and length-prefixes
+/// every record. It does no I/O and no compression; the recorder calls
+/// ``append(_:monotonic:)`` on the caller's thread and hands closed
+/// segments to a background writer.
+///
+/// Steady-state appends allocate nothing: the buffer and the string table
+/// keep their capacity across segments.
+public struct SegmentEncoder: Sendable {
+    /// The run every segment belongs to.
+    public let runID: String
+    /// The clock anchor written into every segment header.
+    public let anchor: ClockAnchor
+
+    @usableFromInline var buffer: ByteBuffer
+    @usableFromInline var strings: [String: UInt32]
+    @usableFromInline var lastTimestamp: Int64
+    @usableFromInline var recordsInSegment: Int
+    /// Sequence number the next closed segment gets.
+    public private(set) var nextSegmentSequence: UInt64
+    /// Sequence number the next event record gets.
+    @usableFromInline var nextRecordSequence: UInt64
+
+    /// Creates an encoder writing into `buffer`.
+    public init(runID: String, anchor: ClockAnchor, buffer: ByteBuffer, firstSegmentSequence: UInt64 = 0) {
+        self.runID = runID
+        self.anchor = anchor
+        self.buffer = buffer
+        self.strings = [:]
+        self.strings.reserveCapacity(256)
+        self.lastTimestamp = anchor.monotonicNanoseconds
+        self.recordsInSegment = 0
+        self.nextSegmentSequence = firstSegmentSequence
+        self.nextRecordSequence = 0
+    }
+
+    /// Whether the open segment holds no event yet.
+    @inlinable public var isEmpty: Bool { recordsInSegment == 0 }
+    /// Bytes of content in the open segment (header included).
+    @inlinable public var byteCount: Int { buffer.count }
+    /// Event records appended so far, in all segments.
+    @inlinable public var recordCount: UInt64 { nextRecordSequence }
+
+    /// Closes the open segment and returns its content, continuing in
+    /// `freshBuffer`. Returns nil (and keeps the current buffer) when the
+    /// segment is empty.
+    public mutating func closeSegment(continuingIn freshBuffer: () -> ByteBuffer) -> ByteBuffer? {
+        guard recordsInSegment > 0 else { return nil }
+        let full = buffer
+        buffer = freshBuffer()
+        buffer.removeAll()
+        recordsInSegment = 0
+        nextSegmentSequence += 1
+        return full
+    }
+
+    @usableFromInline
+    mutating func openSegment() {
+        buffer.removeAll()
+        strings.removeAll(keepingCapacity: true)
+        lastTimestamp = anchor.monotonicNanoseconds
+        SegmentHeader(
+            runID: runID, segmentSequence: nextSegmentSequence, firstRecordSequence: nextRecordSequence,
+            wallAnchorNanoseconds: anchor.wallNanoseconds, monotonicAnchorNanoseconds: anchor.monotonicNanoseconds
+        ).write(to: buffer)
+    }
+
+    // MARK: - Strings
+
+    /// The string-table index of `string` in the open segment, defining it
+    /// first when new.
+    @inlinable
+    mutating func intern(_ string: String) -> UInt64 {
+        if let id = strings[string] { return UInt64(id) }
+        return define(string)
+    }
+
+    @usableFromInline
+    mutating func define(_ string: String) -> UInt64 {
+        let id = UInt32(strings.count)
+        strings[string] = id
+        buffer.append(RecordKind.stringDefinition.rawValue)
+        buffer.appendVarint(UInt64(string.utf8.count))
+        buffer.appendUTF8(string)
+        return UInt64(id)
+    }
+
+    @inlinable
+    mutating func intern(_ string: String?) -> UInt64? {
+        guard let string else { return nil }
+        return intern(string)
+    }
+
+    // MARK: - Records
+
+    @inlinable
+    mutating func beginRecord(_ kind: RecordKind, monotonic timestamp: Int64) -> Int {
+        buffer.append(kind.rawValue)
+        let lengthOffset = buffer.count
+        buffer.append(0)
+        buffer.appendSignedVarint(timestamp &- lastTimestamp)
+        lastTimestamp = timestamp
+        return lengthOffset
+    }
+
+    @inlinable
+    mutating func endRecord(lengthOffset: Int) {
+        let bodyStart = lengthOffset + 1
+        let bodyLength = UInt64(buffer.count - bodyStart)
+        if bodyLength < 0x80 {
+            buffer.base.storeBytes(of: UInt8(bodyLength), toByteOffset: lengthOffset, as: UInt8.self)
+        } else {
+            buffer.shiftTail(from: bodyStart, by: Varint.length(of: bodyLength) - 1)
+            buffer.storeVarint(bodyLength, at: lengthOffset)
+        }
+        recordsInSegment += 1
+        nextRecordSequence += 1
+    }
+
+    @inlinable
+    func field(_ number: UInt64, reference: UInt64?) {
+        guard let reference else { return }
+        buffer.appendVarint(WireType.stringReference.tag(number))
+        buffer.appendVarint(reference)
+    }
+
+    @inlinable
+    func field(_ number: UInt64, inline text: String?) {
+        guard let text else { return }
+        buffer.appendVarint(WireType.inlineString.tag(number))
+        buffer.appendVarint(UInt64(text.utf8.count))
+        buffer.appendUTF8(text)
+    }
+
+    @inlinable
+    func field(_ number: UInt64, _ value: Double?) {
+        guard let value else { return }
+        buffer.appendVarint(WireType.double.tag(number))
+        buffer.appendDouble(value)
+    }
+
+    @inlinable
+    func field(_ number: UInt64, _ value: Int64?) {
+        guard let value else { return }
+        buffer.appendVarint(WireType.signedVarint.tag(number))
+        buffer.appendSignedVarint(value)
+    }
+
+    @inlinable
+    func field(_ number: UInt64, _ value: Bool?) {
+        guard let value else { return }
+        buffer.appendVarint(WireType.varint.tag(number))
+        buffer.append(value ? 1 : 0)
+    }
+
+    @inlinable
+    mutating func internLabels(_ labels: [Label]) {
+        for label in labels {
+            _ = intern(label.key)
+            _ = intern(label.value)
+        }
+    }
+
+    @inlinable
+    mutating func labelFields(_ number: UInt64, _ labels: [Label]) {
+        for label in labels {
+            buffer.appendVarint(WireType.label.tag(number))
+            buffer.appendVarint(intern(label.key))
+            buffer.appendVarint(intern(label.value))
+        }
+    }
+}

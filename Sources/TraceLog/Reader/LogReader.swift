@@ -1,0 +1,103 @@
+/// One run's events, gathered from every segment that carries its run id.
+public struct RunLog: Sendable {
+    /// The run's identifier.
+    public var runID: String
+    /// Its events in record order.
+    public var events: [TraceEvent]
+}
+
+/// Everything read from a set of log files.
+public struct LogSet: Sendable {
+    /// The files read, in the order read.
+    public var files: [LogFileContents]
+    /// The runs found, in order of first appearance.
+    public var runs: [RunLog]
+    /// Problems found while reading and merging, in order.
+    public var diagnostics: [LogDiagnostic]
+
+    /// Whether every frame of every file decoded completely.
+    public var isIntact: Bool { files.allSatisfy(\.isIntact) && !diagnostics.contains { $0.severity == .error } }
+}
+
+/// Reads logs: files, directories of `.zst` files, several runs at once.
+///
+/// Segments of one run are put in segment-sequence order (a run may be
+/// spread over several rotated files given in any order); a segment seen
+/// twice is kept once. Nothing here throws: unreadable files and damage
+/// become diagnostics, and every intact segment is read.
+public enum LogReader {
+    /// Expands directories into their `.zst` files (sorted by name).
+    public static func expand(_ paths: [String]) -> (files: [String], diagnostics: [LogDiagnostic]) {
+        var files: [String] = []
+        var diagnostics: [LogDiagnostic] = []
+        for path in paths {
+            if FileBytes.isDirectory(path) {
+                switch FileBytes.list(path) {
+                case .success(let names):
+                    let logs = names.filter { $0.hasSuffix(".zst") }
+                    if logs.isEmpty {
+                        diagnostics.append(LogDiagnostic(severity: .warning, file: path, message: "directory holds no .zst files"))
+                    }
+                    files += logs.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+                case .failure(let error):
+                    diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.description))
+                }
+            } else {
+                files.append(path)
+            }
+        }
+        return (files, diagnostics)
+    }
+
+    /// Reads and scans one file.
+    public static func readFile(_ path: String) -> LogFileContents {
+        switch FileBytes.read(path) {
+        case .success(let bytes):
+            return bytes.withUnsafeBytes { LogFileScanner.scan($0, path: path) }
+        case .failure(let error):
+            return LogFileContents(
+                path: path, byteCount: 0, segments: [], damagedFrames: 0,
+                diagnostics: [LogDiagnostic(severity: .error, file: path, message: error.description)])
+        }
+    }
+
+    /// Reads every file and directory in `paths` and groups events by run.
+    public static func read(_ paths: [String]) -> LogSet {
+        let (files, expandDiagnostics) = expand(paths)
+        var set = LogSet(files: [], runs: [], diagnostics: expandDiagnostics)
+        set.files = files.map(readFile)
+        for file in set.files { set.diagnostics += file.diagnostics }
+
+        // Group segments by run, in order of first appearance.
+        var order: [String] = []
+        var byRun: [String: [(file: String, read: ReadSegment)]] = [:]
+        for file in set.files {
+            for read in file.segments {
+                let run = read.segment.header.runID
+                if byRun[run] == nil { order.append(run) }
+                byRun[run, default: []].append((file.path, read))
+            }
+        }
+        for run in order {
+            let segments = byRun[run]!.enumerated().sorted {
+                ($0.element.read.segment.header.segmentSequence, $0.offset)
+                    < ($1.element.read.segment.header.segmentSequence, $1.offset)
+            }.map(\.element)
+            var events: [TraceEvent] = []
+            var lastSequence: UInt64?
+            for (path, read) in segments {
+                let sequence = read.segment.header.segmentSequence
+                if sequence == lastSequence {
+                    set.diagnostics.append(LogDiagnostic(
+                        severity: .warning, file: path, segment: read.frameIndex, byteOffset: read.byteOffset,
+                        message: "duplicate of run \(run)'s segment \(sequence): skipped"))
+                    continue
+                }
+                lastSequence = sequence
+                events += read.segment.events
+            }
+            set.runs.append(RunLog(runID: run, events: events))
+        }
+        return set
+    }
+}

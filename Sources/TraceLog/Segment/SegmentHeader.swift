@@ -1,0 +1,73 @@
+/// The self-describing header at the start of every segment's content.
+///
+/// Every segment carries everything needed to decode it alone: the format
+/// version, the run it belongs to, its place among the run's segments, the
+/// sequence number of its first record, and a clock anchor that maps the
+/// recorder's monotonic timestamps to wall-clock time.
+public struct SegmentHeader: Sendable, Equatable {
+    /// The four bytes every segment's content begins with: `ATRL`.
+    public static let magic: [UInt8] = [0x41, 0x54, 0x52, 0x4C]
+    /// The format version this code writes.
+    public static let currentFormatVersion: UInt64 = 1
+
+    /// Format version of the segment.
+    public var formatVersion: UInt64
+    /// The run's identifier.
+    public var runID: String
+    /// 0-based position of this segment in its run.
+    public var segmentSequence: UInt64
+    /// Record sequence number of the segment's first event record.
+    public var firstRecordSequence: UInt64
+    /// Wall-clock time (ns since the Unix epoch) at the anchor instant.
+    public var wallAnchorNanoseconds: Int64
+    /// Monotonic time (ns) at the anchor instant.
+    public var monotonicAnchorNanoseconds: Int64
+
+    /// Creates a header.
+    public init(
+        formatVersion: UInt64 = SegmentHeader.currentFormatVersion, runID: String, segmentSequence: UInt64,
+        firstRecordSequence: UInt64, wallAnchorNanoseconds: Int64, monotonicAnchorNanoseconds: Int64
+    ) {
+        self.formatVersion = formatVersion
+        self.runID = runID
+        self.segmentSequence = segmentSequence
+        self.firstRecordSequence = firstRecordSequence
+        self.wallAnchorNanoseconds = wallAnchorNanoseconds
+        self.monotonicAnchorNanoseconds = monotonicAnchorNanoseconds
+    }
+
+    /// Maps a monotonic timestamp of this segment to wall-clock nanoseconds.
+    @inlinable
+    public func wallClock(monotonic: Int64) -> Int64 {
+        wallAnchorNanoseconds &+ (monotonic &- monotonicAnchorNanoseconds)
+    }
+
+    /// Header field numbers (docs/FORMAT.md).
+    enum Field {
+        static let runID: UInt64 = 1
+        static let segmentSequence: UInt64 = 2
+        static let firstRecordSequence: UInt64 = 3
+        static let wallAnchor: UInt64 = 4
+        static let monotonicAnchor: UInt64 = 5
+    }
+
+    /// Appends magic, version, header length and header fields to `buffer`.
+    public func write(to buffer: ByteBuffer) {
+        let fields = ByteBuffer(capacity: 64 + runID.utf8.count)
+        fields.appendVarint(WireType.inlineString.tag(Field.runID))
+        fields.appendVarint(UInt64(runID.utf8.count))
+        fields.appendUTF8(runID)
+        fields.appendVarint(WireType.varint.tag(Field.segmentSequence))
+        fields.appendVarint(segmentSequence)
+        fields.appendVarint(WireType.varint.tag(Field.firstRecordSequence))
+        fields.appendVarint(firstRecordSequence)
+        fields.appendVarint(WireType.signedVarint.tag(Field.wallAnchor))
+        fields.appendSignedVarint(wallAnchorNanoseconds)
+        fields.appendVarint(WireType.signedVarint.tag(Field.monotonicAnchor))
+        fields.appendSignedVarint(monotonicAnchorNanoseconds)
+        SegmentHeader.magic.withUnsafeBytes { buffer.append($0) }
+        buffer.appendVarint(formatVersion)
+        buffer.appendVarint(UInt64(fields.count))
+        buffer.append(fields.bytes)
+    }
+}

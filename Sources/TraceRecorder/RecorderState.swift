@@ -1,0 +1,63 @@
+import Synchronization
+import TraceLog
+
+/// The state shared by a recorder's callers and its writer thread.
+@usableFromInline
+final class RecorderCore: Sendable {
+    @usableFromInline let state: Mutex<RecorderState>
+    @usableFromInline let wakeup = DispatchSemaphoreBox()
+
+    init(_ state: consuming RecorderState) { self.state = Mutex(state) }
+}
+
+/// What the recorder's mutex protects: the encoder and the hand-off queue
+/// of closed segments to the writer.
+@usableFromInline
+struct RecorderState: Sendable {
+    @usableFromInline var encoder: SegmentEncoder
+    @usableFromInline let segmentBytes: Int
+    /// Closed segments waiting for the writer.
+    var closedSegments: [ByteBuffer]
+    /// Empty buffers for reuse.
+    var spares: [ByteBuffer]
+    /// Flushes waiting for the writer to sync.
+    var flushTickets: [FlushTicket]
+    /// Incremented whenever a segment closes; the writer uses it to close
+    /// segments on time.
+    var generation: UInt64 = 0
+    @usableFromInline var isClosed = false
+    @usableFromInline var droppedEvents: UInt64 = 0
+
+    init(encoder: SegmentEncoder, segmentBytes: Int) {
+        self.encoder = encoder
+        self.segmentBytes = segmentBytes
+        self.closedSegments = []
+        self.closedSegments.reserveCapacity(64)
+        self.spares = []
+        self.spares.reserveCapacity(64)
+        self.flushTickets = []
+    }
+
+    /// Closes the open segment (if it holds events) and queues it.
+    @usableFromInline
+    mutating func closeSegment() {
+        let size = segmentBytes
+        if let full = encoder.closeSegment(continuingIn: { spares.popLast() ?? ByteBuffer(capacity: size + size / 8 + 4096) }) {
+            closedSegments.append(full)
+            generation &+= 1
+        }
+    }
+}
+
+/// A flush waiting for the writer: signalled once everything queued
+/// before it is written and synced.
+final class FlushTicket: @unchecked Sendable {
+    private let done = DispatchSemaphoreBox()
+    var error: RecorderError?
+
+    func wait() { done.wait() }
+    func finish(_ error: RecorderError?) {
+        self.error = error
+        done.signal()
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+import TraceLog
+
+/// The recorder's background thread: closes segments on time, compresses
+/// closed segments, appends them to the file and answers flushes.
+final class SegmentWriter: @unchecked Sendable {
+    private let file: LogFileWriter
+    private let compressor: ZstdCompressor
+    private let flushIntervalNanoseconds: Int64
+    private let errorHandler: (@Sendable (RecorderError) -> Void)?
+    private let shared = Mutex(Shared())
+    private let finished = DispatchSemaphoreBox()
+
+    private struct Shared {
+        var errors: [RecorderError] = []
+        var statistics = RecorderStatistics()
+    }
+
+    init(file: LogFileWriter, configuration: RecorderConfiguration) {
+        self.file = file
+        self.compressor = ZstdCompressor(level: configuration.compressionLevel)
+        let interval = configuration.flushInterval.components
+        self.flushIntervalNanoseconds = max(
+            1_000_000, interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000)
+        self.errorHandler = configuration.errorHandler
+    }
+
+    var errors: [RecorderError] { shared.withLock { $0.errors } }
+    var statistics: RecorderStatistics { shared.withLock { $0.statistics } }
+
+    func start(core: RecorderCore) {
+        let thread = Thread { [self] in
+            self.run(state: core.state, wakeup: core.wakeup)
+            self.finished.signal()
+        }
+        thread.name = "agent-trace writer"
+        thread.start()
+    }
+
+    func join() { finished.wait() }
+
+    private func run(state: borrowing Mutex<RecorderState>, wakeup: DispatchSemaphoreBox) {
+        var work: [ByteBuffer] = []
+        work.reserveCapacity(64)
+        var tickets: [FlushTicket] = []
+        var watchedGeneration: UInt64 = .max
+        var watchedSince: Int64 = 0
+        var pendingError: RecorderError?
+        let checkInterval = max(flushIntervalNanoseconds / 4, 1_000_000)
+
+        while true {
+            _ = wakeup.wait(nanoseconds: checkInterval)
+            let now = MonotonicClock.nanoseconds()
+            let stop = state.withLock { state -> Bool in
+                if !state.encoder.isEmpty {
+                    if state.generation != watchedGeneration {
+                        watchedGeneration = state.generation
+                        watchedSince = now
+                    } else if now - watchedSince >= flushIntervalNanoseconds {
+                        state.closeSegment()
+                    }
+                }
+                swap(&work, &state.closedSegments)
+                swap(&tickets, &state.flushTickets)
+                return state.isClosed
+            }
+            for buffer in work {
+                if let error = write(buffer) { pendingError = pendingError ?? error }
+                buffer.removeAll()
+            }
+            if !tickets.isEmpty {
+                do throws(FileError) {
+                    if stop { try file.close() } else { try file.sync() }
+                } catch {
+                    report(RecorderError(message: error.description))
+                    pendingError = pendingError ?? RecorderError(message: error.description)
+                }
+                for ticket in tickets { ticket.finish(pendingError) }
+                pendingError = nil
+                tickets.removeAll(keepingCapacity: true)
+            }
+            if !work.isEmpty {
+                state.withLock { state in state.spares.append(contentsOf: work.prefix(8 - min(8, state.spares.count))) }
+                work.removeAll(keepingCapacity: true)
+            }
+            if stop { return }
+        }
+    }
+
+    /// Compresses and appends one segment; returns the error if it was lost.
+    private func write(_ content: ByteBuffer) -> RecorderError? {
+        do {
+            let written = try compressor.compress(content.bytes) { frame in
+                Result { () throws(FileError) in try file.append(frame); return frame.count }
+            }.get()
+            shared.withLock {
+                $0.statistics.segmentsWritten += 1
+                $0.statistics.contentBytes += UInt64(content.count)
+                $0.statistics.fileBytes += UInt64(written)
+            }
+            return nil
+        } catch {
+            let failure = RecorderError(message: "\(error); a segment of \(content.count) bytes was lost", lostSegments: 1)
+            shared.withLock { $0.statistics.segmentsLost += 1 }
+            report(failure)
+            return failure
+        }
+    }
+
+    private func report(_ error: RecorderError) {
+        shared.withLock {
+            $0.errors.append(error)
+            if $0.errors.count > 100 { $0.errors.removeFirst($0.errors.count - 100) }
+        }
+        errorHandler?(error)
+    }
+}
+
