@@ -1,0 +1,97 @@
+import Testing
+import TraceLog
+@testable import TraceAnalysis
+
+@Suite struct IPWQueryTests {
+    @Test func failedQueryKeepsNoTurns() {
+        var log = LogBuilder()
+        log.queryStart(0, "q1")
+        log.sample(0, gpuJ: 0, cpuJ: 0)
+        log.inferenceStart(100)
+        log.inferenceEnd(900, prompt: 10, completion: 10, cost: 0.5)
+        log.toolStart(1000, "search")
+        log.toolEnd(1200, "search")
+        log.sample(2500, gpuJ: 100, cpuJ: 10)
+        log.queryEnd(2500, "q1", status: "failed")
+        let result = log.analyze()
+        #expect(result.turns.isEmpty)
+        #expect(result.queries == [
+            AnalysisRow([
+                ("query_id", .string("q1")), ("completed", .bool(false)), ("num_turns", .int(0)),
+                ("total_input_tokens", .int(0)), ("total_output_tokens", .int(0)),
+                ("tool_call_count", .int(0)),
+                ("total_gpu_energy_joules", .null), ("total_cpu_energy_joules", .null),
+                ("total_cost_usd", .null), ("total_wall_clock_s", .double(2.5)),
+                ("per_token_ms", .null), ("throughput_tokens_per_sec", .null),
+            ]),
+        ])
+    }
+
+    @Test func unmatchedStartsAndEnds() {
+        var log = LogBuilder()
+        log.queryStart(0, "q1")            // 0
+        log.inferenceEnd(200, prompt: 3)   // 1: no start, wall 0
+        log.toolEnd(300, "search")         // 2: no start
+        log.toolStart(400, "fetch")        // 3: never ended
+        log.inferenceStart(500)            // 4: never ended
+        log.queryEnd(600, "q1")            // 5
+        log.queryEnd(700, "qX")            // 6: unknown query
+        log.queryStart(800, "q2")          // 7: never ended
+        log.inferenceStart(900)            // 8
+        log.inferenceEnd(1400, prompt: 1, completion: 2)  // 9
+        let result = log.analyze()
+        #expect(result.diagnostics.map(\.description) == [
+            "run r1, query q1, record 1: inference end without a start",
+            "run r1, query q1, record 2: tool end without a start (tool \"search\")",
+            "run r1, query q1, record 3: tool start never ended (tool \"fetch\")",
+            "run r1, query q1, record 4: inference start never ended",
+            "run r1, query qX, record 6: end of unknown query (ignored)",
+            "run r1, query q2, record 7: query without an end (counted as not completed, window closed at its last event)",
+        ])
+        #expect(result.turns[0].value("wall_clock_s") == .double(0))
+        // The tool ended after the turn's inference: it waits for a next turn
+        // that never comes, so no turn lists it.
+        #expect(result.turns[0].value("tools_called") == .strings([]))
+        #expect(result.turns[0].value("tool_latencies_s") == .object([]))
+        #expect(result.turns[0].value("output_tokens") == .null)
+        #expect(result.queries[0].value("total_input_tokens") == .int(3))
+        #expect(result.queries[0].value("total_output_tokens") == .null)
+        #expect(result.queries[0].value("per_token_ms") == .null)
+        // The unended query is not completed and its window ends at its last event.
+        #expect(result.queries[1].value("completed") == .bool(false))
+        #expect(result.queries[1].value("num_turns") == .int(1))
+        #expect(result.queries[1].value("total_wall_clock_s") == .double(0.6))
+        #expect(result.runs[0].value("num_queries") == .int(2))
+        #expect(result.runs[0].value("wall_clock_s") == .double(1.4))
+    }
+
+    @Test func eventsWithoutQueryGoToTheLatestOpenQuery() {
+        var log = LogBuilder()
+        log.queryStart(0, "a")
+        log.queryStart(100, "b")
+        log.inferenceStart(200, query: "a")
+        log.inferenceStart(300)                  // b
+        log.inferenceEnd(500, prompt: 1, completion: 1)  // b
+        log.queryEnd(600, nil)                   // closes b, the latest open
+        log.inferenceEnd(700, prompt: 2, completion: 2) // a, the only one open
+        log.queryEnd(800, "a")
+        let result = log.analyze()
+        #expect(result.queries.map { $0.value("query_id") } == [.string("a"), .string("b")])
+        #expect(result.turns.map { $0.value("query_id") } == [.string("a"), .string("b")])
+        #expect(result.turns.map { $0.value("wall_clock_s") } == [.double(0.5), .double(0.2)])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func outputIsDeterministic() {
+        var log = LogBuilder()
+        log.queryStart(0, "q1")
+        log.toolStart(10, "b")
+        log.toolStart(20, "a")
+        log.toolStart(30, "c")
+        log.queryEnd(40, "q1")
+        let first = log.analyze()
+        for _ in 0..<5 { #expect(log.analyze() == first) }
+        // Open starts are reported in record order, not hash order.
+        #expect(first.diagnostics.map(\.sequence) == [1, 2, 3])
+    }
+}
