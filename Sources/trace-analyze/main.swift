@@ -1,1 +1,3 @@
 import TraceCommands
+
+TraceAnalyzeCommand.main()

@@ -5,6 +5,12 @@ public enum MetricSets {
         IPWMetricSet(),
     ]
 
+    /// The set used when none is named: `default` when this build has it,
+    /// else the first of ``all``.
+    public static var defaultName: String {
+        names.contains("default") ? "default" : all[0].identity.name
+    }
+
     /// The names of every known metric set, in ``all`` order.
     public static var names: [String] { all.map(\.identity.name) }
 

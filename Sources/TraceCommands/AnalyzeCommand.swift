@@ -1,0 +1,45 @@
+import ArgumentParser
+import TraceAnalysis
+import TraceLog
+
+/// `trace-analyze LOG... --by turn|query|run`: the main job.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Rebuild turns, queries or runs from logs and print them (the default command).",
+        discussion: """
+            Every output names the metric set that made it: a footer line in tables, \
+            a `metric_set` column in CSV, a `metric_set` member in JSON. Problems in the \
+            logs (damaged segments, unmatched starts and ends) are reported on standard \
+            error and analysis goes on with everything intact.
+            """
+    )
+
+    @OptionGroup var inputs: LogInputs
+
+    @Option(name: .long, help: "Rows to print: turn, query or run.")
+    var by: AnalysisView = .turn
+
+    @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
+    var metrics: String?
+
+    @Option(name: .long, help: "Output format: table (default, 80 columns), csv or json (one array of row objects).")
+    var format: OutputFormat = .table
+
+    @Flag(name: .long, help: "Do not print warnings about the logs' content.")
+    var quiet = false
+
+    func run() throws {
+        let name = metrics ?? MetricSets.defaultName
+        guard let metricSet = MetricSets.named(name) else {
+            throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
+        }
+        let log = inputs.read(quiet: quiet)
+        let (output, diagnostics) = AnalysisReport(metricSet: metricSet, view: by, format: format).render(log)
+        if !quiet {
+            for diagnostic in diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
+        }
+        StandardStreams.out(output)
+        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+    }
+}

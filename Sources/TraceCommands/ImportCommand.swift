@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import TraceInterchange
+import TraceLog
+import TraceRecorder
+
+/// `trace-analyze import EVENTS.jsonl -o LOG.zst`: build a log from JSON Lines.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Build a log from JSON Lines events, through the recorder.",
+        discussion: """
+            Each line is one interchange event (see docs/FORMAT.md): `type`, a time as \
+            `t` (decimal seconds since the Unix epoch, converted exactly to nanoseconds) \
+            or `t_ns` (integer nanoseconds), and the kind's fields. Blank lines are \
+            skipped; lines of unknown types are skipped with a warning. A bad line is \
+            reported with its line number and reason, every good line is still written, \
+            and the exit status is 1. The run id comes from the first run_start line; \
+            without one it is derived from the input's bytes, so importing the same \
+            file twice writes identical logs.
+            """)
+
+    @Argument(help: ArgumentHelp("JSON Lines file to read (`-` for standard input).", valueName: "events.jsonl"))
+    var input: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Log file to write.", valueName: "log.zst"))
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp("Close a segment once it holds this many bytes (uncompressed).", valueName: "n"))
+    var segmentBytes: Int = 1 << 20
+
+    func validate() throws {
+        if segmentBytes < 256 { throw ValidationError("--segment-bytes must be at least 256.") }
+    }
+
+    func run() throws {
+        let data: Data
+        if input == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: input) else {
+                throw ValidationError("\(input): cannot read the file.")
+            }
+            data = contents
+        }
+        let report = try data.withUnsafeBytes { raw throws(RecorderError) in
+            try JSONLinesImporter(inputName: input, segmentBytes: segmentBytes).importLines(raw, to: output)
+        }
+        for warning in report.warnings { StandardStreams.err("trace-analyze: warning: \(warning)\n") }
+        for error in report.errors.prefix(50) { StandardStreams.err("trace-analyze: error: \(error)\n") }
+        if report.errors.count > 50 { StandardStreams.err("trace-analyze: … and \(report.errors.count - 50) more bad lines\n") }
+        StandardStreams.err("imported \(report.events) events from \(report.lines) lines into \(output)\n")
+        if !report.errors.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Reads JSON Lines and records each event through a ``Recorder``.
+struct JSONLinesImporter {
+    /// The input's name in messages.
+    var inputName: String
+    /// Segment size for the recorder.
+    var segmentBytes: Int
+
+    /// What an import did.
+    struct Report {
+        var lines = 0
+        var events = 0
+        var warnings: [String] = []
+        var errors: [String] = []
+    }
+
+    func importLines(_ input: UnsafeRawBufferPointer, to path: String) throws(RecorderError) -> Report {
+        var report = Report()
+        var decoder = InterchangeDecoder()
+        let lines = LineSplitter(input)
+        // The run id: from the first run_start, else a hash of the input.
+        var runID: String?
+        for line in lines {
+            if let decoded = try? decoder.decode(line) {
+                if case .runStart(let start) = decoded.payload { runID = start.runID }
+                break
+            }
+        }
+        let configuration = RecorderConfiguration(
+            segmentBytes: segmentBytes, flushInterval: .seconds(86_400 * 365),
+            runID: runID ?? "import-" + Fingerprint.hex(input), anchor: .identity)
+        let recorder = try Recorder(path: path, configuration: configuration)
+        var number = 0
+        for line in lines {
+            number += 1
+            do throws(InterchangeError) {
+                guard let decoded = try decoder.decode(line) else { continue }
+                guard let timestamp = decoded.timestamp else {
+                    report.errors.append("\(inputName):\(number): missing \"t\" or \"t_ns\"")
+                    continue
+                }
+                recorder.record(decoded.payload, at: timestamp)
+                report.events += 1
+            } catch {
+                if case .unknownType = error.reason {
+                    report.warnings.append("\(inputName):\(number): \(error.message); line skipped")
+                } else {
+                    report.errors.append("\(inputName):\(number): \(error)")
+                }
+            }
+        }
+        report.lines = number
+        try recorder.close()
+        return report
+    }
+}
+
+/// Splits bytes into lines at LF, dropping a CR before it.
+struct LineSplitter: Sequence {
+    let bytes: UnsafeRawBufferPointer
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    struct Iterator: IteratorProtocol {
+        let bytes: UnsafeRawBufferPointer
+        var position = 0
+        mutating func next() -> UnsafeRawBufferPointer? {
+            guard position < bytes.count else { return nil }
+            let start = position
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            position = end + 1
+            var lineEnd = end
+            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            return UnsafeRawBufferPointer(rebasing: bytes[start..<lineEnd])
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(bytes: bytes) }
+}
+
+/// A short, stable fingerprint of bytes (FNV-1a, 64 bits, hex).
+enum Fingerprint {
+    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        let text = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+}

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Unbuffered whole writes to standard output and error (callers pass
+/// large chunks).
+enum StandardStreams {
+    /// Writes `text` to standard output.
+    static func out(_ text: String) { write(text, to: 1) }
+    /// Writes `text` to standard error.
+    static func err(_ text: String) { write(text, to: 2) }
+    /// Writes raw bytes to standard output.
+    static func out(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { writeAll($0, to: 1) }
+    }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe: nothing more to say
+            }
+            offset += n
+        }
+    }
+}

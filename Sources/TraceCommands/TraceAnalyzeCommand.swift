@@ -1,0 +1,32 @@
+import ArgumentParser
+
+/// `trace-analyze`: rebuild turns, queries and runs from agent-trace logs,
+/// and move events in and out of logs.
+public struct TraceAnalyzeCommand: ParsableCommand {
+    /// The command's configuration.
+    public static let configuration = CommandConfiguration(
+        commandName: "trace-analyze",
+        abstract: "Analyse agent-trace logs: turns, queries, runs, energy, tokens.",
+        discussion: """
+            Logs are segmented zstd files written by the recorder, `trace-record` or \
+            `trace-analyze import`. Analysis is deterministic: the same logs, metric set \
+            and price table give byte-identical output.
+
+            Examples:
+              trace-analyze run.zst --by turn
+              trace-analyze run.zst --by query --format csv > queries.csv
+              trace-analyze run.zst --metrics ipw
+              trace-analyze import events.jsonl -o run.zst
+              trace-analyze dump run.zst | head
+              trace-analyze verify logs/
+            """,
+        version: "0.1.0",
+        subcommands: [
+            AnalyzeCommand.self, ImportCommand.self, DumpCommand.self, VerifyCommand.self, MetricsCommand.self,
+        ],
+        defaultSubcommand: AnalyzeCommand.self
+    )
+
+    /// Creates the command.
+    public init() {}
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import TraceLog
+
+/// `trace-analyze verify LOG...`: segments, events and damage.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check logs frame by frame; exit 0 only when every frame is intact.",
+        discussion: """
+            Prints, per file, its segments, events and bytes, then every problem found \
+            with its file, segment and byte offset.
+            """)
+
+    @OptionGroup var inputs: LogInputs
+
+    func run() throws {
+        let log = inputs.read(quiet: true)
+        var intact = true
+        for file in log.files {
+            let runs = Set(file.segments.map(\.segment.header.runID)).count
+            let ok = file.isIntact
+            intact = intact && ok
+            StandardStreams.out(
+                "\(file.path): \(ok ? "ok" : "DAMAGED"): \(file.segments.count) segments, "
+                    + "\(file.eventCount) events, \(file.byteCount) bytes, \(runs) run\(runs == 1 ? "" : "s")"
+                    + (file.damagedFrames > 0 ? ", \(file.damagedFrames) damaged frames" : "") + "\n")
+        }
+        for diagnostic in log.diagnostics { StandardStreams.out("  \(diagnostic)\n") }
+        if !intact || log.files.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import TraceLog
+import TraceRecorder
+
+func temporaryPath(_ name: String) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("agent-trace-tests-\(getpid())")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("\(name)-\(UUID().uuidString).zst").path
+}
+
+func zstdTest(_ path: String) -> Int32? {
+    let candidates = ["/usr/bin/zstd", "/usr/local/bin/zstd"]
+    guard let zstd = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: zstd)
+    process.arguments = ["-q", "-t", path]
+    try? process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+}
+
+@Suite struct RecorderTests {
+    @Test func concurrentRecordingKeepsEveryEventAndEachThreadsOrder() throws {
+        let path = temporaryPath("concurrent")
+        let recorder = try Recorder(path: path, configuration: RecorderConfiguration(segmentBytes: 4096))
+        let threads = 4, perThread = 5_000
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for i in 0..<perThread {
+                recorder.record(.mark(Mark(name: "t\(thread)", text: String(i))))
+            }
+        }
+        try recorder.close()
+        let log = LogReader.read([path])
+        #expect(log.diagnostics.isEmpty)
+        #expect(log.isIntact)
+        #expect(log.files[0].segments.count > 10)
+        let events = try #require(log.runs.first?.events)
+        #expect(events.count == threads * perThread)
+        #expect(events.map(\.sequence) == (0..<UInt64(threads * perThread)).map { $0 })
+        for thread in 0..<threads {
+            let texts = events.compactMap { e -> Int? in
+                guard case .mark(let m) = e.payload, m.name == "t\(thread)" else { return nil }
+                return Int(m.text!)
+            }
+            #expect(texts == Array(0..<perThread))
+        }
+        #expect(recorder.statistics.events == UInt64(threads * perThread))
+        #expect(recorder.statistics.segmentsWritten == UInt64(log.files[0].segments.count))
+        if let status = zstdTest(path) { #expect(status == 0) }
+    }
+
+    @Test func segmentsCloseOnTimeWithoutAFlush() throws {
+        let path = temporaryPath("timed")
+        let recorder = try Recorder(path: path, configuration: RecorderConfiguration(flushInterval: .milliseconds(40)))
+        recorder.record(.mark(Mark(name: "first")))
+        var events: [TraceEvent] = []
+        for _ in 0..<100 where events.isEmpty {
+            Thread.sleep(forTimeInterval: 0.02)
+            events = LogReader.read([path]).runs.first?.events ?? []
+        }
+        #expect(events.map(\.payload) == [.mark(Mark(name: "first"))])
+        try recorder.close()
+    }
+
+    @Test func flushIsDurableAndTheLogStaysAppendable() throws {
+        let path = temporaryPath("flush")
+        let recorder = try Recorder(path: path, configuration: RecorderConfiguration(flushInterval: .seconds(3600)))
+        recorder.record(.queryStart(QueryStart(queryID: "q1")))
+        try recorder.flush()
+        #expect(LogReader.read([path]).runs.first?.events.count == 1)
+        recorder.record(.queryEnd(QueryEnd(queryID: "q1", status: "completed")))
+        try recorder.flush()
+        let log = LogReader.read([path])
+        #expect(log.runs.first?.events.count == 2)
+        #expect(log.files.first?.segments.count == 2)
+        try recorder.close()
+        recorder.record(.mark(Mark(name: "late")))
+        #expect(recorder.statistics.droppedEvents == 1)
+        #expect(LogReader.read([path]).runs.first?.events.count == 2)
+    }
+
+    @Test func explicitTimestampsWithTheIdentityAnchorAreWallClock() throws {
+        let path = temporaryPath("explicit")
+        let recorder = try Recorder(
+            path: path, configuration: RecorderConfiguration(runID: "r-fixed", anchor: .identity))
+        let times: [Int64] = [1_732_238_400_125_000_000, 1_732_238_400_000_000_001, 1_732_238_401_500_000_000]
+        for t in times { recorder.record(.mark(Mark(name: "m")), at: t) }
+        try recorder.close()
+        let run = try #require(LogReader.read([path]).runs.first)
+        #expect(run.runID == "r-fixed")
+        #expect(run.events.map(\.timestamp) == times)
+    }
+
+    @Test func realClockTimestampsAreNearWallClockNow() throws {
+        let path = temporaryPath("clock")
+        let before = Int64(Date().timeIntervalSince1970 * 1e9)
+        let recorder = try Recorder(path: path)
+        recorder.record(.mark(Mark(name: "now")))
+        try recorder.close()
+        let after = Int64(Date().timeIntervalSince1970 * 1e9)
+        let t = try #require(LogReader.read([path]).runs.first?.events.first?.timestamp)
+        #expect(t >= before - 50_000_000 && t <= after + 50_000_000)
+    }
+
+    @Test func aFailingDiskIsReportedThroughTheAPIAndNeverCrashesTheHost() throws {
+        // /dev/full accepts the open and fails every write with ENOSPC.
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let reported = ErrorBox()
+        let recorder = try Recorder(
+            path: "/dev/full", configuration: RecorderConfiguration(errorHandler: { reported.add($0) }))
+        recorder.record(.mark(Mark(name: "lost")))
+        #expect(throws: RecorderError.self) { try recorder.flush() }
+        #expect(recorder.errors.first?.description.contains("No space left on device") == true)
+        #expect(recorder.statistics.segmentsLost == 1)
+        #expect(reported.count >= 1)
+        // The host keeps recording after the error.
+        recorder.record(.mark(Mark(name: "still recording")))
+        #expect(recorder.statistics.events == 2)
+        try? recorder.close()
+    }
+
+    @Test func anUnwritablePathFailsAtCreationWithItsName() {
+        #expect {
+            try Recorder(path: "/nonexistent-dir/run.zst")
+        } throws: { error in
+            (error as? RecorderError)?.description.contains("/nonexistent-dir/run.zst: open failed") == true
+        }
+    }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [RecorderError] = []
+    func add(_ e: RecorderError) { lock.withLock { errors.append(e) } }
+    var count: Int { lock.withLock { errors.count } }
+}
