@@ -1,0 +1,68 @@
+import TraceLog
+
+/// One telemetry reading as ipw's runner sees it: the sample's GPU energy
+/// and power and CPU energy and power, at the sample's timestamp.
+///
+/// All sources form one stream, as in the reference: readings of several
+/// GPUs (or a GPU and a CPU package) are not separated, so an energy delta
+/// may subtract one source's counter from another's. The default metric
+/// set separates them; `ipw` keeps the reference's behaviour.
+struct IPWReading {
+    /// Nanoseconds since the Unix epoch.
+    var timestamp: Int64
+    /// ipw's `energy_joules`.
+    var gpuEnergy: Double?
+    /// ipw's `cpu_energy_joules`.
+    var cpuEnergy: Double?
+    /// ipw's `power_watts`.
+    var gpuPower: Double?
+    /// ipw's `cpu_power_watts`.
+    var cpuPower: Double?
+
+    /// The reading of a sample event, or `nil` when the event is not a sample.
+    init?(_ event: TraceEvent) {
+        guard case .sample(let sample) = event.payload else { return nil }
+        timestamp = event.timestamp
+        gpuEnergy = sample.gpuEnergyJoules
+        cpuEnergy = sample.cpuEnergyJoules
+        gpuPower = sample.gpuPowerWatts
+        cpuPower = sample.cpuPowerWatts
+    }
+}
+
+/// ipw's energy arithmetic.
+enum IPWEnergy {
+    /// The readings with `start <= timestamp <= end`, in the given (arrival) order.
+    static func readings(_ readings: [IPWReading], from start: Int64, to end: Int64) -> [IPWReading] {
+        readings.filter { start <= $0.timestamp && $0.timestamp <= end }
+    }
+
+    /// Counter delta: the last finite value minus the first finite value
+    /// (arrival order), when there are at least two; `nil` otherwise and
+    /// when the delta is negative (a counter reset or wrap loses the energy).
+    static func delta(_ values: [Double?]) -> Double? {
+        let finite = values.compactMap { $0 }.filter(\.isFinite)
+        guard finite.count >= 2, let first = finite.first, let last = finite.last else { return nil }
+        let delta = last - first
+        return delta >= 0 ? delta : nil
+    }
+
+    /// Power average: the exactly rounded mean of the finite values, `nil`
+    /// when there are none.
+    static func mean(_ values: [Double?]) -> Double? {
+        exactMean(values.compactMap { $0 }.filter(\.isFinite))
+    }
+}
+
+extension Int64 {
+    /// Nanoseconds as seconds: `Double(self) / 1e9` (one rounding for spans
+    /// under 2^53 ns, about 104 days).
+    var seconds: Double { Double(self) / 1e9 }
+}
+
+/// Seconds from `start` to `end` (nanoseconds): `Double(end - start) / 1e9`,
+/// without trapping on overflow for absurd timestamps.
+func seconds(from start: Int64, to end: Int64) -> Double {
+    let (difference, overflow) = end.subtractingReportingOverflow(start)
+    return overflow ? (Double(end) - Double(start)) / 1e9 : difference.seconds
+}

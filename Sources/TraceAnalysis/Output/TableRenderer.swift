@@ -1,0 +1,136 @@
+/// Renders rows as an aligned text table for a terminal.
+///
+/// - Numbers (and `-` for null in number columns) are right-aligned, other
+///   columns left-aligned; headers follow their column's alignment.
+/// - `null` prints as `-`; doubles with three decimals (`0.125`, `-3.000`),
+///   or the shortest round-trip form from 1e12 up, `NaN`/`inf`/`-inf` when
+///   not finite; string lists as `a,b,c` (`[]` when empty); objects as
+///   `key=value,…` (`{}` when empty); control characters as spaces.
+/// - A cell wider than ``maxColumnWidth`` (or its header, when that is
+///   longer) is cut and ends with `…`.
+/// - When all columns do not fit in ``width``, the table is split into
+///   panels stacked one below the other, each repeating the key columns
+///   (the first column, and a second one when its name ends in `_id` or
+///   `_index`, e.g. `query_id`, `turn_index`).
+/// - A footer names the metric set and the row count:
+///   `metric set: ipw v1 · 12 rows`.
+///
+/// Widths count characters (grapheme clusters); wide East Asian characters
+/// may therefore misalign. Lines carry no trailing spaces; output is
+/// byte-deterministic.
+public struct TableRenderer: Sendable {
+    /// The widest a line may be, in characters (80 by default).
+    public var width: Int
+    /// The widest a cell may be before it is cut (24 by default); a column is
+    /// never cut narrower than its header.
+    public var maxColumnWidth: Int
+
+    /// Creates a renderer.
+    public init(width: Int = 80, maxColumnWidth: Int = 24) {
+        self.width = width
+        self.maxColumnWidth = maxColumnWidth
+    }
+
+    /// The spaces between two columns.
+    static let gap = 2
+
+    /// Renders rows, naming the metric set that made them.
+    public func render(_ rows: [AnalysisRow], metricSet: MetricSetIdentity) -> String {
+        let footer = "metric set: \(metricSet) · \(rows.count) \(rows.count == 1 ? "row" : "rows")\n"
+        let names = ValueText.columnNames(of: rows)
+        guard !names.isEmpty else { return "(no rows)\n" + footer }
+
+        var columns: [Column] = names.map { name in
+            let values = rows.map { $0[name] ?? .null }
+            let numeric = values.allSatisfy { $0.isNumber || $0 == .null }
+            let limit = max(maxColumnWidth, name.count)
+            let cells = values.map { Self.cut(Self.sanitized(Self.text($0)), to: limit) }
+            let cellWidth = cells.map(\.count).max() ?? 0
+            return Column(header: name, cells: cells, rightAligned: numeric, width: max(name.count, cellWidth))
+        }
+        // Keep every panel within the width even for very long headers.
+        for index in columns.indices where columns[index].width > width {
+            columns[index].width = width
+            columns[index].header = Self.cut(columns[index].header, to: width)
+            columns[index].cells = columns[index].cells.map { Self.cut($0, to: width) }
+        }
+
+        var keyCount = 1
+        if names.count > 2, names[1].hasSuffix("_id") || names[1].hasSuffix("_index") { keyCount = 2 }
+        let keys = Array(0..<keyCount)
+        var panels: [[Int]] = []
+        var current = keys
+        var used = keys.reduce(0) { $0 + columns[$1].width } + Self.gap * (keyCount - 1)
+        for index in keyCount..<columns.count {
+            let extra = Self.gap + columns[index].width
+            if current.count > keyCount, used + extra > width {
+                panels.append(current)
+                current = keys
+                used = keys.reduce(0) { $0 + columns[$1].width } + Self.gap * (keyCount - 1)
+            }
+            current.append(index)
+            used += extra
+        }
+        panels.append(current)
+
+        var out = ""
+        for (panelIndex, panel) in panels.enumerated() {
+            if panelIndex > 0 { out += "\n" }
+            out += line(panel.map { (columns[$0], columns[$0].header) })
+            out += line(panel.map { (columns[$0], String(repeating: "-", count: columns[$0].width)) })
+            for row in rows.indices {
+                out += line(panel.map { (columns[$0], columns[$0].cells[row]) })
+            }
+        }
+        return out + footer
+    }
+
+    /// One laid-out line, without trailing spaces, ending in LF.
+    private func line(_ cells: [(Column, String)]) -> String {
+        var text = cells.map { column, cell in
+            let pad = String(repeating: " ", count: max(0, column.width - cell.count))
+            return column.rightAligned ? pad + cell : cell + pad
+        }.joined(separator: String(repeating: " ", count: Self.gap))
+        while text.last == " " { text.removeLast() }
+        return text + "\n"
+    }
+
+    /// A column being laid out.
+    private struct Column {
+        var header: String
+        var cells: [String]
+        var rightAligned: Bool
+        var width: Int
+    }
+
+    /// The display text of a value.
+    static func text(_ value: AnalysisValue) -> String {
+        switch value {
+        case .null: "-"
+        case .bool(let b): b ? "true" : "false"
+        case .int(let i): String(i)
+        case .double(let d): ValueText.display(d)
+        case .string(let s): s
+        case .strings(let list): list.isEmpty ? "[]" : list.joined(separator: ",")
+        case .object(let pairs):
+            pairs.isEmpty ? "{}" : pairs.map { "\($0.0)=\(text($0.1))" }.joined(separator: ",")
+        }
+    }
+
+    /// The text with control characters replaced by spaces.
+    static func sanitized(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if scalar.properties.generalCategory == .control { out += " " } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// The text cut to at most `limit` characters, ending in `…` when cut.
+    static func cut(_ s: String, to limit: Int) -> String {
+        guard s.count > limit else { return s }
+        guard limit > 1 else { return String(s.prefix(limit)) }
+        return String(s.prefix(limit - 1)) + "…"
+    }
+}

@@ -1,0 +1,133 @@
+import Testing
+@testable import TraceAnalysis
+
+@Suite struct RendererTests {
+    let identity = MetricSetIdentity(name: "ipw", version: "1")
+
+    var rows: [AnalysisRow] {
+        [
+            AnalysisRow([
+                ("query_id", .string("q,1")),
+                ("note", .string("say \"hi\"\nbye")),
+                ("tools", .strings(["search", "fetch"])),
+                ("lat", .object([("search", .double(0.5)), ("fetch", .null)])),
+                ("n", .int(42)),
+                ("x", .double(0.1)),
+                ("ok", .bool(true)),
+                ("none", .null),
+            ]),
+            AnalysisRow([
+                ("query_id", .string("q2")),
+                ("note", .string("tab\there")),
+                ("tools", .strings([])),
+                ("lat", .object([])),
+                ("n", .int(-7)),
+                ("x", .double(.nan)),
+                ("ok", .bool(false)),
+                ("none", .double(1e-5)),
+            ]),
+        ]
+    }
+
+    @Test func csvQuotesAndAppendsMetricSet() {
+        let csv = CSVRenderer().render(rows, metricSet: identity)
+        let expected = """
+            query_id,note,tools,lat,n,x,ok,none,metric_set
+            "q,1","say ""hi""
+            bye","[""search"",""fetch""]","{""search"":0.5,""fetch"":null}",42,0.1,true,,ipw@1
+            q2,tab\there,[],{},-7,,false,1e-05,ipw@1
+
+            """
+        #expect(csv == expected)
+    }
+
+    @Test func jsonEscapesAndAppendsMetricSet() {
+        let json = JSONRenderer().render(rows, metricSet: identity)
+        let expected = #"""
+            [
+            {"query_id":"q,1","note":"say \"hi\"\nbye","tools":["search","fetch"],"lat":{"search":0.5,"fetch":null},"n":42,"x":0.1,"ok":true,"none":null,"metric_set":"ipw@1"},
+            {"query_id":"q2","note":"tab\there","tools":[],"lat":{},"n":-7,"x":null,"ok":false,"none":1e-05,"metric_set":"ipw@1"}
+            ]
+
+            """#
+        #expect(json == expected)
+        #expect(JSONRenderer().render([], metricSet: identity) == "[]\n")
+        #expect(ValueText.json(.string("\u{01}\\")) == #""\u0001\\""#)
+    }
+
+    @Test func tableFitsEightyColumnsAndNamesMetricSet() {
+        let wide = (0..<3).map { i in
+            AnalysisRow([
+                ("query_id", .string("q000\(i)")),
+                ("turn_index", .int(Int64(i))),
+                ("input_tokens", .int(1200)),
+                ("output_tokens", .null),
+                ("tools_called", .strings(Array(repeating: "search_the_web", count: 5))),
+                ("tool_latencies_s", .object([("search_the_web", .double(1.23456))])),
+                ("wall_clock_s", .double(2.0 / 3.0)),
+                ("gpu_energy_joules", .double(-1234.5)),
+                ("cpu_energy_joules", .null),
+                ("gpu_power_avg_watts", .double(312)),
+                ("cpu_power_avg_watts", .double(.infinity)),
+            ])
+        }
+        let table = TableRenderer().render(wide, metricSet: identity)
+        let lines = table.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(table.hasSuffix("metric set: ipw v1 · 3 rows\n"))
+        #expect(table.contains("search_the_web,search_t…"))
+        #expect(table.contains("0.667"))
+        #expect(table.contains("-1234.500"))
+        #expect(table.contains("inf"))
+        // Every panel repeats the key columns.
+        #expect(lines.filter { $0.hasPrefix("query_id  turn_index") }.count >= 2)
+        #expect(table == TableRenderer().render(wide, metricSet: identity))
+    }
+
+    @Test func tableAlignsNumbersRight() {
+        let table = TableRenderer().render(
+            [AnalysisRow([("name", .string("a")), ("value", .int(5))]),
+             AnalysisRow([("name", .string("long")), ("value", .null)])],
+            metricSet: identity)
+        let expected = """
+            name  value
+            ----  -----
+            a         5
+            long      -
+            metric set: ipw v1 · 2 rows
+
+            """
+        #expect(table == expected)
+        #expect(TableRenderer().render([], metricSet: identity) == "(no rows)\nmetric set: ipw v1 · 0 rows\n")
+    }
+
+    @Test func displayRoundsToThreeDecimals() {
+        #expect(ValueText.display(0.0005) == "0.001")
+        #expect(ValueText.display(-0.0004) == "0.000")
+        #expect(ValueText.display(12.5) == "12.500")
+        #expect(ValueText.display(-3) == "-3.000")
+        #expect(ValueText.display(2e12) == "2000000000000.0")
+        #expect(ValueText.display(-.infinity) == "-inf")
+    }
+
+    @Test func everyFormatNamesTheMetricSet() {
+        for format in OutputFormat.allCases {
+            let text = format.render(rows, metricSet: identity)
+            #expect(text.contains("ipw@1") || text.contains("ipw v1"))
+            #expect(text == format.render(rows, metricSet: identity))
+        }
+    }
+
+    @Test func registryFindsIPW() {
+        #expect(MetricSets.names == ["ipw"])
+        #expect(MetricSets.named("ipw")?.identity == MetricSetIdentity(name: "ipw", version: "1"))
+        #expect(MetricSets.named("nope") == nil)
+    }
+
+    @Test func diagnosticDescription() {
+        let d = AnalysisDiagnostic(runID: "r1", queryID: "q0003", sequence: 57,
+                                   message: "tool end without a start (tool \"search\")")
+        #expect(d.description == "run r1, query q0003, record 57: tool end without a start (tool \"search\")")
+        #expect(AnalysisDiagnostic(runID: "r1", message: "m").description == "run r1: m")
+    }
+}
