@@ -4,16 +4,16 @@ import TraceLog
 
 @Suite("EnergyAttributor")
 struct EnergyAttributorTests {
-    private func query(_ id: String, _ start: Double, _ end: Double, turns: [TurnWindow] = []) -> QueryWindow {
-        QueryWindow(id: id, start: ns(start), end: ns(end), turns: turns)
+    private func query(_ id: String, _ start: Double, _ end: Double, turns: [TurnInterval] = []) -> QueryInterval {
+        QueryInterval(id: id, start: ns(start), end: ns(end), turns: turns)
     }
 
     private func turn(_ start: Double, _ end: Double, inference: (Double, Double)? = nil,
-                      tools: [(Double, Double)] = []) -> TurnWindow {
+                      tools: [(Double, Double)] = []) -> TurnInterval {
         var spans: [SpanInterval] = []
         if let inference { spans.append(SpanInterval(kind: .inference, start: ns(inference.0), end: ns(inference.1))) }
         for tool in tools { spans.append(SpanInterval(kind: .tool, start: ns(tool.0), end: ns(tool.1))) }
-        return TurnWindow(start: ns(start), end: ns(end), spans: spans)
+        return TurnInterval(start: ns(start), end: ns(end), spans: spans)
     }
 
     @Test func twoGPUsAddUp() {
@@ -138,11 +138,11 @@ struct EnergyAttributorTests {
             }
             series.append(EnergySeries(source: source, domain: index == 2 ? .cpu : .gpu, readings: readings))
         }
-        var queries: [QueryWindow] = []
+        var queries: [QueryInterval] = []
         for q in 0..<25 {
             let start = uniform(-5...115)
             let end = start + uniform(0...20)
-            var turns: [TurnWindow] = []
+            var turns: [TurnInterval] = []
             var cursor = start + uniform(0...1)
             while cursor < end {
                 let next = min(end, cursor + uniform(0.01...3))

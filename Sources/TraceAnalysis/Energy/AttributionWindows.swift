@@ -29,7 +29,7 @@ public struct SpanInterval: Sendable, Hashable {
 ///
 /// The attributor clips spans to the turn's window and the turn's window to
 /// its query's; a turn ends where the next one starts at the latest.
-public struct TurnWindow: Sendable, Hashable {
+public struct TurnInterval: Sendable, Hashable {
     /// When the turn started (its inference's start).
     public var start: Int64
     /// When it ended (the next inference's start, or the query's end).
@@ -49,7 +49,7 @@ public struct TurnWindow: Sendable, Hashable {
 ///
 /// Time of the query outside every turn (before the first inference) is the
 /// query's *overhead*.
-public struct QueryWindow: Sendable, Hashable {
+public struct QueryInterval: Sendable, Hashable {
     /// The query's identifier.
     public var id: String
     /// When the query started.
@@ -57,10 +57,10 @@ public struct QueryWindow: Sendable, Hashable {
     /// When the query ended.
     public var end: Int64
     /// Its turns, ordered by start.
-    public var turns: [TurnWindow]
+    public var turns: [TurnInterval]
 
     /// Creates a query window.
-    public init(id: String, start: Int64, end: Int64, turns: [TurnWindow]) {
+    public init(id: String, start: Int64, end: Int64, turns: [TurnInterval]) {
         self.id = id
         self.start = start
         self.end = end

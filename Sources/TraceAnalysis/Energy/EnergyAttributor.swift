@@ -29,7 +29,7 @@ public struct EnergyAttributor: Sendable {
     }
 
     /// Attributes every domain's energy to the given queries.
-    public func attribute(_ queries: [QueryWindow]) -> EnergyAttribution {
+    public func attribute(_ queries: [QueryInterval]) -> EnergyAttribution {
         let normalized = queries.map(Self.normalize)
         let domains = EnergyDomain.allCases.map { domain in
             attribute(normalized, domain: domain, series: series.filter { $0.domain == domain && $0.coverage != nil })
@@ -39,10 +39,10 @@ public struct EnergyAttributor: Sendable {
 
     /// Clamps a query's turns into its window, makes turns disjoint (a turn
     /// ends where the next starts at the latest) and clips spans to turns.
-    static func normalize(_ query: QueryWindow) -> QueryWindow {
+    static func normalize(_ query: QueryInterval) -> QueryInterval {
         let end = max(query.start, query.end)
         let turns = query.turns.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }
-        var result = [TurnWindow](repeating: TurnWindow(start: 0, end: 0, spans: []), count: turns.count)
+        var result = [TurnInterval](repeating: TurnInterval(start: 0, end: 0, spans: []), count: turns.count)
         for (position, entry) in turns.enumerated() {
             let turn = entry.element
             let start = min(max(turn.start, query.start), end)
@@ -54,9 +54,9 @@ public struct EnergyAttributor: Sendable {
                 let s = min(max(span.start, start), turnEnd)
                 return SpanInterval(kind: span.kind, start: s, end: min(max(span.end, s), turnEnd))
             }
-            result[entry.offset] = TurnWindow(start: start, end: turnEnd, spans: spans)
+            result[entry.offset] = TurnInterval(start: start, end: turnEnd, spans: spans)
         }
-        return QueryWindow(id: query.id, start: query.start, end: end, turns: result)
+        return QueryInterval(id: query.id, start: query.start, end: end, turns: result)
     }
 
     private struct TurnAccumulator {
@@ -77,7 +77,7 @@ public struct EnergyAttributor: Sendable {
         var cursor = 0
     }
 
-    private func attribute(_ queries: [QueryWindow], domain: EnergyDomain, series: [EnergySeries]) -> DomainAttribution {
+    private func attribute(_ queries: [QueryInterval], domain: EnergyDomain, series: [EnergySeries]) -> DomainAttribution {
         let sources = series.map(\.source).sorted()
         guard !series.isEmpty else {
             let missing = EnergyFlags([.noSamples])
