@@ -51,12 +51,21 @@ let package = Package(
             dependencies: ["TraceRecorder", "TraceLog"],
             path: "tools/demo-agent"
         ),
+        // A simulated run with known energy ground truth, and the study that
+        // compares metric sets against it.
+        .target(name: "EnergySimulation", dependencies: ["TraceAnalysis", "TraceLog"], path: "tools/energy-simulation"),
+        .executableTarget(
+            name: "accuracy-study",
+            dependencies: ["TraceAnalysis", "TraceLog", "EnergySimulation"],
+            path: "tools/accuracy-study",
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
 
         // Tests.
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog"]),
         .testTarget(name: "TraceRecorderTests", dependencies: ["TraceRecorder", "TraceLog"]),
         .testTarget(name: "TraceInterchangeTests", dependencies: ["TraceInterchange", "TraceLog"]),
-        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceLog"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceLog", "EnergySimulation"]),
         .testTarget(
             name: "TraceCommandsTests",
             dependencies: ["TraceCommands", "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis"],

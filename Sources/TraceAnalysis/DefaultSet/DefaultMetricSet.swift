@@ -1,0 +1,223 @@
+import TraceLog
+
+/// The `default` metric set: turn, query and run metrics with exact,
+/// conserving energy attribution (see docs/METRICS.md).
+///
+/// ## Queries and turns
+/// Queries are split as the `ipw` set splits them (a start opens, its end
+/// closes; events without a query id go to the most recent open query).
+/// Turns follow ``DefaultTurnBuilder``: turn k spans
+/// `[inference k start, inference k+1 start)`, the last ends at the query's
+/// end, and a turn's tools are the calls it asked for (`parentSpanID`), or
+/// without parent ids the calls starting in its window. Failed queries keep
+/// their turns: their energy was spent all the same.
+///
+/// ## Energy
+/// Every source and domain becomes an ``EnergySeries`` (counter
+/// interpolation shaped by power readings, wrap and reset handling, power
+/// integration where no counter exists); ``EnergyAttributor`` splits each
+/// piece of time's energy equally among the active queries and, inside a
+/// query, among the active spans of the turn holding it. Hence, per domain,
+/// run energy = Σ queries + idle and query energy = Σ turns + overhead.
+///
+/// ## Rows
+/// - Turns: the ipw turn fields (`wall_clock_s` is the turn window) plus
+///   `inference_s`, `inference_gpu_energy_joules`, `tool_gpu_energy_joules`,
+///   `inference_cpu_energy_joules`, `tool_cpu_energy_joules`, `flags`.
+/// - Queries: the ipw query fields (`total_*_energy_joules` is the query's
+///   attributed energy) plus `overhead_gpu_energy_joules`,
+///   `overhead_cpu_energy_joules`, `flags`.
+/// - Runs: `run_id`, `wall_clock_s`, `num_queries`, and per domain (gpu, cpu,
+///   dram) `*_energy_joules` (all measured), `*_attributed_joules`,
+///   `*_idle_joules`; then `flags`.
+///
+/// Energy is `null` where no telemetry of the domain covers the window.
+/// Average power is the attributed energy over the turn window. Flags are
+/// `domain:flag` strings (``EnergyFlag``), gpu before cpu.
+public struct DefaultMetricSet: MetricSet {
+    /// `default`, version `1`.
+    public static let identity = MetricSetIdentity(name: "default", version: "1")
+
+    /// How energy series are built.
+    public var options: EnergySeries.Options
+
+    /// Creates the metric set (the options are part of its definition; the
+    /// registered set uses the defaults).
+    public init(options: EnergySeries.Options = EnergySeries.Options()) {
+        self.options = options
+    }
+
+    private struct QueryParts {
+        var queryID: String
+        var completed: Bool
+        var start: Int64
+        var end: Int64
+        var turns: [DefaultTurn]
+        var unassignedTools: Int
+    }
+
+    /// Analyses one run.
+    public func analyze(_ run: RunEvents) -> AnalysisResult {
+        let ordered = RunEvents(runID: run.runID, events: run.events.enumerated()
+            .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }.map(\.element))
+        let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
+        var diagnostics = splitDiagnostics
+
+        var parts: [QueryParts] = []
+        for window in windows {
+            let status = window.endStatus
+            let completed = window.end != nil && status != "failed" && status != "timed_out"
+            let start = window.start.timestamp
+            let end = max(window.endTimestamp, start)
+            var builder = DefaultTurnBuilder(runID: run.runID, queryID: window.queryID)
+            let (turns, unassigned) = builder.build(window.events, queryEnd: end)
+            diagnostics += builder.diagnostics
+            parts.append(QueryParts(queryID: window.queryID, completed: completed, start: start, end: end,
+                                    turns: turns, unassignedTools: unassigned.count))
+        }
+
+        let series = EnergySeries.series(from: ordered.events, options: options)
+        for s in series {
+            if s.counterResets > 0 {
+                diagnostics.append(AnalysisDiagnostic(runID: run.runID, message:
+                    "source \(s.source) (\(s.domain.rawValue)): counter went backwards \(s.counterResets) time(s) without a wrap range; treated as reset"))
+            }
+            if s.skippedValues > 0 {
+                diagnostics.append(AnalysisDiagnostic(runID: run.runID, message:
+                    "source \(s.source) (\(s.domain.rawValue)): \(s.skippedValues) unusable value(s) skipped (NaN, infinite, negative or -1)"))
+            }
+        }
+        let intervals = parts.map { query in
+            QueryInterval(id: query.queryID, start: query.start, end: query.end, turns: query.turns.map { turn in
+                var spans = [SpanInterval(kind: .inference, start: turn.inference.start, end: turn.inference.end ?? query.end)]
+                for tool in turn.tools {
+                    spans.append(SpanInterval(kind: .tool, start: tool.start, end: tool.end ?? query.end))
+                }
+                return TurnInterval(start: turn.start, end: turn.end, spans: spans)
+            })
+        }
+        let attribution = EnergyAttributor(series: series).attribute(intervals)
+        let gpu = attribution[.gpu]
+        let cpu = attribution[.cpu]
+
+        var result = AnalysisResult()
+        for (index, query) in parts.enumerated() {
+            for (turnIndex, turn) in query.turns.enumerated() {
+                result.turns.append(Self.turnRow(turn, index: turnIndex, queryID: query.queryID,
+                                                 gpu: gpu.queries[index].turns[turnIndex],
+                                                 cpu: cpu.queries[index].turns[turnIndex]))
+            }
+            result.queries.append(Self.queryRow(query, gpu: gpu.queries[index], cpu: cpu.queries[index]))
+        }
+
+        let timestamps = ordered.events.map(\.timestamp)
+        let wall: Double? = timestamps.min().flatMap { first in timestamps.max().map { Self.seconds(first, $0) } }
+        var runColumns: [(name: String, value: AnalysisValue)] = [
+            ("run_id", .string(run.runID)),
+            ("wall_clock_s", .double(wall)),
+            ("num_queries", .int(Int64(parts.count))),
+        ]
+        var runFlags: [String] = []
+        for domain in EnergyDomain.allCases {
+            let d = attribution[domain]
+            runColumns.append(("\(domain.rawValue)_energy_joules", .double(d.deviceJoules)))
+            runColumns.append(("\(domain.rawValue)_attributed_joules", .double(d.attributedJoules)))
+            runColumns.append(("\(domain.rawValue)_idle_joules", .double(d.idleJoules)))
+            runFlags += Self.flagStrings(d.flags, domain: domain)
+        }
+        runColumns.append(("flags", .strings(runFlags)))
+        result.runs = [AnalysisRow(runColumns)]
+        result.diagnostics = diagnostics.enumerated()
+            .sorted { ($0.element.sequence ?? .max, $0.offset) < ($1.element.sequence ?? .max, $1.offset) }
+            .map(\.element)
+        return result
+    }
+
+    /// `domain:flag` strings in flag order.
+    static func flagStrings(_ flags: EnergyFlags, domain: EnergyDomain) -> [String] {
+        flags.sorted.map { "\(domain.rawValue):\($0.rawValue)" }
+    }
+
+    /// Seconds between two instants.
+    static func seconds(_ start: Int64, _ end: Int64) -> Double {
+        Double(end - start) / 1e9
+    }
+
+    /// A turn row.
+    static func turnRow(_ turn: DefaultTurn, index: Int, queryID: String, gpu: TurnEnergy, cpu: TurnEnergy) -> AnalysisRow {
+        let window = seconds(turn.start, turn.end)
+        func power(_ joules: Double?) -> Double? {
+            guard let joules, window > 0 else { return nil }
+            return joules / window
+        }
+        var latencies: [(String, AnalysisValue)] = []
+        var seen: [String: Int] = [:]
+        for tool in turn.tools {
+            let count = (seen[tool.name] ?? 0) + 1
+            seen[tool.name] = count
+            let key = count == 1 ? tool.name : "\(tool.name)#\(count)"
+            latencies.append((key, .double(tool.end.map { seconds(tool.start, $0) })))
+        }
+        return AnalysisRow([
+            ("query_id", .string(queryID)),
+            ("turn_index", .int(Int64(index))),
+            ("input_tokens", .int(turn.inference.promptTokens)),
+            ("output_tokens", .int(turn.inference.completionTokens)),
+            ("tools_called", .strings(turn.tools.map(\.name))),
+            ("tool_latencies_s", .object(latencies)),
+            ("wall_clock_s", .double(window)),
+            ("gpu_energy_joules", .double(gpu.joules)),
+            ("cpu_energy_joules", .double(cpu.joules)),
+            ("gpu_power_avg_watts", .double(power(gpu.joules))),
+            ("cpu_power_avg_watts", .double(power(cpu.joules))),
+            ("inference_s", .double(turn.inference.end.map { seconds(turn.inference.start, $0) })),
+            ("inference_gpu_energy_joules", .double(gpu.inferenceJoules)),
+            ("tool_gpu_energy_joules", .double(gpu.toolJoules)),
+            ("inference_cpu_energy_joules", .double(cpu.inferenceJoules)),
+            ("tool_cpu_energy_joules", .double(cpu.toolJoules)),
+            ("flags", .strings(flagStrings(gpu.flags, domain: .gpu) + flagStrings(cpu.flags, domain: .cpu))),
+        ])
+    }
+
+    /// A query row.
+    private static func queryRow(_ query: QueryParts, gpu: QueryEnergy, cpu: QueryEnergy) -> AnalysisRow {
+        func total(_ values: [Int64?]) -> Int64? {
+            var sum: Int64 = 0
+            for value in values {
+                guard let value else { return nil }
+                sum &+= value
+            }
+            return sum
+        }
+        let inputTokens = total(query.turns.map(\.inference.promptTokens))
+        let outputTokens = total(query.turns.map(\.inference.completionTokens))
+        let costs = query.turns.compactMap(\.inference.costUSD)
+        var cost = CompensatedSum()
+        for c in costs { cost.add(c) }
+        let wall = seconds(query.start, query.end)
+        var perTokenMs: Double?
+        var throughput: Double?
+        if let outputTokens, outputTokens > 0, wall > 0 {
+            perTokenMs = wall * 1000 / Double(outputTokens)
+            throughput = Double(outputTokens) / wall
+        }
+        let toolCount = query.turns.reduce(query.unassignedTools) { $0 + $1.tools.count }
+        return AnalysisRow([
+            ("query_id", .string(query.queryID)),
+            ("completed", .bool(query.completed)),
+            ("num_turns", .int(Int64(query.turns.count))),
+            ("total_input_tokens", .int(inputTokens)),
+            ("total_output_tokens", .int(outputTokens)),
+            ("tool_call_count", .int(Int64(toolCount))),
+            ("total_gpu_energy_joules", .double(gpu.joules)),
+            ("total_cpu_energy_joules", .double(cpu.joules)),
+            ("total_cost_usd", .double(costs.isEmpty ? nil : cost.value)),
+            ("total_wall_clock_s", .double(wall)),
+            ("per_token_ms", .double(perTokenMs)),
+            ("throughput_tokens_per_sec", .double(throughput)),
+            ("overhead_gpu_energy_joules", .double(gpu.overheadJoules)),
+            ("overhead_cpu_energy_joules", .double(cpu.overheadJoules)),
+            ("flags", .strings(flagStrings(gpu.flags, domain: .gpu) + flagStrings(cpu.flags, domain: .cpu))),
+        ])
+    }
+}

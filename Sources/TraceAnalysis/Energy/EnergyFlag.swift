@@ -1,0 +1,65 @@
+/// Something uncertain about an energy figure.
+///
+/// Flags travel with every attributed value; the default metric set prints
+/// them prefixed with their domain (`gpu:counter_reset`).
+public enum EnergyFlag: String, Sendable, Hashable, CaseIterable, Comparable {
+    /// No telemetry of the domain covers any part of the window: the energy
+    /// is unknown (null).
+    case noSamples = "no_samples"
+    /// Part of the window lies outside the time covered by a source's samples;
+    /// that part contributed nothing.
+    case partialCoverage = "partial_coverage"
+    /// The window is shorter than the source's sampling interval, so its
+    /// energy rests on interpolation inside one interval.
+    case shorterThanSamplingInterval = "shorter_than_sampling_interval"
+    /// An inference or tool span of the turn is shorter than the sampling
+    /// interval.
+    case partShorterThanSamplingInterval = "part_shorter_than_sampling_interval"
+    /// The window overlaps an interval between samples longer than the gap
+    /// threshold (N nominal sampling periods).
+    case longGapInterpolated = "long_gap_interpolated"
+    /// A counter went backwards without a declared wrap range inside the
+    /// window; that interval's energy was estimated from power or lost.
+    case counterReset = "counter_reset"
+    /// Energy was integrated from power readings (no usable counter).
+    case powerIntegrated = "power_integrated"
+    /// The window shared energy with other queries running at the same time.
+    case concurrentQueries = "concurrent_queries"
+
+    private var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    /// Orders flags by declaration order, which is also their output order.
+    public static func < (lhs: EnergyFlag, rhs: EnergyFlag) -> Bool { lhs.order < rhs.order }
+}
+
+/// A set of ``EnergyFlag``s with a stable order.
+public struct EnergyFlags: Sendable, Hashable {
+    private var bits: UInt16 = 0
+
+    /// An empty set.
+    public init() {}
+
+    /// A set holding the given flags.
+    public init(_ flags: [EnergyFlag]) {
+        for flag in flags { insert(flag) }
+    }
+
+    private static func bit(_ flag: EnergyFlag) -> UInt16 {
+        1 << UInt16(EnergyFlag.allCases.firstIndex(of: flag) ?? 0)
+    }
+
+    /// Adds a flag.
+    public mutating func insert(_ flag: EnergyFlag) { bits |= Self.bit(flag) }
+
+    /// Adds every flag of another set.
+    public mutating func formUnion(_ other: EnergyFlags) { bits |= other.bits }
+
+    /// Whether the set holds a flag.
+    public func contains(_ flag: EnergyFlag) -> Bool { bits & Self.bit(flag) != 0 }
+
+    /// Whether the set is empty.
+    public var isEmpty: Bool { bits == 0 }
+
+    /// The flags, in declaration order.
+    public var sorted: [EnergyFlag] { EnergyFlag.allCases.filter(contains) }
+}

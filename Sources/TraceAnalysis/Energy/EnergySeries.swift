@@ -1,0 +1,322 @@
+import TraceLog
+
+/// One source's energy in one domain as a function of time: the cleaned,
+/// unwrapped cumulative energy, defined from its first to its last usable
+/// sample.
+///
+/// Between two consecutive usable samples (an *interval*) the series knows
+/// the interval's energy exactly (the counter delta, unwrapped) and shapes it
+/// over time with the power readings at both ends when they are usable
+/// (see ``Shape``). Interpolating never changes an interval's total, so any
+/// partition of time into pieces sums back to the counter's delta.
+///
+/// Cleaning rules:
+/// - counter or power values that are NaN, infinite, negative or the -1
+///   "unavailable" sentinel are skipped;
+/// - a counter that goes backwards is unwrapped by the declared wrap range
+///   (`energyWrapJoules`); without one it is a *reset*: the series restarts
+///   from the new value and the interval's energy is the trapezoid of its
+///   power readings, or zero when it has none (flagged ``EnergyFlag/counterReset``);
+/// - a source without at least two usable counter values but with at least
+///   two usable power readings is integrated by the trapezoid rule
+///   (flagged ``EnergyFlag/powerIntegrated``).
+public struct EnergySeries: Sendable {
+    /// How an interval's energy is spread over the interval.
+    public enum Shape: String, Sendable, Hashable, CaseIterable {
+        /// Constant power: the counter is interpolated linearly.
+        case linear
+        /// Use the power readings at both ends of the interval: when the
+        /// interval's mean power lies between them, the power is taken to
+        /// step once from the first reading to the second at the instant
+        /// that makes the integral equal the counter delta; otherwise it
+        /// ramps linearly between them, scaled to the counter delta. Falls
+        /// back to ``linear`` without two usable power readings.
+        case powerShaped = "power_shaped"
+    }
+
+    /// Where the series' energy comes from.
+    public enum Method: String, Sendable, Hashable {
+        /// Differences of an energy counter.
+        case counter
+        /// Trapezoidal integration of power readings.
+        case powerIntegration = "power_integration"
+    }
+
+    /// Options for building series.
+    public struct Options: Sendable, Hashable {
+        /// How an interval's energy is spread over time.
+        public var shape: Shape
+        /// An interval longer than this many nominal sampling periods is a
+        /// gap (flagged ``EnergyFlag/longGapInterpolated``).
+        public var gapFactor: Double
+
+        /// Creates options.
+        public init(shape: Shape = .powerShaped, gapFactor: Double = 3) {
+            self.shape = shape
+            self.gapFactor = gapFactor
+        }
+    }
+
+    /// The source's name (`gpu0`, `cpu-package-0`, …).
+    public let source: String
+    /// The domain.
+    public let domain: EnergyDomain
+    /// Where the energy comes from; nil when the source has no usable data.
+    public let method: Method?
+    /// The times of the usable samples, strictly increasing (nanoseconds).
+    public let times: [Int64]
+    /// The energy of each interval `times[i] ..< times[i+1]`, joules (≥ 0).
+    public let intervalJoules: [Double]
+    /// What is uncertain about each interval.
+    public let intervalFlags: [EnergyFlags]
+    /// The median interval length (the nominal sampling period), if any.
+    public let nominalPeriod: Int64?
+    /// How many times the counter went backwards without a wrap range.
+    public let counterResets: Int
+    /// How many times the counter wrapped around its declared range.
+    public let counterWraps: Int
+    /// How many values were skipped as unusable (NaN, infinite, negative, -1).
+    public let skippedValues: Int
+
+    /// Per interval: the start power and end power used to shape it, or nil
+    /// for a linear interval.
+    private let shapePowers: [ShapePowers?]
+
+    /// The power profile of one interval, fixed so that it integrates to the
+    /// interval's energy.
+    enum ShapePowers: Sendable {
+        /// Power `first` up to fraction `at`, then `second`.
+        case step(first: Double, second: Double, at: Double)
+        /// Power rising linearly from `first` to `second`.
+        case ramp(first: Double, second: Double)
+    }
+
+    /// Builds a series from one source's readings in one domain.
+    ///
+    /// Readings may come in any order; they are ordered by timestamp (stably).
+    /// Of several usable readings with the same timestamp the last is used.
+    public init(source: String, domain: EnergyDomain, readings: [EnergyReading], options: Options = Options()) {
+        self.source = source
+        self.domain = domain
+        let ordered = readings.enumerated().sorted {
+            ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
+        }.map(\.element)
+
+        var skipped = 0
+        func usable(_ value: Double?) -> Double? {
+            guard let value else { return nil }
+            guard value.isFinite, value >= 0 else {
+                skipped += 1
+                return nil
+            }
+            return value
+        }
+        struct Clean {
+            var time: Int64
+            var counter: Double?
+            var power: Double?
+            var wrap: Double?
+        }
+        var clean: [Clean] = []
+        for reading in ordered {
+            let wrap = reading.wrapJoules.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+            clean.append(Clean(time: reading.timestamp, counter: usable(reading.counterJoules),
+                               power: usable(reading.powerWatts), wrap: wrap))
+        }
+        skippedValues = skipped
+
+        /// Keeps the last entry of each timestamp among those passing `keep`.
+        func knots(_ keep: (Clean) -> Bool) -> [Clean] {
+            var result: [Clean] = []
+            for entry in clean where keep(entry) {
+                if let last = result.last, last.time == entry.time {
+                    result[result.count - 1] = entry
+                } else {
+                    result.append(entry)
+                }
+            }
+            return result
+        }
+
+        var joules: [Double] = []
+        var flags: [EnergyFlags] = []
+        var shapes: [ShapePowers?] = []
+        var resets = 0
+        var wraps = 0
+        let counterKnots = knots { $0.counter != nil }
+        let chosen: [Clean]
+        if counterKnots.count >= 2 {
+            method = .counter
+            chosen = counterKnots
+            for i in 1..<chosen.count {
+                let previous = chosen[i - 1]
+                let current = chosen[i]
+                var delta = current.counter! - previous.counter!
+                var intervalFlags = EnergyFlags()
+                let seconds = Double(current.time - previous.time) * 1e-9
+                if delta < 0, let wrap = current.wrap ?? previous.wrap, delta + wrap >= 0 {
+                    delta += wrap
+                    wraps += 1
+                } else if delta < 0 {
+                    resets += 1
+                    intervalFlags.insert(.counterReset)
+                    if let a = previous.power, let b = current.power {
+                        delta = 0.5 * (a + b) * seconds
+                    } else {
+                        delta = 0
+                    }
+                }
+                joules.append(delta)
+                flags.append(intervalFlags)
+                if options.shape == .powerShaped, let a = previous.power, let b = current.power {
+                    shapes.append(Self.shape(first: a, second: b, joules: delta, seconds: seconds))
+                } else {
+                    shapes.append(nil)
+                }
+            }
+        } else {
+            let powerKnots = knots { $0.power != nil }
+            if powerKnots.count >= 2 {
+                method = .powerIntegration
+                chosen = powerKnots
+                for i in 1..<chosen.count {
+                    let a = chosen[i - 1].power!
+                    let b = chosen[i].power!
+                    let seconds = Double(chosen[i].time - chosen[i - 1].time) * 1e-9
+                    joules.append(0.5 * (a + b) * seconds)
+                    flags.append(EnergyFlags([.powerIntegrated]))
+                    shapes.append(a + b > 0 ? .ramp(first: a, second: b) : nil)
+                }
+            } else {
+                method = nil
+                chosen = []
+            }
+        }
+        times = chosen.map(\.time)
+        counterResets = resets
+        counterWraps = wraps
+
+        if times.count >= 2 {
+            let lengths = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
+            let period = lengths[(lengths.count - 1) / 2]
+            nominalPeriod = period
+            let threshold = Double(period) * options.gapFactor
+            for i in 0..<lengths.count where Double(times[i + 1] - times[i]) > threshold {
+                flags[i].insert(.longGapInterpolated)
+            }
+        } else {
+            nominalPeriod = nil
+        }
+        intervalJoules = joules
+        intervalFlags = flags
+        shapePowers = shapes
+    }
+
+    /// The profile of an interval with usable power readings at both ends.
+    private static func shape(first a: Double, second b: Double, joules: Double, seconds: Double) -> ShapePowers? {
+        guard seconds > 0, joules > 0, a + b > 0 else { return nil }
+        let mean = joules / seconds
+        let scale = max(a, b)
+        if abs(a - b) <= 1e-9 * scale { return nil }
+        let at = (b - mean) / (b - a)
+        if at >= 0 && at <= 1 { return .step(first: a, second: b, at: at) }
+        return .ramp(first: a, second: b)
+    }
+
+    /// The first and last instants the series covers, if it has any interval.
+    public var coverage: ClosedRange<Int64>? {
+        guard let first = times.first, let last = times.last, times.count >= 2 else { return nil }
+        return first...last
+    }
+
+    /// The total energy the series holds, joules.
+    public var totalJoules: Double {
+        var sum = CompensatedSum()
+        for joules in intervalJoules { sum.add(joules) }
+        return sum.value
+    }
+
+    /// The index of the interval holding `time` (the last one for its end),
+    /// or nil outside the coverage.
+    public func intervalIndex(containing time: Int64) -> Int? {
+        guard let coverage, coverage.contains(time) else { return nil }
+        var low = 0
+        var high = times.count - 1
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if times[mid] <= time { low = mid } else { high = mid }
+        }
+        return low
+    }
+
+    /// The share (0…1) of interval `index`'s energy spent before fraction
+    /// `u` (0…1) of the interval.
+    func cumulativeFraction(interval index: Int, at u: Double) -> Double {
+        let u = min(max(u, 0), 1)
+        switch shapePowers[index] {
+        case nil:
+            return u
+        case .ramp(let a, let b)?:
+            return (a * u + 0.5 * (b - a) * u * u) / (0.5 * (a + b))
+        case .step(let a, let b, let at)?:
+            let mean = a * at + b * (1 - at)
+            if u <= at { return a * u / mean }
+            return (a * at + b * (u - at)) / mean
+        }
+    }
+
+    /// The energy spent between two instants inside interval `index`.
+    func joules(interval index: Int, from start: Int64, to end: Int64) -> Double {
+        let t0 = times[index]
+        let length = Double(times[index + 1] - t0)
+        let u0 = Double(start - t0) / length
+        let u1 = Double(end - t0) / length
+        return intervalJoules[index] * (cumulativeFraction(interval: index, at: u1) - cumulativeFraction(interval: index, at: u0))
+    }
+
+    /// The cleaned cumulative energy at `time` (zero at the first usable
+    /// sample), interpolated; nil outside the coverage.
+    public func cumulativeJoules(at time: Int64) -> Double? {
+        guard let index = intervalIndex(containing: time) else { return nil }
+        var sum = CompensatedSum()
+        for i in 0..<index { sum.add(intervalJoules[i]) }
+        sum.add(joules(interval: index, from: times[index], to: time))
+        return sum.value
+    }
+
+    /// The energy between two instants, clipped to the coverage; nil when
+    /// the two do not overlap.
+    public func joules(from start: Int64, to end: Int64) -> Double? {
+        guard let coverage, start <= end else { return nil }
+        let a = max(start, coverage.lowerBound)
+        let b = min(end, coverage.upperBound)
+        guard a <= b, let ea = cumulativeJoules(at: a), let eb = cumulativeJoules(at: b) else { return nil }
+        return eb - ea
+    }
+}
+
+extension EnergySeries {
+    /// Builds one series per source and domain from a run's telemetry
+    /// samples, ordered by domain (gpu, cpu, dram) and then source name.
+    ///
+    /// Events are ordered by timestamp, then sequence. A sample without a
+    /// source name is filed under `unknown`.
+    public static func series(from events: [TraceEvent], options: Options = Options()) -> [EnergySeries] {
+        struct Key: Hashable {
+            var domain: EnergyDomain
+            var source: String
+        }
+        var readings: [Key: [EnergyReading]] = [:]
+        let ordered = events.sorted { ($0.timestamp, $0.sequence) < ($1.timestamp, $1.sequence) }
+        for event in ordered {
+            guard case .sample(let sample) = event.payload else { continue }
+            for domain in EnergyDomain.allCases {
+                if let reading = EnergyReading(sample: sample, domain: domain, timestamp: event.timestamp) {
+                    readings[Key(domain: domain, source: sample.source ?? "unknown"), default: []].append(reading)
+                }
+            }
+        }
+        let keys = readings.keys.sorted { ($0.domain, $0.source) < ($1.domain, $1.source) }
+        return keys.map { EnergySeries(source: $0.source, domain: $0.domain, readings: readings[$0]!, options: options) }
+    }
+}
