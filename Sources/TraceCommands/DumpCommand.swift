@@ -16,11 +16,9 @@ struct DumpCommand: ParsableCommand {
         let encoder = InterchangeEncoder(timeFields: .seconds)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
-        var line: [UInt8] = []
         for run in log.runs {
             for event in run.events {
-                encoder.encode(event, into: &line)
-                buffer += line
+                encoder.encode(event, into: &buffer)
                 buffer.append(0x0A)
                 if buffer.count >= 1 << 20 {
                     StandardStreams.out(bytes: buffer)

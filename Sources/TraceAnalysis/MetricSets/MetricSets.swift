@@ -2,6 +2,7 @@
 public enum MetricSets {
     /// Every known metric set, in the order they are listed to users.
     public static let all: [any MetricSet] = [
+        DefaultMetricSet(),
         IPWMetricSet(),
     ]
 
