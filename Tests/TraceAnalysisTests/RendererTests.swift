@@ -118,8 +118,10 @@ import Testing
         }
     }
 
-    @Test func registryFindsIPW() {
-        #expect(MetricSets.names == ["ipw"])
+    @Test func registryFindsEverySetAndDefaultsToTheDefaultSet() {
+        #expect(MetricSets.names == ["default", "ipw"])
+        #expect(MetricSets.defaultName == "default")
+        #expect(MetricSets.named("default")?.identity == MetricSetIdentity(name: "default", version: "1"))
         #expect(MetricSets.named("ipw")?.identity == MetricSetIdentity(name: "ipw", version: "1"))
         #expect(MetricSets.named("nope") == nil)
     }
