@@ -16,6 +16,7 @@ public struct TraceAnalyzeCommand: ParsableCommand {
               trace-analyze run.zst --by turn
               trace-analyze run.zst --by query --format csv > queries.csv
               trace-analyze run.zst --metrics ipw
+              trace-analyze compare run.zst --metrics ipw --metrics default --by query
               trace-analyze import events.jsonl -o run.zst
               trace-analyze dump run.zst | head
               trace-analyze verify logs/
@@ -23,6 +24,7 @@ public struct TraceAnalyzeCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             AnalyzeCommand.self, ImportCommand.self, DumpCommand.self, VerifyCommand.self, MetricsCommand.self,
+            CompareCommand.self,
         ],
         defaultSubcommand: AnalyzeCommand.self
     )

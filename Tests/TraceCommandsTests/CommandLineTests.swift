@@ -85,3 +85,22 @@ import TraceLog
         #expect(result.stdout == "default\t1  (default)\nipw\t1\n")
     }
 }
+
+@Suite struct CompareCommandTests {
+    @Test func compareShowsWhatChangesBetweenSets() throws {
+        let log = bundledLogs()[0].path
+        let result = try runProcess(traceAnalyzeBinary,
+            ["compare", log, "--metrics", "ipw", "--metrics", "default", "--by", "query", "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "query_id,column,value_a,value_b,delta,relative_change,metric_set")
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",ipw@1 vs default@1") })
+        #expect(lines.contains { $0.hasPrefix("q001,total_cpu_energy_joules,") })
+        #expect(result.stderr.contains("only in default@1: overhead_gpu_energy_joules"))
+        let same = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw", "--metrics", "ipw"])
+        #expect(same.stdout.hasPrefix("(no rows)"))
+        let one = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw"])
+        #expect(one.status != 0)
+        #expect(one.stderr.contains("exactly twice"))
+    }
+}

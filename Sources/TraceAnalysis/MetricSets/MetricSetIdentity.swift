@@ -13,8 +13,14 @@ public struct MetricSetIdentity: Sendable, Equatable, Hashable, CustomStringConv
     }
 
     /// The compact tag used in CSV and JSON output: `name@version`, e.g. `ipw@1`.
-    public var tag: String { "\(name)@\(version)" }
+    public var tag: String { version.isEmpty ? name : "\(name)@\(version)" }
 
     /// The human form used in tables: `name vversion`, e.g. `ipw v1`.
-    public var description: String { "\(name) v\(version)" }
+    public var description: String { version.isEmpty ? name : "\(name) v\(version)" }
+
+    /// The identity that names a comparison of two sets, `A@1 vs B@2`
+    /// (its version is empty: the two tags say everything).
+    public static func comparison(_ a: MetricSetIdentity, _ b: MetricSetIdentity) -> MetricSetIdentity {
+        MetricSetIdentity(name: "\(a.tag) vs \(b.tag)", version: "")
+    }
 }

@@ -1,0 +1,74 @@
+import ArgumentParser
+import TraceAnalysis
+import TraceLog
+
+/// `trace-analyze compare LOG --metrics A --metrics B`: what changes
+/// between two metric sets, row by row.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Show, row by row, what changes between two metric sets.",
+        discussion: """
+            Analyses the logs with both sets, matches rows by their keys (query_id and \
+            turn_index for turns, query_id for queries, run_id for runs) and prints one \
+            row per value that differs: the keys, `column`, `value_a`, `value_b`, \
+            `delta` (b − a) and `relative_change` ((b − a) / |a|). Unchanged values are \
+            not printed; columns only one set has are listed on standard error.
+
+            Example: trace-analyze compare run.zst --metrics ipw --metrics default --by query
+            """)
+
+    @OptionGroup var inputs: LogInputs
+
+    @Option(name: .long, help: ArgumentHelp("A metric set; give exactly two (A, then B).", valueName: "name"))
+    var metrics: [String] = []
+
+    @Option(name: .long, help: "Rows to compare: turn, query or run.")
+    var by: AnalysisView = .query
+
+    @Option(name: .long, help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        guard metrics.count == 2 else { throw ValidationError("Give --metrics exactly twice: --metrics A --metrics B.") }
+        for name in metrics where MetricSets.named(name) == nil {
+            throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
+        }
+    }
+
+    func run() throws {
+        let log = inputs.read()
+        let a = MetricSets.named(metrics[0])!, b = MetricSets.named(metrics[1])!
+        let comparison = Self.compare(log, a, b, by: by)
+        if !comparison.onlyInA.isEmpty {
+            StandardStreams.err("only in \(a.identity.tag): \(comparison.onlyInA.joined(separator: ", "))\n")
+        }
+        if !comparison.onlyInB.isEmpty {
+            StandardStreams.err("only in \(b.identity.tag): \(comparison.onlyInB.joined(separator: ", "))\n")
+        }
+        StandardStreams.err("\(comparison.unchangedRows) rows unchanged\n")
+        StandardStreams.out(format.render(comparison.rows, metricSet: .comparison(a.identity, b.identity)))
+        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+    }
+
+    /// Compares the `view` rows of two sets over every run of `log`.
+    static func compare(_ log: LogSet, _ a: any MetricSet, _ b: any MetricSet, by view: AnalysisView) -> RowComparison {
+        var rowsA: [AnalysisRow] = [], rowsB: [AnalysisRow] = []
+        for run in log.runs {
+            let events = RunEvents(runID: run.runID, events: run.events)
+            let ra = a.analyze(events), rb = b.analyze(events)
+            switch view {
+            case .turn: rowsA += ra.turns; rowsB += rb.turns
+            case .query: rowsA += ra.queries; rowsB += rb.queries
+            case .run: rowsA += ra.runs; rowsB += rb.runs
+            }
+        }
+        let keys: [String] =
+            switch view {
+            case .turn: ["query_id", "turn_index"]
+            case .query: ["query_id"]
+            case .run: ["run_id"]
+            }
+        return RowComparison(a: rowsA, b: rowsB, keys: keys)
+    }
+}
