@@ -1,0 +1,75 @@
+/// The cost of inferences: the provider's reported cost, else the price
+/// table's.
+///
+/// Per inference:
+/// - the provider's `cost_usd` when recorded and finite (it wins over the
+///   table; a non-finite reported cost counts as not reported);
+/// - else, when the table prices the inference's model (see
+///   ``InferenceSpan/model``), ``ModelPrice/picoUSD(promptTokens:completionTokens:cachedTokens:)``
+///   divided by 10¹², a single correctly rounded division, so a cost is the
+///   double nearest its exact decimal value;
+/// - else `nil`: unknown, never 0. The model is then listed as unpriced.
+///
+/// Sums over several inferences (``CostSum``) are `nil` when any part is `nil`.
+public enum InferenceCost {
+    /// The cost of one inference in USD, or `nil` when unknown.
+    public static func usd(of span: InferenceSpan, prices: PriceTable) -> Double? {
+        var sum = CostSum()
+        sum.add(span, prices: prices)
+        return sum.usd
+    }
+
+    /// Whether the inference's cost needs the table and the table lacks its
+    /// model: no finite provider cost and a model the table does not list.
+    static func isUnpriced(_ span: InferenceSpan, prices: PriceTable) -> Bool {
+        if let cost = span.providerCostUSD, cost.isFinite { return false }
+        guard let model = span.model else { return false }
+        return prices.price(for: model) == nil
+    }
+}
+
+/// A running total of inference costs: table-priced parts are summed exactly
+/// as integers (10⁻¹² USD), provider-reported parts as an exact sum of
+/// doubles; the total is `nil` as soon as one part is unknown.
+public struct CostSum: Sendable {
+    private var pico: Int64 = 0
+    private var reported = ExactSum()
+    private var hasReported = false
+    /// Whether a part was unknown (the total is then `nil`).
+    public private(set) var hasUnknown = false
+    /// How many parts were added.
+    public private(set) var count = 0
+
+    /// An empty (zero) sum.
+    public init() {}
+
+    /// Adds one inference's cost.
+    public mutating func add(_ span: InferenceSpan, prices: PriceTable) {
+        count += 1
+        if let cost = span.providerCostUSD, cost.isFinite {
+            reported.add(cost)
+            hasReported = true
+            return
+        }
+        guard let model = span.model, let price = prices.price(for: model),
+              let amount = price.picoUSD(
+                promptTokens: span.promptTokens, completionTokens: span.completionTokens,
+                cachedTokens: span.cachedTokens)
+        else {
+            hasUnknown = true
+            return
+        }
+        let (sum, overflow) = pico.addingReportingOverflow(amount)
+        if overflow { hasUnknown = true } else { pico = sum }
+    }
+
+    /// The total in USD; `nil` when any part is unknown. Zero parts sum to 0.
+    public var usd: Double? {
+        guard !hasUnknown else { return nil }
+        let table = Double(pico) / 1e12
+        guard hasReported else { return table }
+        var total = reported
+        total.add(table)
+        return total.approximation
+    }
+}
