@@ -1,28 +1,32 @@
 import ArgumentParser
+import Foundation
 import TraceAnalysis
 import TraceLog
 
-/// What rows an analysis prints (`--by`).
+/// What rows an analysis prints (`--by`): the views of ``ViewKind`` plus
+/// the metric set's run rows.
 enum AnalysisView: Equatable, ExpressibleByArgument, CustomStringConvertible {
-    case turn
-    case query
     case run
+    case view(ViewKind)
+
+    static let turn = AnalysisView.view(.turn)
+    static let query = AnalysisView.view(.query)
 
     init?(argument: String) {
-        switch argument {
-        case "turn": self = .turn
-        case "query": self = .query
-        case "run": self = .run
-        default: return nil
+        if argument == "run" {
+            self = .run
+        } else if let view = ViewKind(argument) {
+            self = .view(view)
+        } else {
+            return nil
         }
     }
 
-    static var allValueStrings: [String] { ["turn", "query", "run"] }
+    static var allValueStrings: [String] { ["turn", "query", "run", "tool", "model", "label:KEY"] }
     var description: String {
         switch self {
-        case .turn: "turn"
-        case .query: "query"
         case .run: "run"
+        case .view(let kind): kind.description
         }
     }
 }
@@ -32,22 +36,87 @@ struct AnalysisReport {
     var metricSet: any MetricSet
     var view: AnalysisView
     var format: OutputFormat
+    var prices: PriceTable = .default
 
-    /// The rendered output and the analysis warnings.
-    func render(_ log: LogSet) -> (output: String, diagnostics: [AnalysisDiagnostic]) {
-        var rows: [AnalysisRow] = []
+    /// What an analysis produced besides its text.
+    struct Notes {
         var diagnostics: [AnalysisDiagnostic] = []
-        for run in log.runs {
-            let result = metricSet.analyze(RunEvents(runID: run.runID, events: run.events))
-            switch view {
-            case .turn: rows += result.turns
-            case .query: rows += result.queries
-            case .run: rows += result.runs
+        var unpricedModels: [String] = []
+        /// Whether the view used the price table.
+        var priced = false
+    }
+
+    /// The rows of the view.
+    func rows(_ log: LogSet) -> (rows: [AnalysisRow], notes: Notes) {
+        let runs = log.runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) }
+        var notes = Notes(diagnostics: runs.flatMap(\.result.diagnostics))
+        switch view {
+        case .run:
+            return (runs.flatMap(\.result.runs), notes)
+        case .view(let kind):
+            // The ipw set reproduces the reference runner's rows exactly:
+            // its turn and query rows are printed as the set made them.
+            if metricSet.identity.name == "ipw" {
+                switch kind {
+                case .turn: return (runs.flatMap(\.result.turns), notes)
+                case .query: return (runs.flatMap(\.result.queries), notes)
+                default: break
+                }
             }
-            diagnostics += result.diagnostics
+            let result = kind.rows(runs, prices: prices, energy: spanEnergy(kind, runs))
+            notes.diagnostics += result.diagnostics
+            notes.unpricedModels = result.unpricedModels
+            notes.priced = kind != .tool
+            guard notes.priced && format != .table else { return (result.rows, notes) }
+            // Machine-readable outputs name the price table on every row
+            // (tables name it in their footer).
+            let tag = AnalysisValue.string(prices.identity.description)
+            return (result.rows.map { AnalysisRow($0.columns + [("price_table", tag)]) }, notes)
         }
-        return (format.render(rows, metricSet: metricSet.identity), diagnostics)
+    }
+
+    /// Per-span GPU energy for the tool and model views, from the default
+    /// set's attribution (other sets attribute no energy to single spans).
+    func spanEnergy(_ kind: ViewKind, _ runs: [AnalyzedRun]) -> SpanEnergy {
+        guard let set = metricSet as? DefaultMetricSet, kind == .tool || kind == .model else { return .unknown }
+        var byRun: [String: SpanEnergy] = [:]
+        for run in runs where byRun[run.events.runID] == nil { byRun[run.events.runID] = set.spanEnergy(run.events) }
+        let table = byRun
+        return SpanEnergy { reference in table[reference.runID]?.gpuJoules(reference) }
+    }
+
+    /// The rendered output and what to tell the user on stderr.
+    func render(_ log: LogSet) -> (output: String, notes: Notes) {
+        let (rows, notes) = self.rows(log)
+        var output = format.render(rows, metricSet: metricSet.identity)
+        if notes.priced && format == .table {
+            let identity = prices.identity
+            output += "price table: \(identity.fileName)\(identity.version.map { "@" + $0 } ?? "")"
+                + " sha256:\(identity.sha256.prefix(12))\n"
+        }
+        return (output, notes)
     }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// The `--prices` option shared by the commands that compute costs.
+struct PriceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Price table (JSON: {\"models\": {NAME: {input_usd_per_mtok, output_usd_per_mtok, cached_input_usd_per_mtok}}}); default: the bundled table.",
+        valueName: "file"))
+    var prices: String?
+
+    /// The price table to use.
+    func load() throws -> PriceTable {
+        guard let path = prices else { return .default }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("\(path): cannot read the price table.")
+        }
+        do {
+            return try PriceTable(bytes: Array(data), fileName: (path as NSString).lastPathComponent)
+        } catch {
+            throw ValidationError("\(path): \(error)")
+        }
+    }
+}

@@ -17,7 +17,9 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var inputs: LogInputs
 
-    @Option(name: .long, help: "Rows to print: turn, query or run.")
+    @Option(name: .long, help: ArgumentHelp(
+        "Rows to print: turn, query, run, tool, model, or label:KEY (query totals grouped by a label, e.g. label:data_id).",
+        valueName: "view"))
     var by: AnalysisView = .turn
 
     @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
@@ -25,6 +27,8 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Option(name: .long, help: "Output format: table (default, 80 columns), csv or json (one array of row objects).")
     var format: OutputFormat = .table
+
+    @OptionGroup var priceOptions: PriceOptions
 
     @Flag(name: .long, help: "Do not print warnings about the logs' content.")
     var quiet = false
@@ -34,10 +38,15 @@ struct AnalyzeCommand: ParsableCommand {
         guard let metricSet = MetricSets.named(name) else {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
+        let prices = try priceOptions.load()
         let log = inputs.read(quiet: quiet)
-        let (output, diagnostics) = AnalysisReport(metricSet: metricSet, view: by, format: format).render(log)
+        let (output, notes) = AnalysisReport(metricSet: metricSet, view: by, format: format, prices: prices).render(log)
         if !quiet {
-            for diagnostic in diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
+            for diagnostic in notes.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
+        }
+        if !notes.unpricedModels.isEmpty {
+            StandardStreams.err(
+                "trace-analyze: no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
         }
         StandardStreams.out(output)
         if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }

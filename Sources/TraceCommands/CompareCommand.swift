@@ -39,6 +39,9 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let log = inputs.read()
         let a = MetricSets.named(metrics[0])!, b = MetricSets.named(metrics[1])!
+        guard [AnalysisView.turn, .query, .run].contains(by) else {
+            throw ValidationError("compare takes --by turn, query or run.")
+        }
         let comparison = Self.compare(log, a, b, by: by)
         if !comparison.onlyInA.isEmpty {
             StandardStreams.err("only in \(a.identity.tag): \(comparison.onlyInA.joined(separator: ", "))\n")
@@ -58,16 +61,16 @@ struct CompareCommand: ParsableCommand {
             let events = RunEvents(runID: run.runID, events: run.events)
             let ra = a.analyze(events), rb = b.analyze(events)
             switch view {
-            case .turn: rowsA += ra.turns; rowsB += rb.turns
-            case .query: rowsA += ra.queries; rowsB += rb.queries
-            case .run: rowsA += ra.runs; rowsB += rb.runs
+            case .view(.turn): rowsA += ra.turns; rowsB += rb.turns
+            case .view(.query): rowsA += ra.queries; rowsB += rb.queries
+            default: rowsA += ra.runs; rowsB += rb.runs
             }
         }
         let keys: [String] =
             switch view {
-            case .turn: ["query_id", "turn_index"]
-            case .query: ["query_id"]
-            case .run: ["run_id"]
+            case .view(.turn): ["query_id", "turn_index"]
+            case .view(.query): ["query_id"]
+            default: ["run_id"]
             }
         return RowComparison(a: rowsA, b: rowsB, keys: keys)
     }

@@ -15,6 +15,9 @@ public struct TraceAnalyzeCommand: ParsableCommand {
             Examples:
               trace-analyze run.zst --by turn
               trace-analyze run.zst --by query --format csv > queries.csv
+              trace-analyze run.zst --by model --prices prices.json
+              trace-analyze run.zst --by label:data_id
+              trace-analyze export run.zst --out summary/
               trace-analyze run.zst --metrics ipw
               trace-analyze compare run.zst --metrics ipw --metrics default --by query
               trace-analyze import events.jsonl -o run.zst
@@ -24,7 +27,7 @@ public struct TraceAnalyzeCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             AnalyzeCommand.self, ImportCommand.self, DumpCommand.self, VerifyCommand.self, MetricsCommand.self,
-            CompareCommand.self,
+            CompareCommand.self, ExportCommand.self,
         ],
         defaultSubcommand: AnalyzeCommand.self
     )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TraceAnalysis
 import TraceLog
 
 /// The built `trace-analyze`, run as users and scripts run it.
@@ -102,5 +103,83 @@ import TraceLog
         let one = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw"])
         #expect(one.status != 0)
         #expect(one.stderr.contains("exactly twice"))
+    }
+}
+
+@Suite struct ViewAndExportCommandTests {
+    let log = bundledLogs()[0].path
+
+    @Test func toolModelAndLabelViewsHaveTheirContractColumns() throws {
+        func header(_ by: String) throws -> String {
+            let result = try runProcess(traceAnalyzeBinary, [log, "--by", by, "--format", "csv"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return String(result.stdout.split(separator: "\n").first ?? "")
+        }
+        #expect(try header("tool") == "tool,calls,errors,latency_p50_s,latency_p95_s,gpu_energy_joules,metric_set")
+        #expect(try header("model")
+            == "model,calls,input_tokens,output_tokens,cached_tokens,cost_usd,gpu_energy_joules,price_table,metric_set")
+        #expect(try header("label:data_id").hasPrefix("data_id,queries,"))
+        #expect(try header("label:data_id").contains(",accuracy,accuracy_per_joule,accuracy_per_watt,"))
+        let bad = try runProcess(traceAnalyzeBinary, [log, "--by", "label:"])
+        #expect(bad.status != 0)
+    }
+
+    @Test func toolAndModelEnergyIsTheDefaultSetsSpanAttribution() throws {
+        let json = try runProcess(traceAnalyzeBinary, [log, "--by", "model", "--format", "json"])
+        let models = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let modelEnergy = models.compactMap { $0["gpu_energy_joules"] as? Double }.reduce(0, +)
+        let turns = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--format", "json"])
+        let turnRows = try #require(try JSONSerialization.jsonObject(with: Data(turns.stdout.utf8)) as? [[String: Any]])
+        let inferenceEnergy = turnRows.compactMap { $0["inference_gpu_energy_joules"] as? Double }.reduce(0, +)
+        #expect(models.count == 2)
+        #expect(abs(modelEnergy - inferenceEnergy) <= 1e-9 * inferenceEnergy)
+    }
+
+    @Test func repricingChangesCostsAndNothingElse() throws {
+        let dir = temporaryDirectory()
+        let cheap = dir.appendingPathComponent("cheap.json")
+        try Data("""
+            {"models": {"gpt-4o-2024-08-06": {"input_usd_per_mtok": 1, "output_usd_per_mtok": 2},
+                        "llama-3.3-70b-versatile": {"input_usd_per_mtok": 0.5, "output_usd_per_mtok": 0.5}}}
+            """.utf8).write(to: cheap)
+        let a = try runProcess(traceAnalyzeBinary, [log, "--by", "query", "--format", "csv"])
+        let b = try runProcess(traceAnalyzeBinary, [log, "--by", "query", "--format", "csv", "--prices", cheap.path])
+        let rowsA = a.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let rowsB = b.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let costColumn = try #require(rowsA[0].firstIndex(of: "total_cost_usd"))
+        let priceColumn = try #require(rowsA[0].firstIndex(of: "price_table"))
+        #expect(rowsA.count == rowsB.count)
+        #expect(rowsA[0] == rowsB[0])
+        for (ra, rb) in zip(rowsA.dropFirst(), rowsB.dropFirst()) {
+            #expect(ra[costColumn] != rb[costColumn])
+            #expect(ra[priceColumn].hasPrefix("default-prices.json@"))
+            #expect(rb[priceColumn].hasPrefix("cheap.json sha256:"))
+            var (ma, mb) = (ra, rb)
+            for column in [priceColumn, costColumn].sorted(by: >) {
+                ma.remove(at: column)
+                mb.remove(at: column)
+            }
+            #expect(ma == mb)
+        }
+        let missing = try runProcess(traceAnalyzeBinary, [log, "--prices", dir.appendingPathComponent("nope.json").path])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("nope.json"))
+    }
+
+    @Test func exportWritesTheFiveFilesMatchingTheViews() throws {
+        let out = temporaryDirectory().appendingPathComponent("summary")
+        let result = try runProcess(traceAnalyzeBinary, ["export", log, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        for (file, view) in [("turns.csv", "turn"), ("queries.csv", "query"), ("tools.csv", "tool"), ("models.csv", "model")] {
+            let written = try String(contentsOf: out.appendingPathComponent(file), encoding: .utf8)
+            let printed = try runProcess(traceAnalyzeBinary, [log, "--by", view, "--format", "csv"]).stdout
+            #expect(written == printed, "\(file)")
+        }
+        let summary = try Data(contentsOf: out.appendingPathComponent("summary.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: summary) as? [String: Any])
+        #expect(object["metric_set"] as? String == "default")
+        let logBytes = try Data(contentsOf: URL(fileURLWithPath: log))
+        #expect(object["log_sha256"] as? String == SHA256.hex(Array(logBytes)))
+        #expect((object["price_table"] as? [String: Any])?["sha256"] as? String != nil)
     }
 }

@@ -29,7 +29,8 @@ struct DemoAgent {
         var phases: [Phase] = []
         var now: Int64 = 1_000_000_000  // 1 s of idle first
         let idle = (gpu: 62.0, cpu: 18.0)
-        let models = ["gpt-4o", "llama-3.1-70b"]
+        let models = [(requested: "gpt-4o", routed: "gpt-4o-2024-08-06"),
+                      (requested: "llama-3.3-70b", routed: "llama-3.3-70b-versatile")]
         let tools = ["search", "read_file", "python", "web_fetch"]
 
         events.append((0, .runStart(RunStart(
@@ -55,15 +56,15 @@ struct DemoAgent {
             let fails = q == 4
             for turn in 0..<turns {
                 let span = "\(queryID)-c\(turn + 1)"
-                events.append((now, .inferenceStart(InferenceStart(spanID: span, queryID: queryID, model: model))))
+                events.append((now, .inferenceStart(InferenceStart(spanID: span, queryID: queryID, model: model.requested))))
                 let prefill = rng.uniform(0.04, 0.12)
                 phase(prefill, gpu: rng.uniform(420, 480), cpu: 42)
                 let completion = Int64(rng.uniform(30, 260))
                 let decodeSeconds = Double(completion) / rng.uniform(45, 75)
                 phase(decodeSeconds, gpu: rng.uniform(300, 340), cpu: 38)
-                let cached = turn > 0 ? context / 2 : nil
+                let cached: Int64 = turn > 0 ? context / 2 : 0
                 events.append((now, .inferenceEnd(InferenceEnd(
-                    spanID: span, queryID: queryID, model: model, routedModel: model + "-2024-08-06",
+                    spanID: span, queryID: queryID, model: model.requested, routedModel: model.routed,
                     promptTokens: context, completionTokens: completion, cachedTokens: cached,
                     timeToFirstTokenSeconds: (prefill * 1000).rounded() / 1000,
                     status: "ok", stopReason: turn == turns - 1 ? "stop" : "tool_calls"))))

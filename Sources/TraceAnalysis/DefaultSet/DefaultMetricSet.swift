@@ -47,7 +47,7 @@ public struct DefaultMetricSet: MetricSet {
         self.options = options
     }
 
-    private struct QueryParts {
+    struct QueryParts {
         var queryID: String
         var completed: Bool
         var start: Int64
@@ -56,8 +56,16 @@ public struct DefaultMetricSet: MetricSet {
         var unassignedTools: Int
     }
 
-    /// Analyses one run.
-    public func analyze(_ run: RunEvents) -> AnalysisResult {
+    /// One run's queries, turns and energy attribution: what both
+    /// ``analyze(_:)`` and ``spanEnergy(_:)`` are made from.
+    struct Attributed {
+        var ordered: RunEvents
+        var parts: [QueryParts]
+        var attribution: EnergyAttribution
+        var diagnostics: [AnalysisDiagnostic]
+    }
+
+    func attributed(_ run: RunEvents) -> Attributed {
         let ordered = RunEvents(runID: run.runID, events: run.events.enumerated()
             .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }.map(\.element))
         let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
@@ -97,6 +105,40 @@ public struct DefaultMetricSet: MetricSet {
             })
         }
         let attribution = EnergyAttributor(series: series).attribute(intervals)
+        return Attributed(ordered: ordered, parts: parts, attribution: attribution, diagnostics: diagnostics)
+    }
+
+    /// The GPU energy this set attributes to each inference and tool call
+    /// of `run` (concurrent spans of a turn share each interval equally),
+    /// for the tool and model views. Spans are found by their start
+    /// record's sequence number.
+    public func spanEnergy(_ run: RunEvents) -> SpanEnergy {
+        let a = attributed(run)
+        var joules: [String: Double] = [:]
+        let gpu = a.attribution[.gpu]
+        for (index, query) in a.parts.enumerated() {
+            for (turnIndex, turn) in query.turns.enumerated() {
+                guard let spans = gpu.queries[index].turns[turnIndex].spanJoules else { continue }
+                // Spans were given as [inference] + tools, in order.
+                joules["inference \(turn.inference.startSequence)"] = spans[0]
+                for (k, tool) in turn.tools.enumerated() where k + 1 < spans.count {
+                    joules["tool \(tool.startSequence)"] = spans[k + 1]
+                }
+            }
+        }
+        let table = joules
+        let runID = run.runID
+        return SpanEnergy { reference in
+            guard reference.runID == runID, let start = reference.startSequence else { return nil }
+            return table["\(reference.kind.rawValue) \(start)"]
+        }
+    }
+
+    /// Analyses one run.
+    public func analyze(_ run: RunEvents) -> AnalysisResult {
+        let a = attributed(run)
+        let (ordered, parts, attribution) = (a.ordered, a.parts, a.attribution)
+        let diagnostics = a.diagnostics
         let gpu = attribution[.gpu]
         let cpu = attribution[.cpu]
 

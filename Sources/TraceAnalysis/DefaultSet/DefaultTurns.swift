@@ -4,6 +4,8 @@ import TraceLog
 struct DefaultInference {
     var spanID: String?
     var start: Int64
+    /// Record sequence of the start event.
+    var startSequence: UInt64 = 0
     var end: Int64?
     var promptTokens: Int64?
     var completionTokens: Int64?
@@ -16,6 +18,8 @@ struct DefaultToolCall {
     var name: String
     var parentSpanID: String?
     var start: Int64
+    /// Record sequence of the start event.
+    var startSequence: UInt64 = 0
     var end: Int64?
 }
 
@@ -70,7 +74,7 @@ struct DefaultTurnBuilder {
         for event in events {
             switch event.payload {
             case .inferenceStart(let start):
-                inferences.append(DefaultInference(spanID: start.spanID, start: event.timestamp))
+                inferences.append(DefaultInference(spanID: start.spanID, start: event.timestamp, startSequence: event.sequence))
                 inferenceSequences.append(event.sequence)
                 openInferences.append(inferences.count - 1)
             case .inferenceEnd(let end):
@@ -87,7 +91,8 @@ struct DefaultTurnBuilder {
                 inferences[index].costUSD = end.costUSD
             case .toolStart(let start):
                 tools.append(DefaultToolCall(spanID: start.spanID, name: start.tool ?? "unknown",
-                                             parentSpanID: start.parentSpanID, start: event.timestamp))
+                                             parentSpanID: start.parentSpanID, start: event.timestamp,
+                                             startSequence: event.sequence))
                 toolSequences.append(event.sequence)
                 openTools.append(tools.count - 1)
             case .toolEnd(let end):

@@ -13,14 +13,23 @@ public struct TurnEnergy: Sendable, Hashable {
     public var unspannedJoules: Double?
     /// What is uncertain about these figures.
     public var flags: EnergyFlags
+    /// The energy of each of the turn's spans, in the order the turn's
+    /// ``TurnInterval/spans`` were given (nil when the turn has none).
+    /// Concurrent spans of one turn share each piece equally, so the
+    /// inference span plus the tool spans sum to `inferenceJoules + toolJoules`.
+    public var spanJoules: [Double]?
 
     /// Creates a turn's energy.
-    public init(joules: Double?, inferenceJoules: Double?, toolJoules: Double?, unspannedJoules: Double?, flags: EnergyFlags) {
+    public init(
+        joules: Double?, inferenceJoules: Double?, toolJoules: Double?, unspannedJoules: Double?, flags: EnergyFlags,
+        spanJoules: [Double]? = nil
+    ) {
         self.joules = joules
         self.inferenceJoules = inferenceJoules
         self.toolJoules = toolJoules
         self.unspannedJoules = unspannedJoules
         self.flags = flags
+        self.spanJoules = spanJoules
     }
 }
 

@@ -64,7 +64,9 @@ public struct EnergyAttributor: Sendable {
         var inference = CompensatedSum()
         var tool = CompensatedSum()
         var unspanned = CompensatedSum()
+        var spans: [CompensatedSum]
         var flags = EnergyFlags()
+        init(spans: Int) { self.spans = Array(repeating: CompensatedSum(), count: spans) }
     }
 
     private struct QueryAccumulator {
@@ -115,7 +117,7 @@ public struct EnergyAttributor: Sendable {
 
         var accumulators = queries.map { query in
             QueryAccumulator(
-                turns: Array(repeating: TurnAccumulator(), count: query.turns.count),
+                turns: query.turns.map { TurnAccumulator(spans: $0.spans.count) },
                 order: query.turns.indices.sorted { (query.turns[$0].start, $0) < (query.turns[$1].start, $1) })
         }
         let byStart = queries.indices.sorted { (queries[$0].start, $0) < (queries[$1].start, $1) }
@@ -195,6 +197,9 @@ public struct EnergyAttributor: Sendable {
                     accumulators[index].turns[turnIndex].unspanned.add(share)
                 } else {
                     let perSpan = share / Double(spans)
+                    for (s, span) in turn.spans.enumerated() where span.start <= a && b <= span.end {
+                        accumulators[index].turns[turnIndex].spans[s].add(perSpan)
+                    }
                     if inferenceCount > 0 {
                         accumulators[index].turns[turnIndex].inference.add(perSpan * Double(inferenceCount))
                     }
@@ -232,7 +237,7 @@ public struct EnergyAttributor: Sendable {
                 }
                 turns.append(covered
                     ? TurnEnergy(joules: t.total.value, inferenceJoules: t.inference.value, toolJoules: t.tool.value,
-                                 unspannedJoules: t.unspanned.value, flags: flags)
+                                 unspannedJoules: t.unspanned.value, flags: flags, spanJoules: t.spans.map(\.value))
                     : TurnEnergy(joules: nil, inferenceJoules: nil, toolJoules: nil, unspannedJoules: nil, flags: flags))
             }
             var (covered, flags) = windowFlags(start: query.start, end: query.end)

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import TraceAnalysis
+import TraceLog
+
+/// `trace-analyze export LOG... --out DIR`: CSV summaries and a JSON summary.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write turns.csv, queries.csv, tools.csv, models.csv and summary.json into a directory.",
+        discussion: """
+            Each CSV holds one row per row of the matching `--by` JSON view (RFC 4180, \
+            header row). summary.json names the metric set and version, the price table \
+            and its SHA-256, the SHA-256 of the logs' bytes, and totals.
+            """)
+
+    @OptionGroup var inputs: LogInputs
+
+    @Option(name: .long, help: ArgumentHelp("Directory to write (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
+    var metrics: String?
+
+    @OptionGroup var priceOptions: PriceOptions
+
+    func run() throws {
+        let name = metrics ?? MetricSets.defaultName
+        guard let metricSet = MetricSets.named(name) else {
+            throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
+        }
+        let prices = try priceOptions.load()
+        let log = inputs.read()
+        var unpriced: [String] = []
+        func rows(_ kind: ViewKind) -> [AnalysisRow] {
+            let (rows, notes) = AnalysisReport(metricSet: metricSet, view: .view(kind), format: .csv, prices: prices).rows(log)
+            for model in notes.unpricedModels where !unpriced.contains(model) { unpriced.append(model) }
+            return rows
+        }
+        let input = Export.Input(
+            turns: rows(.turn), queries: rows(.query), tools: rows(.tool), models: rows(.model),
+            metricSet: metricSet.identity, priceTable: prices.identity, logSHA256: Self.logHash(log),
+            unpricedModels: unpriced)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for (fileName, contents) in Export.files(input) {
+            let path = (out as NSString).appendingPathComponent(fileName)
+            guard FileManager.default.createFile(atPath: path, contents: Data(contents.utf8)) else {
+                throw ValidationError("\(path): cannot write the file.")
+            }
+        }
+        if !unpriced.isEmpty {
+            StandardStreams.err("trace-analyze: no price for \(unpriced.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
+        }
+        StandardStreams.err("wrote \(Export.fileNames.joined(separator: ", ")) to \(out)\n")
+        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+    }
+
+    /// SHA-256 over the logs' bytes, file after file, in the order read.
+    static func logHash(_ log: LogSet) -> String {
+        var bytes: [UInt8] = []
+        for file in log.files {
+            if let data = FileManager.default.contents(atPath: file.path) { bytes += data }
+        }
+        return SHA256.hex(bytes)
+    }
+}
