@@ -1,0 +1,372 @@
+/// The first pass over a line: checks that it is one well-formed JSON object
+/// and records its top-level members as byte ranges.
+///
+/// Nested values are validated and skipped; strings are checked for valid
+/// UTF-8 and valid escapes (including surrogate pairs), numbers for the
+/// RFC 8259 grammar. Nothing is allocated besides growing `members`.
+struct JSONScanner {
+    /// How deep objects and arrays may nest inside the top-level object.
+    static let maximumDepth = 512
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    // MARK: Errors
+
+    func syntaxError(_ text: String, at position: Int? = nil) -> InterchangeError {
+        InterchangeError(.syntax(text), column: (position ?? index) + 1)
+    }
+
+    /// `expected X`, naming what was found instead.
+    func expected(_ what: String) -> InterchangeError {
+        guard index < bytes.count else { return syntaxError("expected \(what), got end of line") }
+        let byte = bytes[index]
+        if byte >= 0x20 && byte < 0x7F {
+            return syntaxError("expected \(what), got '\(Character(Unicode.Scalar(byte)))'")
+        }
+        return syntaxError("expected \(what), got byte 0x\(String(byte, radix: 16, uppercase: true))")
+    }
+
+    // MARK: Whitespace
+
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while index < bytes.count && JSONScanner.isWhitespace(bytes[index]) { index += 1 }
+    }
+
+    /// Whether the line holds only whitespace.
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy(isWhitespace)
+    }
+
+    // MARK: The top-level object
+
+    /// Scans the whole line: one object and nothing but whitespace after it.
+    mutating func scanLine(into members: inout [JSONMember]) throws(InterchangeError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+            throw expected("'{' (each line must be one JSON object)")
+        }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            while true {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw expected("a member name in quotes")
+                }
+                let keyStart = index + 1
+                let keyEscaped = try scanString()
+                let keyEnd = index - 1
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw expected("':'") }
+                index += 1
+                skipWhitespace()
+                let valueStart = index
+                let kind = try scanValue(depth: 1)
+                members.append(
+                    JSONMember(
+                        keyStart: keyStart, keyEnd: keyEnd, keyEscaped: keyEscaped,
+                        valueStart: valueStart, valueEnd: index, kind: kind))
+                skipWhitespace()
+                guard index < bytes.count else { throw expected("',' or '}'") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    skipWhitespace()
+                    continue
+                }
+                if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    break
+                }
+                throw expected("',' or '}'")
+            }
+        }
+        skipWhitespace()
+        guard index == bytes.count else { throw expected("end of line after the object") }
+    }
+
+    // MARK: Values
+
+    /// Scans one value starting at `index` (not at whitespace) and returns its kind.
+    mutating func scanValue(depth: Int) throws(InterchangeError) -> JSONValueKind {
+        guard index < bytes.count else { throw expected("a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            return try scanString() ? .escapedString : .plainString
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try scanNumber()
+            return .number
+        case UInt8(ascii: "t"):
+            try scanLiteral("true")
+            return .trueLiteral
+        case UInt8(ascii: "f"):
+            try scanLiteral("false")
+            return .falseLiteral
+        case UInt8(ascii: "n"):
+            try scanLiteral("null")
+            return .null
+        case UInt8(ascii: "{"):
+            try scanObject(depth: depth)
+            return .object
+        case UInt8(ascii: "["):
+            try scanArray(depth: depth)
+            return .array
+        default:
+            throw expected("a value")
+        }
+    }
+
+    mutating func scanLiteral(_ literal: StaticString) throws(InterchangeError) {
+        let start = index
+        let count = literal.utf8CodeUnitCount
+        let text = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+        guard bytes.count - index >= count, bytes[index..<index + count].elementsEqual(text) else {
+            throw syntaxError("expected a value (true, false, null, a number, a string, an object or an array)",
+                              at: start)
+        }
+        index += count
+    }
+
+    mutating func scanObject(depth: Int) throws(InterchangeError) {
+        guard depth < JSONScanner.maximumDepth else {
+            throw InterchangeError(.nestingTooDeep, column: index + 1)
+        }
+        index += 1  // {
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw expected("a member name in quotes")
+            }
+            _ = try scanString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw expected("':'") }
+            index += 1
+            skipWhitespace()
+            _ = try scanValue(depth: depth + 1)
+            skipWhitespace()
+            guard index < bytes.count else { throw expected("',' or '}'") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                skipWhitespace()
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            } else {
+                throw expected("',' or '}'")
+            }
+        }
+    }
+
+    mutating func scanArray(depth: Int) throws(InterchangeError) {
+        guard depth < JSONScanner.maximumDepth else {
+            throw InterchangeError(.nestingTooDeep, column: index + 1)
+        }
+        index += 1  // [
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            _ = try scanValue(depth: depth + 1)
+            skipWhitespace()
+            guard index < bytes.count else { throw expected("',' or ']'") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                skipWhitespace()
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            } else {
+                throw expected("',' or ']'")
+            }
+        }
+    }
+
+    // MARK: Numbers
+
+    @inline(__always)
+    func isDigit(at position: Int) -> Bool {
+        position < bytes.count && bytes[position] &- UInt8(ascii: "0") < 10
+    }
+
+    /// Scans a number per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    mutating func scanNumber() throws(InterchangeError) {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard isDigit(at: index) else { throw syntaxError("invalid number: expected a digit", at: index) }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if isDigit(at: index) { throw syntaxError("invalid number: leading zero", at: start) }
+        } else {
+            while isDigit(at: index) { index += 1 }
+        }
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(at: index) else {
+                throw syntaxError("invalid number: expected a digit after '.'", at: index)
+            }
+            while isDigit(at: index) { index += 1 }
+        }
+        if index < bytes.count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                index += 1
+            }
+            guard isDigit(at: index) else {
+                throw syntaxError("invalid number: expected a digit in the exponent", at: index)
+            }
+            while isDigit(at: index) { index += 1 }
+        }
+    }
+
+    // MARK: Strings
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt16? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt16(byte &- UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt16(byte &- UInt8(ascii: "a") &+ 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt16(byte &- UInt8(ascii: "A") &+ 10)
+        default: nil
+        }
+    }
+
+    /// Reads the four hex digits of a `\u` escape at `position`.
+    func hex4(at position: Int) throws(InterchangeError) -> UInt16 {
+        guard bytes.count - position >= 4 else {
+            throw InterchangeError(.invalidEscape("\\u needs four hex digits"), column: position + 1)
+        }
+        var value: UInt16 = 0
+        for offset in 0..<4 {
+            guard let digit = JSONScanner.hexValue(bytes[position + offset]) else {
+                throw InterchangeError(.invalidEscape("\\u needs four hex digits"), column: position + offset + 1)
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    /// Scans a string starting at its opening quote; leaves `index` after the
+    /// closing quote. Returns whether the string holds escapes.
+    mutating func scanString() throws(InterchangeError) -> Bool {
+        let opening = index
+        index += 1
+        var escaped = false
+        while true {
+            // Fast path over plain ASCII.
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+                index += 1
+            }
+            guard index < bytes.count else {
+                throw syntaxError("unterminated string (it starts at column \(opening + 1))")
+            }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return escaped
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+                try scanEscape()
+            } else if byte < 0x20 {
+                throw syntaxError("control character 0x\(String(byte, radix: 16, uppercase: true)) in a string "
+                                  + "(it must be escaped)")
+            } else {
+                try scanUTF8Sequence()
+            }
+        }
+    }
+
+    /// Validates the escape at `index` (at its backslash) and moves past it.
+    mutating func scanEscape() throws(InterchangeError) {
+        let start = index
+        guard index + 1 < bytes.count else {
+            throw InterchangeError(.invalidEscape("a backslash at the end of the line"), column: start + 1)
+        }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+        case UInt8(ascii: "u"):
+            let unit = try hex4(at: index + 2)
+            index += 6
+            if unit >= 0xDC00 && unit <= 0xDFFF {
+                throw InterchangeError(.invalidEscape("lone low surrogate \\u\(hex(unit))"), column: start + 1)
+            }
+            if unit >= 0xD800 && unit <= 0xDBFF {
+                guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
+                else {
+                    throw InterchangeError(
+                        .invalidEscape("high surrogate \\u\(hex(unit)) not followed by a low surrogate"),
+                        column: start + 1)
+                }
+                let low = try hex4(at: index + 2)
+                guard low >= 0xDC00 && low <= 0xDFFF else {
+                    throw InterchangeError(
+                        .invalidEscape("high surrogate \\u\(hex(unit)) not followed by a low surrogate"),
+                        column: start + 1)
+                }
+                index += 6
+            }
+        default:
+            let byte = bytes[index + 1]
+            let shown =
+                byte >= 0x20 && byte < 0x7F
+                ? "\\\(Character(Unicode.Scalar(byte)))" : "backslash before byte 0x\(String(byte, radix: 16))"
+            throw InterchangeError(.invalidEscape(shown), column: start + 1)
+        }
+    }
+
+    func hex(_ unit: UInt16) -> String {
+        let text = String(unit, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 4 - text.count) + text
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `index` (RFC 3629: no
+    /// overlong forms, no surrogates, nothing above U+10FFFF).
+    mutating func scanUTF8Sequence() throws(InterchangeError) {
+        let lead = bytes[index]
+        let length: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upper = 0x9F
+        case 0xF0: length = 4; lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upper = 0x8F
+        default: throw InterchangeError(.invalidUTF8, column: index + 1)
+        }
+        guard bytes.count - index >= length else { throw InterchangeError(.invalidUTF8, column: index + 1) }
+        let second = bytes[index + 1]
+        guard second >= lower && second <= upper else { throw InterchangeError(.invalidUTF8, column: index + 1) }
+        var offset = 2
+        while offset < length {
+            guard bytes[index + offset] & 0xC0 == 0x80 else {
+                throw InterchangeError(.invalidUTF8, column: index + 1)
+            }
+            offset += 1
+        }
+        index += length
+    }
+}
