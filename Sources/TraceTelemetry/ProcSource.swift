@@ -67,7 +67,7 @@ public struct ProcSource: TelemetrySource {
     /// `VmRSS` of a `/proc/PID/status` text, in bytes.
     static func residentBytes(status: String) -> Double? {
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let fields = line.dropFirst(6).split(separator: " ", omittingEmptySubsequences: true)
+            let fields = line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let value = fields.first.flatMap({ Double($0) }) else { return nil }
             let unit = fields.count > 1 ? fields[1].lowercased() : "kb"
             switch unit {
