@@ -110,6 +110,8 @@ def event(type, **fields):
 
 
 def _new_id(prefix):
+    if _path is None:
+        return prefix
     return "%s%d-%d" % (prefix, os.getpid(), next(_counter))
 
 
@@ -153,6 +155,9 @@ class query(_Span):
     def __init__(self, query_id=None, text=None, workload_type="agentic", labels=None):
         self.id = query_id if query_id is not None else _new_id("q")
         self.span_id = None
+        if _path is None:
+            self._end = {}
+            return
         self._start_type, self._end_type = "query_start", "query_end"
         self._start = {"query_id": self.id, "workload_type": workload_type, "text": text,
                        "labels": {str(k): str(v) for k, v in labels.items()} if labels else None}
@@ -194,6 +199,9 @@ class inference(_Span):
     def __init__(self, query_id=None, model=None, span_id=None):
         self.id = query_id
         self.span_id = span_id if span_id is not None else _new_id("c")
+        if _path is None:
+            self._end = {}
+            return
         self._start_type, self._end_type = "inference_start", "inference_end"
         self._start = {"query_id": query_id, "span_id": self.span_id, "model": model}
         self._end = {"query_id": query_id, "span_id": self.span_id, "model": model, "status": "ok"}
@@ -242,6 +250,9 @@ class tool(_Span):
     def __init__(self, query_id, name, parent_span_id=None, arguments=None, span_id=None):
         self.id = query_id
         self.span_id = span_id if span_id is not None else _new_id("t")
+        if _path is None:
+            self._end = {}
+            return
         self._start_type, self._end_type = "tool_start", "tool_end"
         if arguments is not None and not isinstance(arguments, str):
             arguments = _dumps(arguments)
