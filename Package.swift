@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
         .library(name: "TraceInterchange", targets: ["TraceInterchange"]),
         .executable(name: "trace-analyze", targets: ["trace-analyze"]),
+        .library(name: "TraceTelemetry", targets: ["TraceTelemetry"]),
+        .executable(name: "trace-record", targets: ["trace-record"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +46,16 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "trace-analyze", dependencies: ["TraceCommands"]),
+        // Telemetry sources (RAPL, NVML, /proc, synthetic) and the background sampler.
+        .target(name: "TraceTelemetry", dependencies: ["TraceRecorder", "TraceLog"]),
+        // `trace-record`: runs a command, samples telemetry, takes events on a Unix socket.
+        .executableTarget(
+            name: "trace-record",
+            dependencies: [
+                "TraceTelemetry", "TraceRecorder", "TraceLog", "TraceInterchange",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
 
         // Tools.
         .executableTarget(
@@ -71,6 +83,8 @@ let package = Package(
             dependencies: ["TraceCommands", "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis"],
             resources: []
         ),
+        .testTarget(name: "TraceTelemetryTests", dependencies: ["TraceTelemetry", "TraceRecorder", "TraceLog"]),
+        .testTarget(name: "TraceRecordTests", dependencies: ["trace-record", "TraceLog"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TraceLog
+import TraceRecorder
+
+/// One client connection: reads bytes, splits them into lines, decodes and
+/// records each, and reports the lines that fail. Runs on its own thread.
+final class Connection: @unchecked Sendable {
+    /// Lines longer than this are reported and skipped.
+    static let maximumLineBytes = 16 << 20
+    /// How long a connection keeps reading once the server stops.
+    static let drainNanoseconds: Int64 = 2_000_000_000
+
+    private let fd: Int32
+    private let number: Int
+    private let server: EventServer
+    private var decoder: any LineDecoding
+    private var buffer: UnsafeMutableRawBufferPointer
+    /// Bytes in `buffer[0..<end]` not yet consumed as lines.
+    private var end = 0
+    private var lineNumber = 0
+    private var events = 0
+    /// Set while skipping the rest of a line that was too long.
+    private var skippingLongLine = false
+
+    init(fd: Int32, number: Int, server: EventServer, decoder: any LineDecoding) {
+        self.fd = fd
+        self.number = number
+        self.server = server
+        self.decoder = decoder
+        self.buffer = .allocate(byteCount: 1 << 18, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Reads until the client closes (or the server stops and the client
+    /// has nothing more to say); returns the number of events recorded.
+    func run() -> Int {
+        defer { close(fd) }
+        var drainDeadline: Int64?
+        while true {
+            if server.isStopping && drainDeadline == nil {
+                drainDeadline = MonotonicClock.nanoseconds() + Self.drainNanoseconds
+            }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, drainDeadline == nil ? 100 : 0)
+            if ready < 0 && errno != EINTR { break }
+            if ready <= 0 {
+                if drainDeadline != nil {
+                    finish(reason: "recording stopped")
+                    return events
+                }
+                continue
+            }
+            if end == buffer.count { grow() }
+            let count = read(fd, buffer.baseAddress! + end, buffer.count - end)
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                break
+            }
+            if count == 0 { break }
+            consume(newBytes: count)
+            if let drainDeadline, MonotonicClock.nanoseconds() > drainDeadline {
+                finish(reason: "recording stopped")
+                return events
+            }
+        }
+        finish(reason: "the client closed the connection")
+        return events
+    }
+
+    /// Splits complete lines out of the buffer and handles them.
+    private func consume(newBytes: Int) {
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var start = 0
+        var scan = end
+        end += newBytes
+        while scan < end, let found = memchr(base + scan, 0x0A, end - scan) {
+            let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            handle(UnsafeBufferPointer(start: base + start, count: newline - start))
+            start = newline + 1
+            scan = start
+        }
+        if start > 0 {
+            let rest = end - start
+            if rest > 0 { memmove(base, base + start, rest) }
+            end = rest
+        }
+        if end >= Self.maximumLineBytes {
+            if !skippingLongLine {
+                server.malformed.add(
+                    connection: number, line: lineNumber + 1,
+                    problem: "line longer than \(Self.maximumLineBytes) bytes; skipped",
+                    bytes: UnsafeBufferPointer(start: base, count: min(end, 200)))
+            }
+            skippingLongLine = true
+            end = 0
+        }
+    }
+
+    /// Handles one complete line.
+    private func handle(_ line: UnsafeBufferPointer<UInt8>) {
+        lineNumber += 1
+        if skippingLongLine {
+            skippingLongLine = false
+            return
+        }
+        switch decoder.decode(line) {
+        case .blank: break
+        case .event(let timestamp, let payload):
+            server.record(payload, wallClock: timestamp)
+            events += 1
+        case .malformed(let problem):
+            server.malformed.add(connection: number, line: lineNumber, problem: problem, bytes: line)
+        }
+    }
+
+    /// Handles what is left when the connection ends: a last line without
+    /// its newline is decoded if it is complete JSON, and reported if not.
+    private func finish(reason: String) {
+        guard end > 0, !skippingLongLine else { return }
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let line = UnsafeBufferPointer(start: base, count: end)
+        lineNumber += 1
+        end = 0
+        switch decoder.decode(line) {
+        case .blank: break
+        case .event(let timestamp, let payload):
+            server.record(payload, wallClock: timestamp)
+            events += 1
+        case .malformed(let problem):
+            server.malformed.add(
+                connection: number, line: lineNumber,
+                problem: "\(reason) in the middle of a line (\(line.count) bytes without a newline): \(problem)", bytes: line)
+        }
+    }
+
+    /// Doubles the buffer (a line longer than the buffer).
+    private func grow() {
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+        bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
+        buffer.deallocate()
+        buffer = bigger
+    }
+}

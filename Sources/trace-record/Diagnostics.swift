@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Messages to standard error.
+enum Diagnostics {
+    /// Writes `message` and a newline to standard error, unbuffered.
+    static func print(_ message: String) {
+        var text = message
+        if !text.hasSuffix("\n") { text += "\n" }
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}

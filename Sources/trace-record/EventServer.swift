@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Synchronization
+import TraceLog
+import TraceRecorder
+
+/// The Unix stream socket that the recorded command and its children send
+/// events to: newline-delimited interchange JSON, any number of connections
+/// at once, each read by its own thread.
+final class EventServer: Sendable {
+    /// The socket's path (what `AGENT_TRACE_SOCKET` holds).
+    let path: String
+    /// Lines that could not be decoded.
+    let malformed = MalformedLines()
+    private let directory: String
+    private let listener: Int32
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let recorder: Recorder
+    private let anchor: ClockAnchor
+    private let makeDecoder: @Sendable () -> any LineDecoding
+    private let stopping = Atomic<Bool>(false)
+    private let acceptDone = DispatchSemaphore(value: 0)
+    private let connections = Mutex((opened: 0, open: 0, events: 0))
+    private let allClosed = DispatchSemaphore(value: 0)
+
+    /// Creates the socket in a new private directory and starts accepting.
+    ///
+    /// - Parameters:
+    ///   - recorder: where events go.
+    ///   - anchor: the recorder's clock anchor: wall-clock times of lines are
+    ///     mapped to its monotonic clock through it.
+    ///   - makeDecoder: makes one line decoder per connection.
+    init(
+        recorder: Recorder, anchor: ClockAnchor,
+        makeDecoder: @escaping @Sendable () -> any LineDecoding = { InterchangeLineDecoder() }
+    ) throws(PosixError) {
+        self.recorder = recorder
+        self.anchor = anchor
+        self.makeDecoder = makeDecoder
+        directory = try Self.makePrivateDirectory()
+        path = directory + "/events.sock"
+
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw PosixError("socket") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        let bytes = Array(path.utf8)
+        guard bytes.count < capacity else {
+            close(fd)
+            throw PosixError("socket path \(path) is too long", code: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else {
+            let error = PosixError("bind \(path)")
+            close(fd)
+            throw error
+        }
+        guard listen(fd, 128) == 0 else {
+            let error = PosixError("listen \(path)")
+            close(fd)
+            throw error
+        }
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else {
+            let error = PosixError("pipe")
+            close(fd)
+            throw error
+        }
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        listener = fd
+        wakeRead = pipeEnds[0]
+        wakeWrite = pipeEnds[1]
+        let thread = Thread { [self] in
+            self.acceptLoop()
+            self.acceptDone.signal()
+        }
+        thread.name = "trace-record accept"
+        thread.start()
+    }
+
+    /// Connections accepted and events recorded so far.
+    var statistics: (connections: Int, events: Int) {
+        connections.withLock { ($0.opened, $0.events) }
+    }
+
+    /// Stops accepting, lets every connection read what its client already
+    /// sent (for at most `drainSeconds` more), reports partial lines, and
+    /// removes the socket.
+    func stop() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        acceptDone.wait()
+        // Signals of connections that ended earlier are still counted in
+        // the semaphore: recheck after every wake-up.
+        while connections.withLock({ $0.open }) > 0 { allClosed.wait() }
+        close(listener)
+        close(wakeRead)
+        close(wakeWrite)
+        unlink(path)
+        rmdir(directory)
+    }
+
+    private func acceptLoop() {
+        var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        while !stopping.load(ordering: .acquiring) {
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if fds[1].revents != 0 { return }
+            guard fds[0].revents & Int16(POLLIN) != 0 else { continue }
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { continue }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            let number = connections.withLock { state -> Int in
+                state.opened += 1
+                state.open += 1
+                return state.opened
+            }
+            let connection = Connection(
+                fd: client, number: number, server: self, decoder: makeDecoder())
+            let thread = Thread {
+                let events = connection.run()
+                self.connections.withLock {
+                    $0.events += events
+                    $0.open -= 1
+                }
+                self.allClosed.signal()
+            }
+            thread.name = "trace-record connection \(number)"
+            thread.start()
+        }
+    }
+
+    /// Whether the server is stopping (connections then drain and end).
+    var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Records one decoded event.
+    @inline(__always)
+    func record(_ payload: EventPayload, wallClock: Int64?) {
+        if let wallClock {
+            recorder.record(payload, at: wallClock &- anchor.wallNanoseconds &+ anchor.monotonicNanoseconds)
+        } else {
+            recorder.record(payload)
+        }
+    }
+
+    /// A new directory only this user can enter, for the socket.
+    private static func makePrivateDirectory() throws(PosixError) -> String {
+        var base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        // sun_path holds 108 bytes; fall back to /tmp for long TMPDIRs.
+        if base.utf8.count > 60 { base = "/tmp" }
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        var template = Array((base + "/agent-trace.XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        guard let made else { throw PosixError("mkdtemp in \(base)") }
+        return made
+    }
+}

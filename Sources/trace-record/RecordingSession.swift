@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+import TraceLog
+import TraceRecorder
+import TraceTelemetry
+
+/// One `trace-record` run: the recorder, the sampler, the event socket and
+/// the child, started in that order and stopped in reverse.
+final class RecordingSession {
+    private let recorder: Recorder
+    private let anchor: ClockAnchor
+    private let sampler: TelemetrySampler
+    private let server: EventServer
+    private let command: [String]
+    private let childPID = ProcessID()
+    private let signals = SignalForwarder()
+
+    /// Opens the log, writes the run start, opens the telemetry sources and
+    /// the socket. Sources that cannot be opened are reported and left out.
+    init(output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String]) throws {
+        anchor = MonotonicClock.anchor()
+        recorder = try Recorder(
+            path: output,
+            configuration: RecorderConfiguration(
+                anchor: anchor,
+                errorHandler: { error in Diagnostics.print("trace-record: \(error)") }))
+        self.command = command
+
+        var environment = TelemetrySelection.Environment()
+        let child = childPID
+        environment.process = {
+            let pid = child.value.load(ordering: .acquiring)
+            return pid > 0 ? pid : nil
+        }
+        let (sources, problems) = selection.open(in: environment)
+        for problem in problems {
+            Diagnostics.print("trace-record: \(problem); recording without it")
+        }
+        for source in sources {
+            for warning in source.warnings { Diagnostics.print("trace-record: \(source.kind): \(warning)") }
+        }
+        var runLabels = labels
+        runLabels.append(Label("command", command.joined(separator: " ")))
+        runLabels.append(Label("telemetry", sources.map(\.kind).joined(separator: ",")))
+        runLabels += sources.flatMap(\.labels)
+        recorder.record(
+            .runStart(
+                RunStart(runID: recorder.runID, host: Self.hostName(), recorderVersion: Recorder.version, labels: runLabels)))
+
+        sampler = TelemetrySampler(sources: sources, recorder: recorder, rate: sampleHz)
+        server = try EventServer(recorder: recorder, anchor: anchor)
+    }
+
+    /// Runs the command to its end, then stops everything and closes the
+    /// log. Returns the exit code `trace-record` exits with.
+    func run(verbose: Bool) -> Int32 {
+        sampler.start()
+        let code: Int32
+        do {
+            let child = try ChildProcess(
+                arguments: command, environment: [TraceRecordCommand.socketVariable: server.path])
+            childPID.value.store(child.pid, ordering: .releasing)
+            signals.forward(to: child.pid)
+            code = child.wait()
+            recorder.record(.mark(Mark(name: "command_exit", text: Self.describe(exitCode: code))))
+        } catch {
+            Diagnostics.print("trace-record: \(error)")
+            recorder.record(.mark(Mark(name: "command_exit", text: "\(error)")))
+            code = error.code == ENOENT ? 127 : 126
+        }
+        server.stop()
+        sampler.stop()
+        var closeFailed = false
+        do {
+            try recorder.close()
+        } catch {
+            Diagnostics.print("trace-record: closing \(recorder.path): \(error)")
+            closeFailed = true
+        }
+        if let report = server.malformed.report() { Diagnostics.print(report) }
+        if verbose {
+            let (connections, events) = server.statistics
+            let stats = recorder.statistics
+            Diagnostics.print(
+                "trace-record: \(events) events from \(connections) connection\(connections == 1 ? "" : "s"), "
+                    + "\(sampler.statistics.samples) telemetry samples; \(stats.events) records, "
+                    + "\(stats.fileBytes) bytes in \(recorder.path); \(Self.describe(exitCode: code))")
+        }
+        if closeFailed && code == 0 { return 1 }
+        return code
+    }
+
+    /// `exit 3`, or `killed by signal 9` for 128 + 9.
+    static func describe(exitCode code: Int32) -> String {
+        code > 128 ? "exit \(code) (killed by signal \(code - 128))" : "exit \(code)"
+    }
+
+    /// The machine's host name.
+    static func hostName() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+}
+
+/// A process id shared between threads (0 until known).
+final class ProcessID: Sendable {
+    /// The id.
+    let value = Atomic<Int32>(0)
+}

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import TraceLog
+import TraceRecorder
+import TraceTelemetry
+
+/// `trace-record`: runs a command while recording its telemetry and the
+/// events it sends.
+@main
+struct TraceRecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace-record",
+        abstract: "Run a command and record its telemetry and agent events into a log.",
+        discussion: """
+            The command and its children send events as newline-delimited JSON (the \
+            interchange format of `trace-analyze import`) to the Unix socket named in \
+            $\(socketVariable); lines without "t" or "t_ns" are stamped on arrival. \
+            Telemetry is sampled in the background while the command runs.
+
+            trace-record exits with the command's exit code (128+N when signal N killed \
+            it), forwards SIGINT and SIGTERM to it, and closes the log cleanly when it ends.
+
+            Example:
+              trace-record -o run.zst --label model=gpt-4o -- python3 agent.py
+            """)
+
+    /// The environment variable that holds the socket's path.
+    static let socketVariable = "AGENT_TRACE_SOCKET"
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The log to write (truncated if it exists).", valueName: "LOG.zst"))
+    var output: String
+
+    @Option(name: .customLong("sample-hz"), help: "Telemetry readings per second.")
+    var sampleHz: Double = 20
+
+    @Option(
+        name: .customLong("source"),
+        help: ArgumentHelp(
+            "Telemetry sources, comma-separated: auto (rapl, nvml and proc, those available), synthetic, rapl, nvml, proc, or none.",
+            valueName: "auto|synthetic|rapl|nvml|proc,..."))
+    var sources: [String] = []
+
+    @Option(name: .customLong("label"), help: ArgumentHelp("A label of the run (repeatable).", valueName: "KEY=VALUE"))
+    var labels: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Print what was recorded when the command ends.")
+    var verbose = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run, after `--`.", valueName: "COMMAND ARGS"))
+    var command: [String] = []
+
+    mutating func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("Give the command to run after `--`.") }
+        guard sampleHz.isFinite, sampleHz > 0 else { throw ValidationError("--sample-hz must be a positive number.") }
+        for label in labels where !label.contains("=") {
+            throw ValidationError("--label \(label): expected KEY=VALUE.")
+        }
+        do {
+            _ = try TelemetrySelection(parsing: selectionText)
+        } catch {
+            throw ValidationError("--source: \(error.description)")
+        }
+    }
+
+    /// The sources asked for, `auto` when none.
+    private var selectionText: String { sources.isEmpty ? "auto" : sources.joined(separator: ",") }
+
+    func run() throws {
+        SignalForwarder.blockSignals()
+        let session: RecordingSession
+        do {
+            session = try RecordingSession(
+                output: output, sampleHz: sampleHz, selection: try TelemetrySelection(parsing: selectionText),
+                labels: labels.map { label in
+                    let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    return Label(String(parts[0]), String(parts[1]))
+                },
+                command: command)
+        } catch {
+            Diagnostics.print("trace-record: \(error)")
+            throw ExitCode(2)
+        }
+        let code = session.run(verbose: verbose)
+        throw ExitCode(code)
+    }
+}

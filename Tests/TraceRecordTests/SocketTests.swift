@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import TraceLog
+
+/// Runs `trace-record -o log --source none -- python3 -c script` and reads the log back.
+private func record(python script: String, extra: [String] = []) throws -> (TraceRecordBinary.Result, [TraceEvent]) {
+    let log = TraceRecordBinary.temporaryLog()
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    let prelude = "import os, socket, time\ns = socket.socket(socket.AF_UNIX)\ns.connect(os.environ['AGENT_TRACE_SOCKET'])\n"
+    let result = try TraceRecordBinary.run(["-o", log, "--source", "none"] + extra + ["--", "python3", "-c", prelude + script])
+    let set = LogReader.read([log])
+    #expect(set.diagnostics.isEmpty, "\(set.diagnostics)")
+    return (result, set.runs.first?.events ?? [])
+}
+
+private func queryIDs(_ events: [TraceEvent]) -> [String] {
+    events.compactMap { event in
+        if case .queryStart(let start) = event.payload { return start.queryID }
+        return nil
+    }
+}
+
+@Suite("trace-record: the event socket", .serialized)
+struct SocketTests {
+    @Test("malformed lines are counted and reported with their positions; the others are kept")
+    func malformedLines() throws {
+        let (result, events) = try record(python: #"""
+            s.sendall(b'{"type":"query_start","query_id":"a"}\nnot json\n{"type":"query_start","query_id":"b"}\n')
+            s.sendall(b'{"type":"no_such_kind"}\n\n{"type":"inference_end","prompt_tokens":1.5}\n{"type":"query_start","query_id":"c"}\n')
+            """#)
+        #expect(result.status == 0)
+        #expect(queryIDs(events) == ["a", "b", "c"])
+        let report = result.standardError
+        #expect(report.contains("3 malformed lines on the event socket were skipped"), "\(report)")
+        #expect(report.contains("connection 1, line 2:"))
+        #expect(report.contains("not json"))
+        #expect(report.contains("connection 1, line 4:"))
+        #expect(report.contains("unknown type \"no_such_kind\""))
+        #expect(report.contains("connection 1, line 6:"))
+        #expect(report.contains("prompt_tokens"))
+    }
+
+    @Test("a client that disconnects mid-line: the partial line is reported, the rest kept")
+    func disconnectMidLine() throws {
+        let (result, events) = try record(python: #"""
+            s.sendall(b'{"type":"query_start","query_id":"a"}\n{"type":"query_st')
+            s.close()
+            time.sleep(0.1)
+            t = socket.socket(socket.AF_UNIX); t.connect(os.environ['AGENT_TRACE_SOCKET'])
+            t.sendall(b'{"type":"query_start","query_id":"b"}\n{"type":"query_start","query_id":"c"}')
+            t.close()
+            """#)
+        #expect(result.status == 0)
+        // A last line without its newline that is complete JSON is kept.
+        #expect(queryIDs(events) == ["a", "b", "c"])
+        #expect(result.standardError.contains("1 malformed line on the event socket was skipped"), "\(result.standardError)")
+        #expect(result.standardError.contains("connection 1, line 2: the client closed the connection in the middle of a line"))
+        #expect(result.standardError.contains(#"{"type":"query_st"#))
+    }
+
+    @Test("several connections at once, and timestamps from t_ns and t kept exactly")
+    func connectionsAndTimestamps() throws {
+        let (result, events) = try record(python: #"""
+            import threading
+            def send(name):
+                c = socket.socket(socket.AF_UNIX); c.connect(os.environ['AGENT_TRACE_SOCKET'])
+                for i in range(500):
+                    c.sendall(('{"type":"mark","name":"%s","text":"%d"}\n' % (name, i)).encode())
+                c.close()
+            threads = [threading.Thread(target=send, args=("m%d" % k,)) for k in range(4)]
+            [t.start() for t in threads]; [t.join() for t in threads]
+            s.sendall(b'{"type":"query_start","query_id":"ns","t_ns":1732238400123456789}\n')
+            s.sendall(b'{"type":"query_start","query_id":"s","t":1732238400.125}\n')
+            """#)
+        #expect(result.status == 0)
+        let marks = events.filter { if case .mark(let m) = $0.payload { return m.name?.hasPrefix("m") == true } else { return false } }
+        #expect(marks.count == 2000)
+        let stamped = Dictionary(
+            events.compactMap { event -> (String, Int64)? in
+                if case .queryStart(let start) = event.payload, let id = start.queryID { return (id, event.timestamp) }
+                return nil
+            }, uniquingKeysWith: { a, _ in a })
+        #expect(stamped["ns"] == 1_732_238_400_123_456_789)
+        #expect(stamped["s"] == 1_732_238_400_125_000_000)
+        // Lines without t are stamped on arrival: near now.
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        #expect(marks.allSatisfy { abs($0.timestamp - now) < 120_000_000_000 })
+    }
+
+    @Test("a command killed by a signal gives 128 + the signal")
+    func childKilled() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let killed = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "sh", "-c", "kill -KILL $$"])
+        #expect(killed.status == 137)
+        let terminated = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "sh", "-c", "kill -TERM $$"])
+        #expect(terminated.status == 143)
+        let set = LogReader.read([log])
+        #expect(set.diagnostics.isEmpty)
+        let marks = set.runs.first?.events.compactMap { if case .mark(let m) = $0.payload { return m.text } else { return nil } }
+        #expect(marks == ["exit 143 (killed by signal 15)"])
+    }
+
+    @Test("SIGTERM to trace-record reaches the command, and the log is closed cleanly")
+    func forwardsSignal() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let started = Date()
+        let result = try TraceRecordBinary.run(
+            ["-o", log, "--source", "synthetic", "--", "sleep", "30"], signal: SIGTERM, signalAfter: 0.5)
+        #expect(result.status == 143)
+        #expect(Date().timeIntervalSince(started) < 20)
+        let set = LogReader.read([log])
+        #expect(set.diagnostics.isEmpty)
+        #expect(set.isIntact)
+        let events = try #require(set.runs.first?.events)
+        #expect(events.contains { if case .runStart = $0.payload { true } else { false } })
+        #expect(events.contains { if case .sample = $0.payload { true } else { false } })
+    }
+
+    @Test("a command that cannot be run gives 127 and a clear message")
+    func missingCommand() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let result = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "no-such-command-here"])
+        #expect(result.status == 127)
+        #expect(result.standardError.contains("cannot run no-such-command-here"))
+    }
+}
