@@ -1,0 +1,67 @@
+/// The database's fixed schema (docs/SQL.md describes it for users).
+///
+/// Every data table starts with the columns that say what made the row —
+/// `log_hash`, `metric_set`, `metric_set_version`, `price_table_hash` — then
+/// its key columns, then the view's columns, added with `ALTER TABLE` the
+/// first time a metric set brings a column the table lacks. `loads` records
+/// each load, so loading the same logs with the same set again is a no-op.
+public enum DatabaseSchema {
+    /// The columns every data table starts with.
+    public static let identifyingColumns = ["log_hash", "metric_set", "metric_set_version", "price_table_hash"]
+
+    /// The `tools` table's columns after the identifying ones.
+    public static let toolColumns = [
+        "run_id", "query_id", "span_id", "tool", "turn_index", "ok", "error", "latency_s", "parent_span_id",
+        "output_bytes",
+    ]
+
+    /// The `models` table's columns after the identifying ones.
+    public static let modelColumns = ["model", "calls", "input_tokens", "output_tokens", "cached_tokens", "cost_usd"]
+
+    /// The data tables in load order.
+    public static let tableNames = ["runs", "queries", "turns", "tools", "models"]
+
+    /// Creates the tables and indexes that do not exist yet.
+    static let create = """
+        CREATE TABLE IF NOT EXISTS loads (
+            log_hash TEXT NOT NULL,
+            metric_set TEXT NOT NULL,
+            metric_set_version TEXT NOT NULL,
+            price_table_hash TEXT,
+            runs INTEGER NOT NULL,
+            queries INTEGER NOT NULL,
+            turns INTEGER NOT NULL,
+            tools INTEGER NOT NULL,
+            models INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS loads_key ON loads (log_hash, metric_set, metric_set_version, ifnull(price_table_hash, ''));
+        CREATE TABLE IF NOT EXISTS runs (
+            log_hash TEXT NOT NULL, metric_set TEXT NOT NULL, metric_set_version TEXT NOT NULL, price_table_hash TEXT,
+            run_id TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS queries (
+            log_hash TEXT NOT NULL, metric_set TEXT NOT NULL, metric_set_version TEXT NOT NULL, price_table_hash TEXT,
+            run_id TEXT NOT NULL, query_id TEXT
+        );
+        CREATE TABLE IF NOT EXISTS turns (
+            log_hash TEXT NOT NULL, metric_set TEXT NOT NULL, metric_set_version TEXT NOT NULL, price_table_hash TEXT,
+            run_id TEXT NOT NULL, query_id TEXT, turn_index INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS tools (
+            log_hash TEXT NOT NULL, metric_set TEXT NOT NULL, metric_set_version TEXT NOT NULL, price_table_hash TEXT,
+            run_id TEXT NOT NULL, query_id TEXT, span_id TEXT, tool TEXT NOT NULL, turn_index INTEGER,
+            ok INTEGER, error TEXT, latency_s REAL, parent_span_id TEXT, output_bytes INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS models (
+            log_hash TEXT NOT NULL, metric_set TEXT NOT NULL, metric_set_version TEXT NOT NULL, price_table_hash TEXT,
+            model TEXT NOT NULL, calls INTEGER NOT NULL, input_tokens INTEGER, output_tokens INTEGER,
+            cached_tokens INTEGER, cost_usd REAL
+        );
+        CREATE INDEX IF NOT EXISTS runs_key ON runs (run_id, metric_set, log_hash);
+        CREATE INDEX IF NOT EXISTS queries_key ON queries (run_id, query_id, metric_set, log_hash);
+        CREATE INDEX IF NOT EXISTS turns_key ON turns (run_id, query_id, turn_index, metric_set, log_hash);
+        CREATE INDEX IF NOT EXISTS tools_key ON tools (run_id, query_id, turn_index, metric_set, log_hash);
+        CREATE INDEX IF NOT EXISTS tools_tool ON tools (tool);
+        CREATE INDEX IF NOT EXISTS models_key ON models (model, metric_set, log_hash);
+        """
+}
