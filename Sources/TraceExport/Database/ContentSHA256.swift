@@ -19,21 +19,14 @@ struct ContentSHA256 {
 
     /// Feeds bytes.
     mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            pending.append(byte)
-            length &+= 1
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
+        for byte in bytes { absorb(byte) }
     }
 
-    /// Feeds raw bytes (fast path: whole blocks are compressed in place).
+    /// Feeds raw bytes (whole blocks are compressed in place).
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count && !pending.isEmpty {
-            update(CollectionOfOne(bytes[offset]))
+            absorb(bytes[offset])
             offset += 1
         }
         while bytes.count - offset >= 64 {
@@ -41,7 +34,19 @@ struct ContentSHA256 {
             length &+= 64
             offset += 64
         }
-        if offset < bytes.count { update(UnsafeRawBufferPointer(rebasing: bytes[offset...])) }
+        while offset < bytes.count {
+            absorb(bytes[offset])
+            offset += 1
+        }
+    }
+
+    private mutating func absorb(_ byte: UInt8) {
+        pending.append(byte)
+        length &+= 1
+        if pending.count == 64 {
+            compress(pending)
+            pending.removeAll(keepingCapacity: true)
+        }
     }
 
     /// The digest as 64 lowercase hex digits.

@@ -23,8 +23,8 @@ public struct DatabaseWriter {
     /// Inserts `content` unless the same logs were loaded with the same
     /// metric set (name and version) and price table before.
     public func write(_ content: DatabaseContent, progress: ExportProgress? = nil) throws(SQLiteError) -> Outcome {
-        try connection.execute(DatabaseSchema.create)
         return try connection.transaction { () throws(SQLiteError) -> Outcome in
+            try connection.execute(DatabaseSchema.create)
             let present = try connection.rows(
                 "SELECT count(*) FROM loads WHERE log_hash = ? AND metric_set = ? AND metric_set_version = ? AND price_table_hash IS ?",
                 identifying(content))

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import TraceAnalysis
+import TraceExport
+import TraceLog
+
+/// `trace-analyze db LOG... -o runs.sqlite`: the analysis as SQL tables.
+struct DbCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Load the analysis into a SQLite database (tables runs, queries, turns, tools, models).",
+        discussion: """
+            Every row carries the log content hash (SHA-256 of the log files), the metric \
+            set and its version and the price table hash. Loading logs that are already \
+            there with the same metric set changes nothing; with another set (--metrics) \
+            it adds that set's rows, so definitions can be compared in SQL. The schema and \
+            example queries are in docs/SQL.md.
+
+            Examples:
+              trace-analyze db logs/ -o runs.sqlite
+              trace-analyze db logs/ -o runs.sqlite --metrics ipw
+              sqlite3 runs.sqlite 'SELECT metric_set, sum(total_gpu_energy_joules) FROM queries GROUP BY 1'
+            """)
+
+    @OptionGroup var inputs: LogInputs
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Database file to create or add to.", valueName: "runs.sqlite"))
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
+    var metrics: String?
+
+    @Flag(name: .long, help: "Print the rows written and the insert rate on standard error.")
+    var stats = false
+
+    @Flag(name: .long, help: "Do not print warnings about the logs' content.")
+    var quiet = false
+
+    func run() throws {
+        let metricSet = try MetricSetOption.resolve(metrics)
+        let log = inputs.read(quiet: quiet)
+        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        let progress = ProgressBar("hashing and analysing")
+        let hash = LogContentHash.hex(ofFiles: log.files.map(\.path))
+        let content = DatabaseContent.make(log.runs, metricSet: metricSet, logHash: hash) { progress.update($0, of: $1) }
+        if !quiet {
+            for diagnostic in content.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
+        }
+        progress.phase("inserting rows")
+        let outcome: DatabaseWriter.Outcome
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            let connection = try SQLiteConnection(path: output)
+            outcome = try DatabaseWriter(connection: connection).write(content) { progress.update($0, of: $1) }
+        } catch {
+            progress.finish()
+            throw ValidationError("\(error)")
+        }
+        let elapsed = clock.now - started
+        progress.finish()
+        switch outcome {
+        case .alreadyLoaded:
+            StandardStreams.err("\(output): already holds these logs (\(hash.prefix(12))) with \(metricSet.identity.tag); nothing written\n")
+        case .loaded(let rows):
+            let summary = zip(DatabaseSchema.tableNames, rows).map { "\($1) \($0)" }.joined(separator: ", ")
+            StandardStreams.err("\(output): added \(summary) (\(metricSet.identity.tag), logs \(hash.prefix(12)))\n")
+            if stats {
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                let total = rows.reduce(0, +)
+                let rate = seconds > 0 ? Int(Double(total) / seconds) : 0
+                StandardStreams.err("inserted \(total) rows in \(String(Int(seconds * 1000))) ms: \(rate) rows/s\n")
+            }
+        }
+    }
+}
