@@ -40,9 +40,10 @@ struct DbCommand: ParsableCommand {
         let metricSet = try MetricSetOption.resolve(metrics)
         let log = inputs.read(quiet: quiet)
         if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
         let progress = ProgressBar("hashing and analysing")
         let hash = LogContentHash.hex(ofFiles: log.files.map(\.path))
-        let content = DatabaseContent.make(log.runs, metricSet: metricSet, logHash: hash) { progress.update($0, of: $1) }
+        let content = DatabaseContent.make(runs, metricSet: metricSet, logHash: hash) { progress.update($0, of: $1) }
         if !quiet {
             for diagnostic in content.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
         }

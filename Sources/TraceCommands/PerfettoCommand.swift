@@ -34,8 +34,9 @@ struct PerfettoCommand: ParsableCommand {
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
         let log = inputs.read()
+        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
         let progress = ProgressBar("timeline")
-        let json = PerfettoTrace(metricSet: metricSet).json(log.runs) { progress.update($0, of: $1) }
+        let json = PerfettoTrace(metricSet: metricSet).json(runs) { progress.update($0, of: $1) }
         progress.finish()
         try OutputFile.write(json, to: output)
         if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }

@@ -36,9 +36,10 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
         let log = inputs.read()
+        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
         let progress = ProgressBar("report")
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }
-        let html = HTMLReport(metricSet: metricSet, turnLimit: turnLimit).html(log.runs, sources: sources) {
+        let html = HTMLReport(metricSet: metricSet, turnLimit: turnLimit).html(runs, sources: sources) {
             progress.update($0, of: $1)
         }
         progress.finish()

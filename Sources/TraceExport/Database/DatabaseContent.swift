@@ -32,14 +32,14 @@ public struct DatabaseContent: Sendable {
     ///   `cached_tokens` (sums, NULL when any call's count is unknown),
     ///   `cost_usd` (the providers' reported cost, NULL when any call's is
     ///   unknown).
-    public static func make(_ runs: [RunLog], metricSet: any MetricSet, logHash: String,
+    public static func make(_ runs: [RunEvents], metricSet: any MetricSet, logHash: String,
                             progress: ExportProgress? = nil) -> DatabaseContent {
         var runRows: [AnalysisRow] = [], queryRows: [AnalysisRow] = [], turnRows: [AnalysisRow] = []
         var toolRows: [[AnalysisValue]] = []
         var diagnostics: [AnalysisDiagnostic] = []
         var models = ModelTotals()
         for (index, run) in runs.enumerated() {
-            let result = metricSet.analyze(RunEvents(runID: run.runID, events: run.events))
+            let result = metricSet.analyze(run)
             diagnostics += result.diagnostics
             let runID = AnalysisValue.string(run.runID)
             runRows += result.runs.map { row in

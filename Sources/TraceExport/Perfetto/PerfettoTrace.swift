@@ -31,7 +31,7 @@ public struct PerfettoTrace {
     }
 
     /// The trace JSON of `runs`.
-    public func json(_ runs: [RunLog], progress: ExportProgress? = nil) -> String {
+    public func json(_ runs: [RunEvents], progress: ExportProgress? = nil) -> String {
         let origin = runs.compactMap { $0.events.map(\.timestamp).min() }.min() ?? 0
         var out = "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"agent-trace\",\"metric_set\":"
         JSONText.string(metricSet.identity.tag, to: &out)
@@ -44,7 +44,7 @@ public struct PerfettoTrace {
         }
         for (runIndex, run) in runs.enumerated() {
             let pid = runIndex + 1
-            let result = metricSet.analyze(RunEvents(runID: run.runID, events: run.events))
+            let result = metricSet.analyze(run)
             let timeline = RunTimeline(run)
             emit(#"{"ph":"M","name":"process_name","pid":\#(pid),"tid":0,"args":{"name":\#(JSONText.string("run " + run.runID))}}"#)
             emit(#"{"ph":"M","name":"process_sort_index","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)

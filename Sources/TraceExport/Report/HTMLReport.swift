@@ -24,7 +24,7 @@ public struct HTMLReport {
     }
 
     /// The report of `runs`; `sources` names the inputs in the header.
-    public func html(_ runs: [RunLog], sources: [String], progress: ExportProgress? = nil) -> String {
+    public func html(_ runs: [RunEvents], sources: [String], progress: ExportProgress? = nil) -> String {
         let identity = metricSet.identity
         var out = """
             <!DOCTYPE html>
@@ -49,8 +49,8 @@ public struct HTMLReport {
     }
 
     /// One run's section.
-    func section(_ run: RunLog) -> String {
-        let result = metricSet.analyze(RunEvents(runID: run.runID, events: run.events))
+    func section(_ run: RunEvents) -> String {
+        let result = metricSet.analyze(run)
         let timeline = RunTimeline(run)
         let series = EnergySeries.series(from: run.events).filter { $0.times.count >= 2 }
         var out = "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
@@ -122,7 +122,7 @@ public struct HTMLReport {
         thead th{background:#f4f6f7;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
         table.kv th{background:#f4f6f7;font-weight:600}
         svg text{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif}
-        .qa{fill:#eaf2f8}.qb{fill:#fdf2e9}.ta{fill:#000;fill-opacity:0}.tb{fill:#000;fill-opacity:.045}
+        .qa{fill:#eaf2f8}.qb{fill:#fdf2e9}.ta{fill:#000;fill-opacity:0}.tb{fill:#1c2833;fill-opacity:.07}
         .ql{font-size:11px;fill:#566573}.yl{font-size:11px;fill:#566573;text-anchor:end}.xl{font-size:11px;fill:#566573;text-anchor:middle}
         .axis{font-size:12px;fill:#1c2833;text-anchor:middle}.legend{font-size:12px;fill:#1c2833}
         .grid{stroke:#d5d8dc;stroke-width:.6}.axisline{stroke:#85929e;stroke-width:1}

@@ -39,7 +39,7 @@ struct PowerChart {
             out += #"<rect x="\#(c(qx))" y="\#(c(top))" width="\#(c(qw))" height="\#(c(plotHeight))" class="\#(qi % 2 == 0 ? "qa" : "qb")"><title>query \#(HTMLText.escape(query.queryID))</title></rect>"#
             for turn in query.turns {
                 let tx = x(turn.start), tw = max(x(turn.end) - tx, 0.5)
-                out += #"<rect x="\#(c(tx))" y="\#(c(top + plotHeight - 8))" width="\#(c(tw))" height="8" class="\#(turn.index % 2 == 0 ? "ta" : "tb")"><title>\#(HTMLText.escape(query.queryID)) turn \#(turn.index)</title></rect>"#
+                out += #"<rect x="\#(c(tx))" y="\#(c(top))" width="\#(c(tw))" height="\#(c(plotHeight))" class="\#(turn.index % 2 == 0 ? "ta" : "tb")"><title>\#(HTMLText.escape(query.queryID)) turn \#(turn.index)</title></rect>"#
             }
             if qw > 28 {
                 out += #"<text x="\#(c(qx + 3))" y="\#(c(top - 6))" class="ql">\#(HTMLText.escape(query.queryID))</text>"#

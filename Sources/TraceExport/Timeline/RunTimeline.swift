@@ -1,3 +1,4 @@
+import TraceAnalysis
 import TraceLog
 
 /// A run's queries, turns, inferences and tool calls as time spans: what the
@@ -122,7 +123,7 @@ public struct RunTimeline: Sendable {
     }
 
     /// The timeline of a run read from logs.
-    public init(_ run: RunLog) {
+    public init(_ run: RunEvents) {
         self.init(runID: run.runID, events: run.events)
     }
 }
