@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TraceRecorder", targets: ["TraceRecorder"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
         .library(name: "TraceInterchange", targets: ["TraceInterchange"]),
+        .library(name: "TraceExport", targets: ["TraceExport"]),
         .executable(name: "trace-analyze", targets: ["trace-analyze"]),
         .library(name: "TraceTelemetry", targets: ["TraceTelemetry"]),
         .executable(name: "trace-record", targets: ["trace-record"]),
@@ -37,11 +38,13 @@ let package = Package(
         .target(name: "TraceInterchange", dependencies: ["TraceLog"]),
         // Metric sets and views; pure and deterministic.
         .target(name: "TraceAnalysis", dependencies: ["TraceLog"]),
+        // Views for people and databases: Perfetto timeline, HTML report, SQLite store.
+        .target(name: "TraceExport", dependencies: ["TraceLog", "TraceAnalysis", "CSQLite"]),
         // The commands of `trace-analyze`, as a library so tests can run them.
         .target(
             name: "TraceCommands",
             dependencies: [
-                "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis",
+                "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis", "TraceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,9 +81,12 @@ let package = Package(
         .testTarget(name: "TraceRecorderTests", dependencies: ["TraceRecorder", "TraceLog"]),
         .testTarget(name: "TraceInterchangeTests", dependencies: ["TraceInterchange", "TraceLog"]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceLog", "EnergySimulation"]),
+        .testTarget(name: "TraceExportTests", dependencies: ["TraceExport", "TraceAnalysis", "TraceLog", "CSQLite"]),
         .testTarget(
             name: "TraceCommandsTests",
-            dependencies: ["TraceCommands", "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis"],
+            dependencies: [
+                "TraceCommands", "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis", "TraceExport", "CSQLite",
+            ],
             resources: []
         ),
         .testTarget(name: "TraceTelemetryTests", dependencies: ["TraceTelemetry", "TraceRecorder", "TraceLog"]),

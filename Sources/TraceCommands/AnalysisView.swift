@@ -37,6 +37,9 @@ struct AnalysisReport {
     var view: AnalysisView
     var format: OutputFormat
     var prices: PriceTable = .default
+    /// Whether CSV and JSON rows of priced views get a `price_table`
+    /// column (tables name the price table in a footer instead).
+    var namesPriceTableInRows = true
 
     /// What an analysis produced besides its text.
     struct Notes {
@@ -47,8 +50,11 @@ struct AnalysisReport {
     }
 
     /// The rows of the view.
-    func rows(_ log: LogSet) -> (rows: [AnalysisRow], notes: Notes) {
-        let runs = log.runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) }
+    func rows(_ log: LogSet) -> (rows: [AnalysisRow], notes: Notes) { rows(log.runs) }
+
+    /// The rows of the view over `runs`.
+    func rows(_ runs: [RunLog]) -> (rows: [AnalysisRow], notes: Notes) {
+        let runs = runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) }
         var notes = Notes(diagnostics: runs.flatMap(\.result.diagnostics))
         switch view {
         case .run:
@@ -67,7 +73,7 @@ struct AnalysisReport {
             notes.diagnostics += result.diagnostics
             notes.unpricedModels = result.unpricedModels
             notes.priced = kind != .tool
-            guard notes.priced && format != .table else { return (result.rows, notes) }
+            guard notes.priced && format != .table && namesPriceTableInRows else { return (result.rows, notes) }
             // Machine-readable outputs name the price table on every row
             // (tables name it in their footer).
             let tag = AnalysisValue.string(prices.identity.description)

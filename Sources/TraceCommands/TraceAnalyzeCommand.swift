@@ -27,7 +27,7 @@ public struct TraceAnalyzeCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             AnalyzeCommand.self, ImportCommand.self, DumpCommand.self, VerifyCommand.self, MetricsCommand.self,
-            CompareCommand.self, ExportCommand.self,
+            CompareCommand.self, ExportCommand.self, PerfettoCommand.self, ReportCommand.self, DbCommand.self,
         ],
         defaultSubcommand: AnalyzeCommand.self
     )

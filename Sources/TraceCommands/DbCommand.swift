@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import TraceAnalysis
+import TraceExport
+import TraceLog
+
+/// `trace-analyze db LOG... -o runs.sqlite`: the analysis as SQL tables.
+struct DbCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Load the analysis into a SQLite database (tables runs, queries, turns, tools, models).",
+        discussion: """
+            Every row carries the log content hash (SHA-256 of the log files), the metric \
+            set and its version and the price table hash. Loading logs that are already \
+            there with the same metric set changes nothing; with another set (--metrics) \
+            it adds that set's rows, so definitions can be compared in SQL. The schema and \
+            example queries are in docs/SQL.md.
+
+            Examples:
+              trace-analyze db logs/ -o runs.sqlite
+              trace-analyze db logs/ -o runs.sqlite --metrics ipw
+              sqlite3 runs.sqlite 'SELECT metric_set, sum(total_gpu_energy_joules) FROM queries GROUP BY 1'
+            """)
+
+    @OptionGroup var inputs: LogInputs
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Database file to create or add to.", valueName: "runs.sqlite"))
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
+    var metrics: String?
+
+    @OptionGroup var priceOptions: PriceOptions
+
+    @Flag(name: .long, help: "Print the rows written and the insert rate on standard error.")
+    var stats = false
+
+    @Flag(name: .long, help: "Do not print warnings about the logs' content.")
+    var quiet = false
+
+    func run() throws {
+        let metricSet = try MetricSetOption.resolve(metrics)
+        let prices = try priceOptions.load()
+        let log = inputs.read(quiet: quiet)
+        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+        let progress = ProgressBar("hashing and analysing")
+        let hash = LogContentHash.hex(ofFiles: log.files.map(\.path))
+        let views = Self.views(log, metricSet: metricSet, prices: prices)
+        let content = DatabaseContent.make(
+            runs, views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
+        ) { progress.update($0, of: $1) }
+        if !quiet {
+            for diagnostic in content.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
+        }
+        progress.phase("inserting rows")
+        let outcome: DatabaseWriter.Outcome
+        let clock = ContinuousClock()
+        var insertTime = Duration.zero
+        let started = clock.now
+        do {
+            let connection = try SQLiteConnection(path: output)
+            let writing = clock.now
+            outcome = try DatabaseWriter(connection: connection).write(content) { progress.update($0, of: $1) }
+            insertTime = clock.now - writing
+        } catch {
+            progress.finish()
+            throw ValidationError("\(error)")
+        }
+        let totalTime = clock.now - started
+        progress.finish()
+        switch outcome {
+        case .alreadyLoaded:
+            StandardStreams.err("\(output): already holds these logs (\(hash.prefix(12))) with \(metricSet.identity.tag); nothing written\n")
+        case .loaded(let rows):
+            let summary = zip(DatabaseSchema.tableNames, rows).map { "\($1) \($0)" }.joined(separator: ", ")
+            StandardStreams.err("\(output): added \(summary) (\(metricSet.identity.tag), logs \(hash.prefix(12)))\n")
+            if stats {
+                func seconds(_ d: Duration) -> Double {
+                    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+                }
+                let total = rows.reduce(0, +)
+                func rate(_ d: Duration) -> Int { seconds(d) > 0 ? Int(Double(total) / seconds(d)) : 0 }
+                StandardStreams.err(
+                    "inserted \(total) rows in \(Int(seconds(insertTime) * 1000)) ms (\(rate(insertTime)) rows/s, one transaction); "
+                        + "\(Int(seconds(totalTime) * 1000)) ms with opening and closing the file (\(rate(totalTime)) rows/s)\n")
+            }
+        }
+    }
+
+    /// The rows of the views that become tables: runs, queries and turns
+    /// per run (with `run_id` in front), tools and models over all runs.
+    static func views(_ log: LogSet, metricSet: any MetricSet, prices: PriceTable) -> DatabaseContent.Views {
+        func report(_ view: AnalysisView) -> AnalysisReport {
+            AnalysisReport(metricSet: metricSet, view: view, format: .json, prices: prices, namesPriceTableInRows: false)
+        }
+        var views = DatabaseContent.Views(runs: [], queries: [], turns: [], tools: [], models: [])
+        for run in log.runs {
+            let runID = AnalysisValue.string(run.runID)
+            func withRunID(_ rows: [AnalysisRow]) -> [AnalysisRow] {
+                rows.map { $0["run_id"] == nil ? AnalysisRow([("run_id", runID)] + $0.columns) : $0 }
+            }
+            let (runs, notes) = report(.run).rows([run])
+            views.runs += withRunID(runs)
+            views.queries += withRunID(report(.query).rows([run]).rows)
+            views.turns += withRunID(report(.turn).rows([run]).rows)
+            views.diagnostics += notes.diagnostics
+        }
+        views.tools = report(.view(.tool)).rows(log.runs).rows
+        views.models = report(.view(.model)).rows(log.runs).rows
+        return views
+    }
+}

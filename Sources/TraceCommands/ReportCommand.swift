@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import TraceAnalysis
+import TraceExport
+import TraceLog
+
+/// `trace-analyze report LOG... -o report.html`: one self-contained page.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a self-contained HTML report: power chart, energy per turn, summary tables.",
+        discussion: """
+            One HTML file with inline CSS and SVG; nothing is loaded from the network and \
+            there are no scripts. Per run: a power-over-time chart with query, turn, \
+            inference and tool bands, energy bars per turn, and the run, query and turn \
+            tables of the metric set (named on the page).
+
+            Example: trace-analyze report run.zst -o report.html
+            """)
+
+    @OptionGroup var inputs: LogInputs
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("File to write (`-` for standard output).", valueName: "report.html"))
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp("Metric set for the tables.", valueName: "name"))
+    var metrics: String?
+
+    @Option(name: .long, help: ArgumentHelp("Show at most this many turns in bars and tables.", valueName: "n"))
+    var turnLimit: Int = 80
+
+    func validate() throws {
+        if turnLimit < 1 { throw ValidationError("--turn-limit must be at least 1.") }
+    }
+
+    func run() throws {
+        let metricSet = try MetricSetOption.resolve(metrics)
+        let log = inputs.read()
+        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+        let progress = ProgressBar("report")
+        let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }
+        let html = HTMLReport(metricSet: metricSet, turnLimit: turnLimit).html(runs, sources: sources) {
+            progress.update($0, of: $1)
+        }
+        progress.finish()
+        try OutputFile.write(html, to: output)
+        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,173 @@
+import TraceAnalysis
+import TraceLog
+
+/// Writes runs as a Chrome Trace Event Format JSON object, which
+/// ui.perfetto.dev and chrome://tracing open.
+///
+/// Layout:
+/// - one process per run (`pid` = 1, 2, … in run order), named `run ID`;
+/// - one thread per query (`tid` = 1, 2, … in query order), named by the
+///   query id; slices that would not nest on the query's thread (a tool call
+///   that outlives its turn, parallel calls) go on extra threads of the same
+///   query, named `ID (overlap N)`, never clipped (see ``TrackLayout``);
+/// - complete (`X`) slices for each query, turn, inference and tool call,
+///   with arguments: the metric set's query and turn rows, and the
+///   inference's model, tokens, cost and error, the call's tool, ok, error;
+///   spans that never ended run to their query's end with `ended: false`;
+/// - counter (`C`) tracks per telemetry channel and source
+///   (``TelemetryChannel``), power in W and energy in J.
+///
+/// Times (`ts`, `dur`) are microseconds with nanosecond decimals from the
+/// earliest event of all runs, whose Unix time in nanoseconds is in
+/// `otherData.origin_unix_ns`. Output is deterministic: no dictionary order,
+/// no clock reads.
+public struct PerfettoTrace {
+    /// The metric set whose rows annotate queries and turns.
+    public var metricSet: any MetricSet
+
+    /// Creates a writer.
+    public init(metricSet: any MetricSet) {
+        self.metricSet = metricSet
+    }
+
+    /// The trace JSON of `runs`.
+    public func json(_ runs: [RunEvents], progress: ExportProgress? = nil) -> String {
+        let origin = runs.compactMap { $0.events.map(\.timestamp).min() }.min() ?? 0
+        var out = "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"agent-trace\",\"metric_set\":"
+        JSONText.string(metricSet.identity.tag, to: &out)
+        out += ",\"origin_unix_ns\":\(origin)},\"traceEvents\":[\n"
+        var first = true
+        func emit(_ event: String) {
+            if !first { out += ",\n" }
+            first = false
+            out += event
+        }
+        for (runIndex, run) in runs.enumerated() {
+            let pid = runIndex + 1
+            let result = metricSet.analyze(run)
+            let timeline = RunTimeline(run)
+            emit(#"{"ph":"M","name":"process_name","pid":\#(pid),"tid":0,"args":{"name":\#(JSONText.string("run " + run.runID))}}"#)
+            emit(#"{"ph":"M","name":"process_sort_index","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
+            var nextTID = 1
+            for query in timeline.queries {
+                let queryRow = result.queries.first { $0["query_id"]?.stringValue == query.queryID }
+                let slices = Self.slices(of: query, queryRow: queryRow, turnRows: result.turns.filter {
+                    $0["query_id"]?.stringValue == query.queryID
+                })
+                let layout = TrackLayout.place(slices.enumerated().map {
+                    TrackLayout.Slice(start: $0.element.start, end: $0.element.end, rank: $0.element.rank, id: $0.offset)
+                })
+                for track in 0..<layout.count {
+                    let tid = nextTID + track
+                    let name = track == 0 ? query.queryID : "\(query.queryID) (overlap \(track + 1))"
+                    emit(#"{"ph":"M","name":"thread_name","pid":\#(pid),"tid":\#(tid),"args":{"name":\#(JSONText.string(name))}}"#)
+                    emit(#"{"ph":"M","name":"thread_sort_index","pid":\#(pid),"tid":\#(tid),"args":{"sort_index":\#(tid)}}"#)
+                }
+                let order = slices.indices.sorted { a, b in
+                    let ta = layout.tracks[a]!, tb = layout.tracks[b]!
+                    if ta != tb { return ta < tb }
+                    if slices[a].start != slices[b].start { return slices[a].start < slices[b].start }
+                    if slices[a].end != slices[b].end { return slices[a].end > slices[b].end }
+                    return (slices[a].rank, a) < (slices[b].rank, b)
+                }
+                for i in order {
+                    let slice = slices[i]
+                    var event = #"{"ph":"X","pid":\#(pid),"tid":\#(nextTID + layout.tracks[i]!),"cat":"\#(slice.category)","name":"#
+                    JSONText.string(slice.name, to: &event)
+                    event += ",\"ts\":" + Self.microseconds(slice.start - origin)
+                    event += ",\"dur\":" + Self.microseconds(slice.end - slice.start)
+                    event += ",\"args\":{"
+                    for (j, arg) in slice.args.enumerated() {
+                        if j > 0 { event += "," }
+                        JSONText.string(arg.0, to: &event)
+                        event += ":"
+                        JSONText.value(arg.1, to: &event)
+                    }
+                    event += "}}"
+                    emit(event)
+                }
+                nextTID += max(layout.count, 1)
+            }
+            for channel in TelemetryChannel.channels(from: run.events) {
+                let key = JSONText.string(Self.unit(of: channel.channel))
+                let name = JSONText.string(channel.name)
+                for point in channel.points {
+                    emit(#"{"ph":"C","pid":\#(pid),"tid":0,"name":\#(name),"ts":\#(Self.microseconds(point.time - origin)),"args":{\#(key):\#(JSONText.number(point.value))}}"#)
+                }
+            }
+            progress?(runIndex + 1, runs.count)
+        }
+        out += "\n]}\n"
+        return out
+    }
+
+    /// One slice before layout.
+    struct Slice {
+        var name: String
+        var category: String
+        var start: Int64
+        var end: Int64
+        var rank: Int
+        var args: [(String, AnalysisValue)]
+    }
+
+    /// A query's slices: the query, its turns, inferences and tool calls.
+    static func slices(of query: TimelineQuery, queryRow: AnalysisRow?, turnRows: [AnalysisRow]) -> [Slice] {
+        var slices: [Slice] = []
+        var queryArgs: [(String, AnalysisValue)] = [("status", .string(query.status)), ("error", .string(query.error))]
+        queryArgs += queryRow?.columns.map { ($0.name, $0.value) } ?? []
+        slices.append(Slice(name: "query \(query.queryID)", category: "query", start: query.start, end: query.end,
+                            rank: 0, args: queryArgs))
+        for turn in query.turns {
+            let row = turnRows.first { $0["turn_index"]?.intValue == Int64(turn.index) }
+            slices.append(Slice(name: "turn \(turn.index)", category: "turn", start: turn.start, end: turn.end, rank: 1,
+                                args: row?.columns.map { ($0.name, $0.value) } ?? [("turn_index", .int(Int64(turn.index)))]))
+        }
+        for inference in query.inferences {
+            let args: [(String, AnalysisValue)] = [
+                ("span_id", .string(inference.spanID)), ("model", .string(inference.model)),
+                ("routed_model", .string(inference.routedModel)),
+                ("input_tokens", .int(inference.promptTokens)), ("output_tokens", .int(inference.completionTokens)),
+                ("cached_tokens", .int(inference.cachedTokens)), ("cost_usd", .double(inference.costUSD)),
+                ("time_to_first_token_s", .double(inference.timeToFirstTokenSeconds)),
+                ("status", .string(inference.status)), ("error", .string(inference.error)),
+                ("stop_reason", .string(inference.stopReason)), ("ended", .bool(inference.end != nil)),
+            ]
+            slices.append(Slice(name: inference.effectiveModel ?? "inference", category: "inference",
+                                start: inference.start, end: inference.end ?? max(query.end, inference.start),
+                                rank: 2, args: args))
+        }
+        for tool in query.tools {
+            let args: [(String, AnalysisValue)] = [
+                ("span_id", .string(tool.spanID)), ("tool", .string(tool.tool)),
+                ("parent_span_id", .string(tool.parentSpanID)), ("ok", tool.ok.map { .bool($0) } ?? .null),
+                ("error", .string(tool.error)), ("output_bytes", .int(tool.outputBytes)),
+                ("latency_s", .double(tool.latencySeconds)), ("ended", .bool(tool.end != nil)),
+            ]
+            slices.append(Slice(name: tool.tool, category: "tool", start: tool.start,
+                                end: tool.end ?? max(query.end, tool.start), rank: 3, args: args))
+        }
+        return slices
+    }
+
+    /// The counter argument's name: the channel's unit.
+    static func unit(of channel: String) -> String {
+        if channel.hasSuffix("_w") { return "W" }
+        if channel.hasSuffix("_j") { return "J" }
+        if channel.hasSuffix("_pct") { return "%" }
+        if channel.hasSuffix("_c") { return "°C" }
+        return "bytes"
+    }
+
+    /// Nanoseconds as decimal microseconds (`1234.567`), exactly.
+    static func microseconds(_ ns: Int64) -> String {
+        let sign = ns < 0 ? "-" : ""
+        let magnitude = ns.magnitude
+        let fraction = magnitude % 1000
+        if fraction == 0 { return sign + String(magnitude / 1000) }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: 3 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return sign + String(magnitude / 1000) + "." + digits
+    }
+}

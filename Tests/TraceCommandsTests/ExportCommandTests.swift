@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TraceAnalysis
+import TraceLog
+
+/// `perfetto`, `report` and `db` as users run them.
+@Suite struct ExportCommandTests {
+    let binary = traceAnalyzeBinary
+
+    @Test func perfettoWritesATraceJSON() throws {
+        let out = temporaryDirectory().appendingPathComponent("trace.json")
+        let result = try runProcess(binary, ["perfetto", bundledLogs()[0].path, "-o", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("\r"), "no progress bar when piped")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
+        let events = try #require(object["traceEvents"] as? [[String: Any]])
+        #expect(events.contains { $0["ph"] as? String == "X" } && events.contains { $0["ph"] as? String == "C" })
+    }
+
+    @Test func reportWritesOneHTMLFile() throws {
+        let out = temporaryDirectory().appendingPathComponent("report.html")
+        let result = try runProcess(binary, ["report", bundledLogs()[0].path, "-o", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOf: out, encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("default v1") && !html.contains("<script"))
+    }
+
+    @Test func dbRowCountsEqualTheJSONViewsAndASecondLoadIsANoOp() throws {
+        let log = bundledLogs()[0].path
+        let db = temporaryDirectory().appendingPathComponent("runs.sqlite").path
+        let first = try runProcess(binary, ["db", log, "-o", db])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try runProcess(binary, ["db", log, "-o", db])
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("nothing written"))
+        let sqlite = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        guard FileManager.default.isExecutableFile(atPath: sqlite.path) else { return }
+        for (view, table) in [("turn", "turns"), ("query", "queries"), ("run", "runs")] {
+            let json = try runProcess(binary, [log, "--by", view, "--format", "json"])
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            let count = try runProcess(sqlite, [db, "SELECT count(*) FROM \(table) WHERE metric_set = 'default'"])
+            #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(rows.count), "\(table)")
+        }
+        let ipw = try runProcess(binary, ["db", log, "-o", db, "--metrics", "ipw"])
+        #expect(ipw.status == 0)
+        let sets = try runProcess(sqlite, [db, "SELECT group_concat(metric_set) FROM (SELECT DISTINCT metric_set FROM turns ORDER BY 1)"])
+        #expect(sets.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "default,ipw")
+    }
+
+    @Test func anUnknownMetricSetIsRefused() throws {
+        let result = try runProcess(binary, ["db", bundledLogs()[0].path, "-o", "/dev/null", "--metrics", "nope"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Unknown metric set"))
+    }
+}
