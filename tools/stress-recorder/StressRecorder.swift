@@ -76,20 +76,24 @@ enum StressRecorder {
         let start = MonotonicClock.nanoseconds()
         var next = 0
         var lastProgress = start
-        while true {
-            // Pace to `rate`: record what is due, in batches.
+        func reportProgress() {
             let now = MonotonicClock.nanoseconds()
-            let due = Int(Double(now - start) * Double(rate) / 1e9)
+            guard now - lastProgress >= 10_000_000 else { return }
+            lastProgress = now
+            let line = Array("\(next - 1) \(MonotonicClock.wallNanoseconds())\n".utf8)
+            _ = line.withUnsafeBytes { write(progress, $0.baseAddress, $0.count) }
+            _ = fdatasync(progress)
+        }
+        while true {
+            // Pace to `rate`: record what is due, in batches (reporting
+            // progress within a batch too, when the machine is slow).
+            let due = Int(Double(MonotonicClock.nanoseconds() - start) * Double(rate) / 1e9)
             while next < due {
                 recorder.record(.mark(Mark(name: "stress", text: String(next))))
                 next += 1
+                if next & 1023 == 0 { reportProgress() }
             }
-            if now - lastProgress >= 10_000_000 {
-                lastProgress = now
-                let line = Array("\(next - 1) \(MonotonicClock.wallNanoseconds())\n".utf8)
-                _ = line.withUnsafeBytes { write(progress, $0.baseAddress, $0.count) }
-                _ = fdatasync(progress)
-            }
+            reportProgress()
             usleep(200)
         }
     }

@@ -58,10 +58,11 @@ public struct DefaultMetricSet: MetricSet {
 
     /// Analyses one run.
     public func analyze(_ run: RunEvents) -> AnalysisResult {
+        let (run, timeDiagnostics) = run.withPlausibleTimestamps()
         let ordered = RunEvents(runID: run.runID, events: run.events.enumerated()
             .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }.map(\.element))
         let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
-        var diagnostics = splitDiagnostics
+        var diagnostics = timeDiagnostics + splitDiagnostics
 
         var parts: [QueryParts] = []
         for window in windows {
