@@ -338,7 +338,7 @@ enum Catalogue {
         #expect(outputs.count == 18)
     }
 
-    @Test func samplesOutsideEveryQueryAreIdleEnergyNotAttributed() throws {
+    @Test func samplesOutsideEveryQueryNeverCrashAnalysis() throws {
         let lines = """
             {"type":"sample","t_ns":1732238390000000000,"source":"gpu0","gpu_energy_j":0.0}
             {"type":"sample","t_ns":1732238391000000000,"source":"gpu0","gpu_energy_j":100.0}
