@@ -66,6 +66,13 @@ let package = Package(
             dependencies: ["TraceRecorder", "TraceLog"],
             path: "tools/demo-agent"
         ),
+        // Records at a high rate until killed, for the crash-recovery test
+        // (tools/crash-recovery.sh).
+        .executableTarget(
+            name: "stress-recorder",
+            dependencies: ["TraceRecorder", "TraceLog"],
+            path: "tools/stress-recorder"
+        ),
         // A simulated run with known energy ground truth, and the study that
         // compares metric sets against it.
         .target(name: "EnergySimulation", dependencies: ["TraceAnalysis", "TraceLog"], path: "tools/energy-simulation"),

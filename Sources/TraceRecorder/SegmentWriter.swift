@@ -48,6 +48,12 @@ final class SegmentWriter: @unchecked Sendable {
         var watchedSince: Int64 = 0
         var pendingError: RecorderError?
         let checkInterval = max(flushIntervalNanoseconds / 4, 1_000_000)
+        // When the previous check looked at the open segment. A segment
+        // first seen holding events got its first event after that, so
+        // closing it by `previousCheck + flushInterval` bounds how long any
+        // event waits by the flush interval (checks come at most
+        // `checkInterval` apart, hence the margin below).
+        var previousCheck = MonotonicClock.nanoseconds()
 
         while true {
             _ = wakeup.wait(nanoseconds: checkInterval)
@@ -56,11 +62,13 @@ final class SegmentWriter: @unchecked Sendable {
                 if !state.encoder.isEmpty {
                     if state.generation != watchedGeneration {
                         watchedGeneration = state.generation
-                        watchedSince = now
-                    } else if now - watchedSince >= flushIntervalNanoseconds {
+                        watchedSince = previousCheck
+                    }
+                    if now - watchedSince >= flushIntervalNanoseconds - checkInterval {
                         state.closeSegment()
                     }
                 }
+                previousCheck = now
                 swap(&work, &state.closedSegments)
                 swap(&tickets, &state.flushTickets)
                 return state.isClosed

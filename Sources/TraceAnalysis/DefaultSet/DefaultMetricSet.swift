@@ -66,10 +66,11 @@ public struct DefaultMetricSet: MetricSet {
     }
 
     func attributed(_ run: RunEvents) -> Attributed {
+        let (run, timeDiagnostics) = run.withPlausibleTimestamps()
         let ordered = RunEvents(runID: run.runID, events: run.events.enumerated()
             .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }.map(\.element))
         let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
-        var diagnostics = splitDiagnostics
+        var diagnostics = timeDiagnostics + splitDiagnostics
 
         var parts: [QueryParts] = []
         for window in windows {

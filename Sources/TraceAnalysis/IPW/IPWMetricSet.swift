@@ -60,10 +60,11 @@ public struct IPWMetricSet: MetricSet {
 
     /// Analyses one run the way ipw's runner would have.
     public func analyze(_ run: RunEvents) -> AnalysisResult {
+        let (run, timeDiagnostics) = run.withPlausibleTimestamps()
         let ordered = RunEvents(runID: run.runID, events: Self.recordOrder(run.events))
         let readings = ordered.events.compactMap(IPWReading.init)
         let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
-        var diagnostics = splitDiagnostics
+        var diagnostics = timeDiagnostics + splitDiagnostics
         var result = AnalysisResult()
 
         for window in windows {
