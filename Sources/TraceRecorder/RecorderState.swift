@@ -4,10 +4,10 @@ import TraceLog
 /// The state shared by a recorder's callers and its writer thread.
 @usableFromInline
 final class RecorderCore: Sendable {
-    @usableFromInline let state: Mutex<RecorderState>
+    @usableFromInline let state: RecorderMutex<RecorderState>
     @usableFromInline let wakeup = DispatchSemaphoreBox()
 
-    init(_ state: consuming RecorderState) { self.state = Mutex(state) }
+    init(_ state: consuming RecorderState) { self.state = RecorderMutex(state) }
 }
 
 /// What the recorder's mutex protects: the encoder and the hand-off queue
@@ -53,11 +53,14 @@ struct RecorderState: Sendable {
 /// before it is written and synced.
 final class FlushTicket: @unchecked Sendable {
     private let done = DispatchSemaphoreBox()
-    var error: RecorderError?
+    private let result = RecorderMutex<RecorderError?>(nil)
+
+    /// The error the flush met, once ``wait()`` has returned.
+    var error: RecorderError? { result.withLock { $0 } }
 
     func wait() { done.wait() }
     func finish(_ error: RecorderError?) {
-        self.error = error
+        result.withLock { $0 = error }
         done.signal()
     }
 }

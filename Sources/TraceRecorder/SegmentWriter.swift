@@ -9,7 +9,7 @@ final class SegmentWriter: @unchecked Sendable {
     private let compressor: ZstdCompressor
     private let flushIntervalNanoseconds: Int64
     private let errorHandler: (@Sendable (RecorderError) -> Void)?
-    private let shared = Mutex(Shared())
+    private let shared = RecorderMutex(Shared())
     private let finished = DispatchSemaphoreBox()
 
     private struct Shared {
@@ -31,7 +31,7 @@ final class SegmentWriter: @unchecked Sendable {
 
     func start(core: RecorderCore) {
         let thread = Thread { [self] in
-            self.run(state: core.state, wakeup: core.wakeup)
+            self.run(core: core)
             self.finished.signal()
         }
         thread.name = "agent-trace writer"
@@ -40,7 +40,8 @@ final class SegmentWriter: @unchecked Sendable {
 
     func join() { finished.wait() }
 
-    private func run(state: borrowing Mutex<RecorderState>, wakeup: DispatchSemaphoreBox) {
+    private func run(core: RecorderCore) {
+        let wakeup = core.wakeup
         var work: [ByteBuffer] = []
         work.reserveCapacity(64)
         var tickets: [FlushTicket] = []
@@ -58,7 +59,7 @@ final class SegmentWriter: @unchecked Sendable {
         while true {
             _ = wakeup.wait(nanoseconds: checkInterval)
             let now = MonotonicClock.nanoseconds()
-            let stop = state.withLock { state -> Bool in
+            let stop = core.state.withLock { state -> Bool in
                 if !state.encoder.isEmpty {
                     if state.generation != watchedGeneration {
                         watchedGeneration = state.generation
@@ -89,7 +90,7 @@ final class SegmentWriter: @unchecked Sendable {
                 tickets.removeAll(keepingCapacity: true)
             }
             if !work.isEmpty {
-                state.withLock { state in state.spares.append(contentsOf: work.prefix(8 - min(8, state.spares.count))) }
+                core.state.withLock { state in state.spares.append(contentsOf: work.prefix(8 - min(8, state.spares.count))) }
                 work.removeAll(keepingCapacity: true)
             }
             if stop { return }
