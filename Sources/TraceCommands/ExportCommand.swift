@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TraceAnalysis
+import TraceExport
 import TraceLog
 
 /// `trace-analyze export LOG... --out DIR`: CSV summaries and a JSON summary.
@@ -55,12 +56,9 @@ struct ExportCommand: ParsableCommand {
         if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
     }
 
-    /// SHA-256 over the logs' bytes, file after file, in the order read.
+    /// The logs' content hash (``LogContentHash``: for one file, the
+    /// SHA-256 of its bytes).
     static func logHash(_ log: LogSet) -> String {
-        var bytes: [UInt8] = []
-        for file in log.files {
-            if let data = FileManager.default.contents(atPath: file.path) { bytes += data }
-        }
-        return SHA256.hex(bytes)
+        LogContentHash.hex(ofFiles: log.files.map(\.path))
     }
 }

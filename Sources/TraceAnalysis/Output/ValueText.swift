@@ -1,19 +1,19 @@
-/// Text forms of values shared by the renderers.
+/// Text forms of values shared by the renderers and the exporters.
 ///
 /// Numbers in CSV and JSON use the shortest decimal that round-trips to the
 /// same `Double` (Swift's `Double.description`, e.g. `0.1`, `1e-05`,
 /// `1e+20`); non-finite doubles have no JSON form and print as JSON `null`
 /// (and as an empty CSV field).
-enum ValueText {
+public enum ValueText {
     /// The JSON text of a value (compact, no spaces).
-    static func json(_ value: AnalysisValue) -> String {
+    public static func json(_ value: AnalysisValue) -> String {
         var out = ""
         writeJSON(value, to: &out)
         return out
     }
 
     /// Appends the JSON text of a value.
-    static func writeJSON(_ value: AnalysisValue, to out: inout String) {
+    public static func writeJSON(_ value: AnalysisValue, to out: inout String) {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -41,7 +41,7 @@ enum ValueText {
 
     /// Appends a JSON string literal: `"` and `\` escaped, control characters
     /// as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; everything else as UTF-8.
-    static func writeJSONString(_ s: String, to out: inout String) {
+    public static func writeJSONString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,4 +1,5 @@
 import Foundation
+import TraceAnalysis
 import TraceLog
 
 /// The content hash that identifies a set of log files in the database.
@@ -14,14 +15,14 @@ public enum LogContentHash {
         let contents = paths.map { FileManager.default.contents(atPath: $0) ?? Data() }
         if contents.count == 1 { return hex(contents[0]) }
         let ordered = contents.map { (digest: hex($0), bytes: $0) }.sorted { $0.digest < $1.digest }
-        var hash = ContentSHA256()
+        var hash = SHA256Hasher()
         for file in ordered { file.bytes.withUnsafeBytes { hash.update($0) } }
         return hash.finalizeHex()
     }
 
     /// The SHA-256 of some bytes, as 64 lowercase hex digits.
     public static func hex(_ data: Data) -> String {
-        var hash = ContentSHA256()
+        var hash = SHA256Hasher()
         data.withUnsafeBytes { hash.update($0) }
         return hash.finalizeHex()
     }

@@ -1,5 +1,7 @@
-/// SHA-256 (FIPS 180-4), for the content hash of log files.
-struct ContentSHA256 {
+/// Streaming SHA-256 (FIPS 180-4): feed bytes in any chunks, then
+/// finalize. Used to name price tables and logs by their content; the
+/// analyser depends on no platform crypto library.
+public struct SHA256Hasher: Sendable {
     private var state: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
     ]
@@ -17,13 +19,16 @@ struct ContentSHA256 {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
+    /// A hasher with nothing fed yet.
+    public init() {}
+
     /// Feeds bytes.
-    mutating func update(_ bytes: some Sequence<UInt8>) {
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { absorb(byte) }
     }
 
     /// Feeds raw bytes (whole blocks are compressed in place).
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count && !pending.isEmpty {
             absorb(bytes[offset])
@@ -49,8 +54,8 @@ struct ContentSHA256 {
         }
     }
 
-    /// The digest as 64 lowercase hex digits.
-    mutating func finalizeHex() -> String {
+    /// The 32-byte digest. The hasher is spent afterwards.
+    public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -58,17 +63,28 @@ struct ContentSHA256 {
         let savedLength = length
         update(tail)
         length = savedLength
-        let digits = Array("0123456789abcdef")
-        var text = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
         for word in state {
-            for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
+            for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        return out
+    }
+
+    /// The digest as 64 lowercase hex digits. The hasher is spent afterwards.
+    public mutating func finalizeHex() -> String {
+        let digits = Array("0123456789abcdef".unicodeScalars)
+        var text = ""
+        for byte in finalize() {
+            text.unicodeScalars.append(digits[Int(byte >> 4)])
+            text.unicodeScalars.append(digits[Int(byte & 0x0F)])
         }
         return text
     }
 
     /// The hex digest of some bytes.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        var hash = ContentSHA256()
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var hash = SHA256Hasher()
         hash.update(bytes)
         return hash.finalizeHex()
     }
