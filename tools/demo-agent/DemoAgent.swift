@@ -43,7 +43,7 @@ struct DemoAgent {
         }
 
         for q in 0..<queries {
-            let queryID = "q\(String(repeating: "0", count: 3 - String(q + 1).count))\(q + 1)"
+            let queryID = "q\(String(repeating: "0", count: max(0, 3 - String(q + 1).count)))\(q + 1)"
             let model = models[q % models.count]
             phase(rng.uniform(0.3, 1.2), gpu: idle.gpu, cpu: idle.cpu)
             events.append((now, .queryStart(QueryStart(
