@@ -3,9 +3,9 @@
 /// and growth (doubling) happens rarely, so steady-state appends allocate
 /// nothing.
 public final class ByteBuffer {
-    @usableFromInline var base: UnsafeMutableRawPointer
-    @usableFromInline var capacity: Int
-    @usableFromInline var _count: Int
+    @usableFromInline @exclusivity(unchecked) var base: UnsafeMutableRawPointer
+    @usableFromInline @exclusivity(unchecked) var capacity: Int
+    @usableFromInline @exclusivity(unchecked) var _count: Int
     /// Number of bytes written.
     @inlinable public var count: Int { _count }
 

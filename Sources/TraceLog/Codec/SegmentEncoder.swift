@@ -17,6 +17,11 @@ public struct SegmentEncoder: Sendable {
 
     @usableFromInline var buffer: ByteBuffer
     @usableFromInline var strings: [String: UInt32]
+    /// A direct-mapped cache in front of ``strings``, keyed by a string's
+    /// raw representation, so that strings the caller passes again (the
+    /// same literal, the same stored id) are found without hashing their
+    /// contents. See ``InternCache``.
+    @usableFromInline var cache: InternCache
     @usableFromInline var lastTimestamp: Int64
     @usableFromInline var recordsInSegment: Int
     /// Sequence number the next closed segment gets.
@@ -31,6 +36,7 @@ public struct SegmentEncoder: Sendable {
         self.buffer = buffer
         self.strings = [:]
         self.strings.reserveCapacity(256)
+        self.cache = InternCache()
         self.lastTimestamp = anchor.monotonicNanoseconds
         self.recordsInSegment = 0
         self.nextSegmentSequence = firstSegmentSequence
@@ -61,6 +67,7 @@ public struct SegmentEncoder: Sendable {
     mutating func openSegment() {
         buffer.removeAll()
         strings.removeAll(keepingCapacity: true)
+        cache.removeAll()
         lastTimestamp = anchor.monotonicNanoseconds
         SegmentHeader(
             runID: runID, segmentSequence: nextSegmentSequence, firstRecordSequence: nextRecordSequence,
@@ -74,8 +81,20 @@ public struct SegmentEncoder: Sendable {
     /// first when new.
     @inlinable
     mutating func intern(_ string: String) -> UInt64 {
-        if let id = strings[string] { return UInt64(id) }
-        return define(string)
+        if let id = cache.lookup(string) { return UInt64(id) }
+        return internSlow(string)
+    }
+
+    @usableFromInline
+    mutating func internSlow(_ string: String) -> UInt64 {
+        let id: UInt32
+        if let known = strings[string] {
+            id = known
+        } else {
+            id = UInt32(define(string))
+        }
+        cache.insert(string, id: id)
+        return UInt64(id)
     }
 
     @usableFromInline
