@@ -19,12 +19,14 @@ for q in 100 1000 10000; do
   [ -s .bench/demo-$q.zst ] || $BIN/demo-agent .bench/demo-$q.zst --queries $q --segment-bytes 1048576 >&2
 done
 
-# median wall seconds of RUNS runs of a command (stdout discarded)
+# median wall seconds of RUNS runs of a command (stdout and stderr discarded)
 median() {
   local runs=$1; shift
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1
-  done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+    local t0 t1
+    t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000 ))
+  done | sort -n | awk '{a[NR]=$1} END {printf "%.4f\n", a[int((NR+1)/2)] / 1e6}'
 }
 peak_kb() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
 events_of() { $BIN/trace-analyze verify "$1" | sed -n 's/.*segments, \([0-9]*\) events.*/\1/p'; }
@@ -46,7 +48,7 @@ for q in 100 1000 10000; do
   zm=$(peak_kb zstd -dc $log)
   case $q in 100) s=1x;; 1000) s=10x;; *) s=100x;; esac
   awk -v s=$s -v n=$n -v zs=$zs -v qs=$qs -v ts=$ts -v qm=$qm -v tm=$tm -v zm=$zm 'BEGIN {
-    printf "%-6s %10d %10.2f %10.2f %8.1f %10.2f %12.2f %10.0f %8.0f %10.1f\n", s, n, zs, qs, (zs>0? qs/zs : 0), ts, n/qs/1e6, qm/1024, tm/1024, zm/1024 }'
+    printf "%-6s %10d %10.3f %10.3f %8.1f %10.3f %12.2f %10.0f %8.0f %10.1f\n", s, n, zs, qs, (zs>0? qs/zs : 0), ts, n/qs/1e6, qm/1024, tm/1024, zm/1024 }'
 done
 
 echo

@@ -1,9 +1,9 @@
 // The agent-trace benchmark suite (see docs/PERFORMANCE.md).
 //
-//     cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --scale
+//     cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
 //
-// `--scale` reports per-event numbers for the benchmarks that loop over
-// 1000 events per measured iteration (scalingFactor .kilo).
+// Benchmarks that loop over 1000 events per measured iteration
+// (scalingFactor .kilo) report per-event numbers, marked `*`.
 import Benchmark
 
 let benchmarks: @Sendable () -> Void = {
