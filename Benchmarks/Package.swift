@@ -11,20 +11,20 @@ let package = Package(
     name: "agent-trace-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(name: "agent-trace", path: ".."),
     ],
     targets: [
         .executableTarget(
             name: "TraceBenchmarks",
             dependencies: [
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TraceRecorder", package: "agent-trace"),
                 .product(name: "TraceLog", package: "agent-trace"),
                 .product(name: "TraceAnalysis", package: "agent-trace"),
             ],
             path: "Benchmarks/TraceBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],
     swiftLanguageModes: [.v6]
