@@ -35,7 +35,7 @@ struct InternCache: Sendable {
     }
 
     /// The cached index of `string`, if present.
-    @inlinable
+    @inlinable @inline(__always)
     func lookup(_ string: String) -> UInt32? {
         let w = Self.words(string)
         let slot = Self.slot(w)

@@ -79,7 +79,7 @@ public struct SegmentEncoder: Sendable {
 
     /// The string-table index of `string` in the open segment, defining it
     /// first when new.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func intern(_ string: String) -> UInt64 {
         if let id = cache.lookup(string) { return UInt64(id) }
         return internSlow(string)
@@ -107,7 +107,7 @@ public struct SegmentEncoder: Sendable {
         return UInt64(id)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func intern(_ string: String?) -> UInt64? {
         guard let string else { return nil }
         return intern(string)
@@ -115,7 +115,7 @@ public struct SegmentEncoder: Sendable {
 
     // MARK: - Records
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func beginRecord(_ kind: RecordKind, monotonic timestamp: Int64) -> Int {
         buffer.append(kind.rawValue)
         let lengthOffset = buffer.count
@@ -125,7 +125,7 @@ public struct SegmentEncoder: Sendable {
         return lengthOffset
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func endRecord(lengthOffset: Int) {
         let bodyStart = lengthOffset + 1
         let bodyLength = UInt64(buffer.count - bodyStart)
@@ -139,7 +139,7 @@ public struct SegmentEncoder: Sendable {
         nextRecordSequence += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, reference: UInt64?) {
         guard let reference else { return }
         buffer.appendVarint(WireType.stringReference.tag(number))
@@ -154,21 +154,21 @@ public struct SegmentEncoder: Sendable {
         buffer.appendUTF8(text)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, _ value: Double?) {
         guard let value else { return }
         buffer.appendVarint(WireType.double.tag(number))
         buffer.appendDouble(value)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, _ value: Int64?) {
         guard let value else { return }
         buffer.appendVarint(WireType.signedVarint.tag(number))
         buffer.appendSignedVarint(value)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, _ value: Bool?) {
         guard let value else { return }
         buffer.appendVarint(WireType.varint.tag(number))
