@@ -3,9 +3,9 @@
 /// and growth (doubling) happens rarely, so steady-state appends allocate
 /// nothing.
 public final class ByteBuffer {
-    @usableFromInline var base: UnsafeMutableRawPointer
-    @usableFromInline var capacity: Int
-    @usableFromInline var _count: Int
+    @usableFromInline @exclusivity(unchecked) var base: UnsafeMutableRawPointer
+    @usableFromInline @exclusivity(unchecked) var capacity: Int
+    @usableFromInline @exclusivity(unchecked) var _count: Int
     /// Number of bytes written.
     @inlinable public var count: Int { _count }
 
@@ -27,7 +27,7 @@ public final class ByteBuffer {
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     /// Makes room for `additional` more bytes.
-    @inlinable
+    @inlinable @inline(__always)
     public func reserve(_ additional: Int) {
         if count + additional > capacity { grow(to: count + additional) }
     }
@@ -44,7 +44,7 @@ public final class ByteBuffer {
     }
 
     /// Appends one byte.
-    @inlinable
+    @inlinable @inline(__always)
     public func append(_ byte: UInt8) {
         reserve(1)
         base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
@@ -61,7 +61,7 @@ public final class ByteBuffer {
     }
 
     /// Appends an unsigned LEB128 varint.
-    @inlinable
+    @inlinable @inline(__always)
     public func appendVarint(_ value: UInt64) {
         reserve(10)
         var v = value
@@ -76,13 +76,13 @@ public final class ByteBuffer {
     }
 
     /// Appends a signed integer as a zigzag varint.
-    @inlinable
+    @inlinable @inline(__always)
     public func appendSignedVarint(_ value: Int64) {
         appendVarint(Varint.zigzag(value))
     }
 
     /// Appends the IEEE 754 bit pattern of `value`, little-endian.
-    @inlinable
+    @inlinable @inline(__always)
     public func appendDouble(_ value: Double) {
         reserve(8)
         (base + count).storeBytes(of: value.bitPattern.littleEndian, as: UInt64.self)

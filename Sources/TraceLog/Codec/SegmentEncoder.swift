@@ -17,6 +17,11 @@ public struct SegmentEncoder: Sendable {
 
     @usableFromInline var buffer: ByteBuffer
     @usableFromInline var strings: [String: UInt32]
+    /// A direct-mapped cache in front of ``strings``, keyed by a string's
+    /// raw representation, so that strings the caller passes again (the
+    /// same literal, the same stored id) are found without hashing their
+    /// contents. See ``InternCache``.
+    @usableFromInline var cache: InternCache
     @usableFromInline var lastTimestamp: Int64
     @usableFromInline var recordsInSegment: Int
     /// Sequence number the next closed segment gets.
@@ -31,6 +36,7 @@ public struct SegmentEncoder: Sendable {
         self.buffer = buffer
         self.strings = [:]
         self.strings.reserveCapacity(256)
+        self.cache = InternCache()
         self.lastTimestamp = anchor.monotonicNanoseconds
         self.recordsInSegment = 0
         self.nextSegmentSequence = firstSegmentSequence
@@ -61,6 +67,7 @@ public struct SegmentEncoder: Sendable {
     mutating func openSegment() {
         buffer.removeAll()
         strings.removeAll(keepingCapacity: true)
+        cache.removeAll()
         lastTimestamp = anchor.monotonicNanoseconds
         SegmentHeader(
             runID: runID, segmentSequence: nextSegmentSequence, firstRecordSequence: nextRecordSequence,
@@ -72,10 +79,22 @@ public struct SegmentEncoder: Sendable {
 
     /// The string-table index of `string` in the open segment, defining it
     /// first when new.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func intern(_ string: String) -> UInt64 {
-        if let id = strings[string] { return UInt64(id) }
-        return define(string)
+        if let id = cache.lookup(string) { return UInt64(id) }
+        return internSlow(string)
+    }
+
+    @usableFromInline
+    mutating func internSlow(_ string: String) -> UInt64 {
+        let id: UInt32
+        if let known = strings[string] {
+            id = known
+        } else {
+            id = UInt32(define(string))
+        }
+        cache.insert(string, id: id)
+        return UInt64(id)
     }
 
     @usableFromInline
@@ -88,7 +107,7 @@ public struct SegmentEncoder: Sendable {
         return UInt64(id)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func intern(_ string: String?) -> UInt64? {
         guard let string else { return nil }
         return intern(string)
@@ -96,7 +115,7 @@ public struct SegmentEncoder: Sendable {
 
     // MARK: - Records
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func beginRecord(_ kind: RecordKind, monotonic timestamp: Int64) -> Int {
         buffer.append(kind.rawValue)
         let lengthOffset = buffer.count
@@ -106,7 +125,7 @@ public struct SegmentEncoder: Sendable {
         return lengthOffset
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func endRecord(lengthOffset: Int) {
         let bodyStart = lengthOffset + 1
         let bodyLength = UInt64(buffer.count - bodyStart)
@@ -120,7 +139,7 @@ public struct SegmentEncoder: Sendable {
         nextRecordSequence += 1
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, reference: UInt64?) {
         guard let reference else { return }
         buffer.appendVarint(WireType.stringReference.tag(number))
@@ -135,21 +154,21 @@ public struct SegmentEncoder: Sendable {
         buffer.appendUTF8(text)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, _ value: Double?) {
         guard let value else { return }
         buffer.appendVarint(WireType.double.tag(number))
         buffer.appendDouble(value)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, _ value: Int64?) {
         guard let value else { return }
         buffer.appendVarint(WireType.signedVarint.tag(number))
         buffer.appendSignedVarint(value)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func field(_ number: UInt64, _ value: Bool?) {
         guard let value else { return }
         buffer.appendVarint(WireType.varint.tag(number))

@@ -1,3 +1,10 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One segment read from a file, with where it was found.
 public struct ReadSegment: Sendable {
     /// The frame's 0-based position in its file.
@@ -38,7 +45,76 @@ public struct LogFileContents: Sendable {
 /// reports torn final frames and damage with file, segment and offset.
 public enum LogFileScanner {
     /// Scans `data`, the whole content of the file at `path`.
-    public static func scan(_ data: UnsafeRawBufferPointer, path: String) -> LogFileContents {
+    ///
+    /// An intact file (every frame a complete zstd frame that decompresses)
+    /// is decoded on up to `workers` threads, each segment alone, and the
+    /// results are put back in file order, so the outcome is the same as a
+    /// sequential scan's. A file with any damage is scanned sequentially.
+    public static func scan(
+        _ data: UnsafeRawBufferPointer, path: String, workers: Int = LogFileScanner.defaultWorkers
+    ) -> LogFileContents {
+        if workers > 1, let contents = scanIntact(data, path: path, workers: workers) { return contents }
+        return scanSequentially(data, path: path)
+    }
+
+    /// The number of threads ``scan(_:path:workers:)`` decodes on by
+    /// default: the machine's active processors, at most 8.
+    public static let defaultWorkers = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+
+    /// Decodes an intact file's frames in parallel; nil when any frame is
+    /// damaged (the sequential scan then reports exactly where and how).
+    static func scanIntact(_ data: UnsafeRawBufferPointer, path: String, workers: Int) -> LogFileContents? {
+        guard !data.isEmpty else { return nil }
+        var found: [(offset: Int, size: Int, contentSize: Int)] = []
+        var offset = 0
+        while offset < data.count {
+            let rest = UnsafeRawBufferPointer(rebasing: data[offset...])
+            switch ZstdFrames.frameStart(rest) {
+            case .skippable(let size):
+                offset += min(size, rest.count)
+                continue
+            case .other:
+                return nil
+            case .zstd:
+                break
+            }
+            guard let size = try? ZstdFrames.compressedSize(rest) else { return nil }
+            let frame = UnsafeRawBufferPointer(rebasing: rest[..<size])
+            guard let declared = ZstdFrames.contentSize(frame), declared <= UInt64(ZstdFrames.maximumContentSize) else {
+                return nil
+            }
+            found.append((offset, size, Int(declared)))
+            offset += size
+        }
+        if found.count < 2 { return nil }
+
+        let results = ParallelResults<Result<DecodedSegment, SegmentDecodingError>>(count: found.count)
+        let base = UnsafeRawPointerBox(data)
+        let frames = found
+        let workerCount = min(workers, frames.count)
+        DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+            let decompressor = ZstdDecompressor()
+            var index = worker
+            while index < frames.count {
+                let f = frames[index]
+                let frame = UnsafeRawBufferPointer(rebasing: base.bytes[f.offset..<(f.offset + f.size)])
+                results[index] = try? decompressor.decompress(frame, contentSize: f.contentSize) { content in
+                    Result { () throws(SegmentDecodingError) in try SegmentDecoder.decode(content) }
+                }
+                index += workerCount
+            }
+        }
+
+        var contents = LogFileContents(path: path, byteCount: data.count, segments: [], damagedFrames: 0, diagnostics: [])
+        for (frameIndex, f) in frames.enumerated() {
+            guard let decoded = results[frameIndex] else { return nil }  // did not decompress
+            contents.record(decoded, frameIndex: frameIndex, offset: f.offset, frameSize: f.size)
+        }
+        return contents
+    }
+
+    /// Scans `data` frame by frame on the calling thread.
+    static func scanSequentially(_ data: UnsafeRawBufferPointer, path: String) -> LogFileContents {
         var contents = LogFileContents(path: path, byteCount: data.count, segments: [], damagedFrames: 0, diagnostics: [])
         if data.isEmpty {
             contents.diagnostics.append(LogDiagnostic(severity: .error, file: path, message: "empty file: no segments"))
@@ -107,31 +183,69 @@ public enum LogFileScanner {
                 damaged("frame does not decompress (\(error))", at: offset)
                 continue
             }
-            switch decoded {
-            case .success(let segment):
-                if let problem = segment.problem {
-                    contents.diagnostics.append(LogDiagnostic(
-                        severity: .error, file: path, segment: frameIndex, byteOffset: offset, record: problem.recordIndex,
-                        message: "\(problem.error); kept the \(segment.events.count) events before it"))
-                }
-                if segment.unknownRecords > 0 {
-                    contents.diagnostics.append(LogDiagnostic(
-                        severity: .warning, file: path, segment: frameIndex, byteOffset: offset,
-                        message: "skipped \(segment.unknownRecords) records of kinds this reader does not know"))
-                }
-                contents.segments.append(ReadSegment(
-                    frameIndex: frameIndex, byteOffset: offset, compressedBytes: frameSize, segment: segment))
-            case .failure(let error):
-                contents.damagedFrames += 1
-                contents.diagnostics.append(LogDiagnostic(
-                    severity: .error, file: path, segment: frameIndex, byteOffset: offset,
-                    message: "\(error); segment skipped"))
-            }
+            contents.record(decoded, frameIndex: frameIndex, offset: offset, frameSize: frameSize)
             offset += frameSize
             frameIndex += 1
         }
         return contents
     }
+}
+
+extension LogFileContents {
+    /// Adds one decompressed frame's outcome: its segment, or the reason
+    /// it was skipped, with the diagnostics it calls for.
+    mutating func record(
+        _ decoded: Result<DecodedSegment, SegmentDecodingError>, frameIndex: Int, offset: Int, frameSize: Int
+    ) {
+        switch decoded {
+        case .success(let segment):
+            if let problem = segment.problem {
+                diagnostics.append(LogDiagnostic(
+                    severity: .error, file: path, segment: frameIndex, byteOffset: offset, record: problem.recordIndex,
+                    message: "\(problem.error); kept the \(segment.events.count) events before it"))
+            }
+            if segment.unknownRecords > 0 {
+                diagnostics.append(LogDiagnostic(
+                    severity: .warning, file: path, segment: frameIndex, byteOffset: offset,
+                    message: "skipped \(segment.unknownRecords) records of kinds this reader does not know"))
+            }
+            segments.append(ReadSegment(
+                frameIndex: frameIndex, byteOffset: offset, compressedBytes: frameSize, segment: segment))
+        case .failure(let error):
+            damagedFrames += 1
+            diagnostics.append(LogDiagnostic(
+                severity: .error, file: path, segment: frameIndex, byteOffset: offset,
+                message: "\(error); segment skipped"))
+        }
+    }
+}
+
+/// One result slot per index, written by concurrent workers (each index by
+/// exactly one worker) and read after they all finish.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Value?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    subscript(index: Int) -> Value? {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+}
+
+/// Read-only bytes shared with concurrent workers while the owner keeps
+/// them alive.
+struct UnsafeRawPointerBox: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 }
 
 extension ZstdFrames.FrameStart {
