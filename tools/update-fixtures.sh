@@ -2,7 +2,8 @@
 # Regenerates the expected outputs of the bundled logs.
 #
 #   tools/update-fixtures.sh            # expected outputs of every fixtures/format-v*/ log
-#   tools/update-fixtures.sh --demo     # also rewrite the current version's demo log first
+#   tools/update-fixtures.sh --demo     # also (re)write the current version's demo log first,
+#                                       # fixtures/format-vN/demo-run.zst, N = SegmentHeader.currentFormatVersion
 #
 # A log of a released format version is never rewritten: its expected
 # outputs change only when a metric set's version changes, and the diff of
@@ -12,7 +13,11 @@ cd "$(dirname "$0")/.."
 swift build --product trace-analyze --product demo-agent >/dev/null
 bin=$(swift build --show-bin-path)
 if [[ "${1:-}" == "--demo" ]]; then
-  "$bin/demo-agent" fixtures/format-v1/demo-run.zst
+  version=$(sed -n 's/.*static let currentFormatVersion: UInt64 = \([0-9]*\).*/\1/p' \
+    Sources/TraceLog/Segment/SegmentHeader.swift)
+  [[ -n "$version" ]] || { echo "update-fixtures: cannot find currentFormatVersion" >&2; exit 1; }
+  mkdir -p "fixtures/format-v$version/expected"
+  "$bin/demo-agent" "fixtures/format-v$version/demo-run.zst"
 fi
 for dir in fixtures/format-v*/; do
   for log in "$dir"*.zst; do

@@ -28,14 +28,36 @@ final class RandomEvents {
     }
 
     func double() -> Double {
-        switch Int.random(in: 0..<8, using: &rng) {
+        switch Int.random(in: 0..<12, using: &rng) {
         case 0: .nan
         case 1: .infinity
         case 2: -.infinity
         case 3: -1
+        case 4: specialDouble()
+        // Decimal readings at a random scale (coded as decimal deltas in v2).
+        case 5, 6, 7:
+            Double(Int64.random(in: -10_000_000_000...10_000_000_000, using: &rng))
+                / SampleValueCoding.powerOfTen(Int.random(in: 0...SampleValueCoding.maxScale, using: &rng))
+        // Any bit pattern at all.
+        case 8: Double(bitPattern: rng.next())
         default: Double.random(in: -1e6...1e6, using: &rng)
         }
     }
+
+    /// The doubles a lossless coding gets wrong first.
+    static let specialDoubles: [Double] = [
+        0, -0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude,
+        Double(bitPattern: 0x000F_FFFF_FFFF_FFFF),  // largest subnormal
+        .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity, -.infinity,
+        .nan, -.nan, .signalingNaN,
+        Double(bitPattern: 0x7FF8_0000_0000_1234),  // quiet NaN with a payload
+        Double(bitPattern: 0xFFF0_0000_0000_0001),  // negative signalling NaN
+        Double(bitPattern: 0x7FFF_FFFF_FFFF_FFFF),
+        9_007_199_254_740_992, 9_007_199_254_740_994, -9_007_199_254_740_992, 0.1, 0.3, 1e-300, 1e300,
+        262_143.328850, 0.000_000_000_000_001, 123_456_789.123_456_789,
+    ]
+
+    func specialDouble() -> Double { Self.specialDoubles.randomElement(using: &rng)! }
 
     func int() -> Int64 { Int64.random(in: -5...200_000, using: &rng) }
     func bool() -> Bool { Bool.random(using: &rng) }

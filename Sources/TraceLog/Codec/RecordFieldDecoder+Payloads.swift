@@ -41,6 +41,58 @@ extension RecordFieldDecoder {
         return e
     }
 
+    /// A telemetry sample of format version 2 (docs/FORMAT.md §3.1): source
+    /// key, presence bitmap, channel-coded values, then optional tagged
+    /// fields (none defined yet; skipped).
+    mutating func sampleV2(channels: SampleChannelTable) throws(SegmentDecodingError) -> TelemetrySample {
+        var e = TelemetrySample()
+        let sourceKey = try reader.readVarint()
+        if sourceKey > 0 { e.source = try string(sourceKey - 1) }
+        let present = try reader.readVarint()
+        guard present >> SampleValueCoding.valueFields == 0 else {
+            throw fail("sample presence bitmap \(present) has bits beyond the 11 value fields")
+        }
+        let channel = channels.channels(of: sourceKey)
+        if present & 1 << 0 != 0 { e.gpuEnergyJoules = try sampleValue(channel) }
+        if present & 1 << 1 != 0 { e.gpuPowerWatts = try sampleValue(channel + 1) }
+        if present & 1 << 2 != 0 { e.cpuEnergyJoules = try sampleValue(channel + 2) }
+        if present & 1 << 3 != 0 { e.cpuPowerWatts = try sampleValue(channel + 3) }
+        if present & 1 << 4 != 0 { e.dramEnergyJoules = try sampleValue(channel + 4) }
+        if present & 1 << 5 != 0 { e.dramPowerWatts = try sampleValue(channel + 5) }
+        if present & 1 << 6 != 0 { e.energyWrapJoules = try sampleValue(channel + 6) }
+        if present & 1 << 7 != 0 { e.gpuUtilizationPercent = try sampleValue(channel + 7) }
+        if present & 1 << 8 != 0 { e.cpuUtilizationPercent = try sampleValue(channel + 8) }
+        if present & 1 << 9 != 0 { e.memoryBytes = try sampleValue(channel + 9) }
+        if present & 1 << 10 != 0 { e.temperatureCelsius = try sampleValue(channel + 10) }
+        while try next() != nil {}
+        return e
+    }
+
+    /// One channel-coded telemetry value, updating the channel's state.
+    mutating func sampleValue(_ state: UnsafeMutablePointer<SampleChannelState>) throws(SegmentDecodingError) -> Double {
+        let word = try reader.readVarint()
+        let value: Double
+        if word & 1 == 0 {
+            let m = state.pointee.last &+ Varint.unzigzag(word >> 1)
+            value = Double(m) / SampleValueCoding.powerOfTen(state.pointee.scale)
+            state.pointee.last = m
+        } else {
+            let code = (word >> 1) & 31
+            if code <= UInt64(SampleValueCoding.maxScale) {
+                let m = Varint.unzigzag(word >> 6)
+                value = Double(m) / SampleValueCoding.powerOfTen(Int(code))
+                state.pointee.last = m
+                state.pointee.scale = Int(code)
+            } else if code == SampleValueCoding.rawCode && word >> 6 == 0 {
+                value = Double(bitPattern: state.pointee.bits ^ (try reader.readVarint()))
+            } else {
+                throw fail("bad sample value code \(word)")
+            }
+        }
+        state.pointee.bits = value.bitPattern
+        return value
+    }
+
     mutating func inferenceStart() throws(SegmentDecodingError) -> InferenceStart {
         typealias F = FieldNumber.InferenceStart
         var e = InferenceStart()

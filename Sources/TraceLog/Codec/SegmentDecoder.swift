@@ -24,6 +24,8 @@ public enum SegmentDecoder {
         var timestamp = header.monotonicAnchorNanoseconds
         var sequence = header.firstRecordSequence
         var recordIndex = 0
+        // Version 2 codes telemetry values against per-segment channels.
+        let channels: SampleChannelTable? = header.formatVersion >= 2 ? SampleChannelTable() : nil
         while !reader.isAtEnd {
             do throws(SegmentDecodingError) {
                 let kindByte = try reader.readByte()
@@ -41,7 +43,12 @@ public enum SegmentDecoder {
                     var fields = ByteReader(body)
                     timestamp &+= try fields.readSignedVarint()
                     var decoder = RecordFieldDecoder(reader: fields, strings: strings, bodyOffset: bodyOffset)
-                    let payload = try decoder.payload(of: kind)
+                    let payload: EventPayload
+                    if kind == .sample, let channels {
+                        payload = .sample(try decoder.sampleV2(channels: channels))
+                    } else {
+                        payload = try decoder.payload(of: kind)
+                    }
                     segment.events.append(
                         TraceEvent(
                             runID: header.runID, sequence: sequence,

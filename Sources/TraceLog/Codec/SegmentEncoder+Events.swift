@@ -17,23 +17,40 @@ extension SegmentEncoder {
         }
     }
 
+    /// A telemetry sample in format version 2 (docs/FORMAT.md §3.1):
+    /// source, presence bitmap, then each present value coded against its
+    /// (source, field) channel.
     @inlinable
     mutating func append(_ e: TelemetrySample, _ t: Int64) {
-        typealias F = FieldNumber.Sample
-        let source = intern(e.source)
+        var sourceKey: UInt64 = 0
+        if let source = e.source { sourceKey = intern(source) &+ 1 }
+        var present: UInt64 = 0
+        if e.gpuEnergyJoules != nil { present |= 1 << 0 }
+        if e.gpuPowerWatts != nil { present |= 1 << 1 }
+        if e.cpuEnergyJoules != nil { present |= 1 << 2 }
+        if e.cpuPowerWatts != nil { present |= 1 << 3 }
+        if e.dramEnergyJoules != nil { present |= 1 << 4 }
+        if e.dramPowerWatts != nil { present |= 1 << 5 }
+        if e.energyWrapJoules != nil { present |= 1 << 6 }
+        if e.gpuUtilizationPercent != nil { present |= 1 << 7 }
+        if e.cpuUtilizationPercent != nil { present |= 1 << 8 }
+        if e.memoryBytes != nil { present |= 1 << 9 }
+        if e.temperatureCelsius != nil { present |= 1 << 10 }
         let at = beginRecord(.sample, monotonic: t)
-        field(F.source, reference: source)
-        field(F.gpuEnergy, e.gpuEnergyJoules)
-        field(F.gpuPower, e.gpuPowerWatts)
-        field(F.cpuEnergy, e.cpuEnergyJoules)
-        field(F.cpuPower, e.cpuPowerWatts)
-        field(F.dramEnergy, e.dramEnergyJoules)
-        field(F.dramPower, e.dramPowerWatts)
-        field(F.energyWrap, e.energyWrapJoules)
-        field(F.gpuUtilization, e.gpuUtilizationPercent)
-        field(F.cpuUtilization, e.cpuUtilizationPercent)
-        field(F.memory, e.memoryBytes)
-        field(F.temperature, e.temperatureCelsius)
+        buffer.appendVarint(sourceKey)
+        buffer.appendVarint(present)
+        let channel = channels.channels(of: sourceKey)
+        sampleValue(e.gpuEnergyJoules, channel)
+        sampleValue(e.gpuPowerWatts, channel + 1)
+        sampleValue(e.cpuEnergyJoules, channel + 2)
+        sampleValue(e.cpuPowerWatts, channel + 3)
+        sampleValue(e.dramEnergyJoules, channel + 4)
+        sampleValue(e.dramPowerWatts, channel + 5)
+        sampleValue(e.energyWrapJoules, channel + 6)
+        sampleValue(e.gpuUtilizationPercent, channel + 7)
+        sampleValue(e.cpuUtilizationPercent, channel + 8)
+        sampleValue(e.memoryBytes, channel + 9)
+        sampleValue(e.temperatureCelsius, channel + 10)
         endRecord(lengthOffset: at)
     }
 

@@ -1,9 +1,11 @@
-/// Encodes events into segment content: a header followed by records.
+/// Encodes events into segment content: a header followed by records, in
+/// the current format version (``SegmentHeader/currentFormatVersion``).
 ///
 /// The encoder interns strings per segment (emitting a string-definition
 /// record the first time a string is used in the segment), stores
-/// timestamps as deltas from the previous record, and length-prefixes
-/// every record. It does no I/O and no compression; the recorder calls
+/// timestamps as deltas from the previous record, codes each telemetry
+/// value against the previous value of its (source, field) channel, and
+/// length-prefixes every record. It does no I/O and no compression; the recorder calls
 /// ``append(_:monotonic:)`` on the caller's thread and hands closed
 /// segments to a background writer.
 ///
@@ -22,6 +24,9 @@ public struct SegmentEncoder: Sendable {
     /// same literal, the same stored id) are found without hashing their
     /// contents. See ``InternCache``.
     @usableFromInline var cache: InternCache
+    /// Per-segment prediction state of the telemetry value channels
+    /// (format version 2, docs/FORMAT.md §3.1).
+    @usableFromInline var channels: SampleChannelTable
     @usableFromInline var lastTimestamp: Int64
     @usableFromInline var recordsInSegment: Int
     /// Sequence number the next closed segment gets.
@@ -37,6 +42,7 @@ public struct SegmentEncoder: Sendable {
         self.strings = [:]
         self.strings.reserveCapacity(256)
         self.cache = InternCache()
+        self.channels = SampleChannelTable()
         self.lastTimestamp = anchor.monotonicNanoseconds
         self.recordsInSegment = 0
         self.nextSegmentSequence = firstSegmentSequence
@@ -68,6 +74,7 @@ public struct SegmentEncoder: Sendable {
         buffer.removeAll()
         strings.removeAll(keepingCapacity: true)
         cache.removeAll()
+        channels.removeAll()
         lastTimestamp = anchor.monotonicNanoseconds
         SegmentHeader(
             runID: runID, segmentSequence: nextSegmentSequence, firstRecordSequence: nextRecordSequence,
@@ -173,6 +180,57 @@ public struct SegmentEncoder: Sendable {
         guard let value else { return }
         buffer.appendVarint(WireType.varint.tag(number))
         buffer.append(value ? 1 : 0)
+    }
+
+    /// Appends one telemetry value of the channel `state` (docs/FORMAT.md
+    /// §3.1): as the difference of its decimal integer from the channel's
+    /// last one when it is decimal at the channel's current scale (the
+    /// common case, one multiply and one divide), otherwise via
+    /// ``sampleValueSlow(_:_:)``.
+    @inlinable @inline(__always)
+    func sampleValue(_ value: Double?, _ state: UnsafeMutablePointer<SampleChannelState>) {
+        guard let value else { return }
+        let bits = value.bitPattern
+        let p = SampleValueCoding.powerOfTen(state.pointee.scale)
+        let scaled = (value * p).rounded(.toNearestOrEven)
+        if abs(scaled) <= SampleValueCoding.maxMagnitude {
+            let m = Int64(scaled)
+            if (Double(m) / p).bitPattern == bits {
+                buffer.appendVarint(Varint.zigzag(m &- state.pointee.last) << 1)
+                state.pointee.last = m
+                state.pointee.bits = bits
+                state.pointee.searchFailed = false
+                return
+            }
+        }
+        sampleValueSlow(value, state)
+    }
+
+    /// A value that is not decimal at its channel's scale: looks for the
+    /// smallest scale at which it is (a scale change), else writes its bit
+    /// pattern XORed with the channel's previous one (raw).
+    @usableFromInline
+    func sampleValueSlow(_ value: Double, _ state: UnsafeMutablePointer<SampleChannelState>) {
+        let bits = value.bitPattern
+        if value.isFinite && !state.pointee.searchFailed {
+            for k in 0...SampleValueCoding.maxScale where k != state.pointee.scale {
+                let p = SampleValueCoding.powerOfTen(k)
+                let scaled = (value * p).rounded(.toNearestOrEven)
+                guard abs(scaled) <= SampleValueCoding.maxMagnitude else { break }
+                let m = Int64(scaled)
+                if (Double(m) / p).bitPattern == bits {
+                    buffer.appendVarint(Varint.zigzag(m) << 6 | UInt64(k) << 1 | 1)
+                    state.pointee.last = m
+                    state.pointee.bits = bits
+                    state.pointee.scale = k
+                    return
+                }
+            }
+            state.pointee.searchFailed = true
+        }
+        buffer.appendVarint(SampleValueCoding.rawCode << 1 | 1)
+        buffer.appendVarint(bits ^ state.pointee.bits)
+        state.pointee.bits = bits
     }
 
     @inlinable

@@ -7,8 +7,9 @@
 public struct SegmentHeader: Sendable, Equatable {
     /// The four bytes every segment's content begins with: `ATRL`.
     public static let magic: [UInt8] = [0x41, 0x54, 0x52, 0x4C]
-    /// The format version this code writes.
-    public static let currentFormatVersion: UInt64 = 1
+    /// The format version this code writes. Readers decode every version
+    /// from 1 up to this one (docs/FORMAT.md).
+    public static let currentFormatVersion: UInt64 = 2
 
     /// Format version of the segment.
     public var formatVersion: UInt64
