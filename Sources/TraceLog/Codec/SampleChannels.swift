@@ -9,6 +9,11 @@ struct SampleChannelState {
     @usableFromInline var bits: UInt64 = 0
     /// The channel's current decimal scale, 0 through ``SampleValueCoding/maxScale``.
     @usableFromInline var scale: Int = 0
+    /// Encoder only: the last value was decimal-coded, so `last` at
+    /// `scale` reproduces `bits` (true for a fresh channel: 0 at scale 0 is
+    /// +0.0). A repeat of that value is then coded as a zero delta without
+    /// any arithmetic.
+    @usableFromInline var decimal: Bool = true
     /// Encoder only: a search for a decimal scale failed on a finite value,
     /// so later values that miss the current scale are written raw without
     /// searching again (the channel holds non-decimal readings).
@@ -28,6 +33,16 @@ public enum SampleValueCoding {
     /// The largest integer magnitude a decimal-coded value may have (2^53),
     /// so that its conversion to a double is exact.
     public static let maxMagnitude: Double = 9_007_199_254_740_992
+
+    /// `value` (|value| ≤ ``maxMagnitude``) rounded to a nearby integer:
+    /// half away from zero, up to the rounding of `value ± 0.5`. Used
+    /// instead of `rounded()`, which is a libm call (`rint`) on baseline
+    /// x86-64; the encoder verifies every candidate, so a rare off-by-one
+    /// only costs size, never exactness.
+    @inlinable @inline(__always)
+    public static func nearestInteger(_ value: Double) -> Int64 {
+        Int64(value + (value < 0 ? -0.5 : 0.5))
+    }
 
     /// 10^k for k = 0 … 15, each exactly representable as a double.
     @inlinable @inline(__always)

@@ -185,20 +185,26 @@ public struct SegmentEncoder: Sendable {
     /// Appends one telemetry value of the channel `state` (docs/FORMAT.md
     /// §3.1): as the difference of its decimal integer from the channel's
     /// last one when it is decimal at the channel's current scale (the
-    /// common case, one multiply and one divide), otherwise via
+    /// common case: one compare for a repeated value, else one multiply and
+    /// one divide), otherwise via
     /// ``sampleValueSlow(_:_:)``.
     @inlinable @inline(__always)
     func sampleValue(_ value: Double?, _ state: UnsafeMutablePointer<SampleChannelState>) {
         guard let value else { return }
         let bits = value.bitPattern
+        if bits == state.pointee.bits && state.pointee.decimal {
+            buffer.append(0)  // the same decimal value again: delta 0
+            return
+        }
         let p = SampleValueCoding.powerOfTen(state.pointee.scale)
-        let scaled = (value * p).rounded(.toNearestOrEven)
+        let scaled = value * p
         if abs(scaled) <= SampleValueCoding.maxMagnitude {
-            let m = Int64(scaled)
+            let m = SampleValueCoding.nearestInteger(scaled)
             if (Double(m) / p).bitPattern == bits {
                 buffer.appendVarint(Varint.zigzag(m &- state.pointee.last) << 1)
                 state.pointee.last = m
                 state.pointee.bits = bits
+                state.pointee.decimal = true
                 state.pointee.searchFailed = false
                 return
             }
@@ -215,14 +221,15 @@ public struct SegmentEncoder: Sendable {
         if value.isFinite && !state.pointee.searchFailed {
             for k in 0...SampleValueCoding.maxScale where k != state.pointee.scale {
                 let p = SampleValueCoding.powerOfTen(k)
-                let scaled = (value * p).rounded(.toNearestOrEven)
+                let scaled = value * p
                 guard abs(scaled) <= SampleValueCoding.maxMagnitude else { break }
-                let m = Int64(scaled)
+                let m = SampleValueCoding.nearestInteger(scaled)
                 if (Double(m) / p).bitPattern == bits {
                     buffer.appendVarint(Varint.zigzag(m) << 6 | UInt64(k) << 1 | 1)
                     state.pointee.last = m
                     state.pointee.bits = bits
                     state.pointee.scale = k
+                    state.pointee.decimal = true
                     return
                 }
             }
@@ -231,6 +238,7 @@ public struct SegmentEncoder: Sendable {
         buffer.appendVarint(SampleValueCoding.rawCode << 1 | 1)
         buffer.appendVarint(bits ^ state.pointee.bits)
         state.pointee.bits = bits
+        state.pointee.decimal = false
     }
 
     @inlinable
