@@ -187,9 +187,14 @@ public struct SegmentEncoder: Sendable {
     /// last one when it is decimal at the channel's current scale (the
     /// common case: one compare for a repeated value, else one multiply and
     /// one divide), otherwise via
-    /// ``sampleValueSlow(_:_:)``.
+    /// ``sampleValueSlow(_:_:into:)``.
+    ///
+    /// Static, with the buffer passed in, so that the encoder struct is
+    /// not copied for each call.
     @inlinable @inline(__always)
-    func sampleValue(_ value: Double?, _ state: UnsafeMutablePointer<SampleChannelState>) {
+    static func sampleValue(
+        _ value: Double?, _ state: UnsafeMutablePointer<SampleChannelState>, into buffer: ByteBuffer
+    ) {
         guard let value else { return }
         let bits = value.bitPattern
         if bits == state.pointee.bits && state.pointee.decimal {
@@ -209,14 +214,16 @@ public struct SegmentEncoder: Sendable {
                 return
             }
         }
-        sampleValueSlow(value, state)
+        sampleValueSlow(value, state, into: buffer)
     }
 
     /// A value that is not decimal at its channel's scale: looks for the
     /// smallest scale at which it is (a scale change), else writes its bit
     /// pattern XORed with the channel's previous one (raw).
     @usableFromInline
-    func sampleValueSlow(_ value: Double, _ state: UnsafeMutablePointer<SampleChannelState>) {
+    static func sampleValueSlow(
+        _ value: Double, _ state: UnsafeMutablePointer<SampleChannelState>, into buffer: ByteBuffer
+    ) {
         let bits = value.bitPattern
         if value.isFinite && !state.pointee.searchFailed {
             for k in 0...SampleValueCoding.maxScale where k != state.pointee.scale {
