@@ -307,16 +307,40 @@ extension EnergySeries {
             var source: String
         }
         var readings: [Key: [EnergyReading]] = [:]
-        let ordered = events.sorted { ($0.timestamp, $0.sequence) < ($1.timestamp, $1.sequence) }
-        for event in ordered {
-            guard case .sample(let sample) = event.payload else { continue }
+        for index in sampleOrder(events) {
+            guard case .sample(let sample) = events[index].payload else { continue }
+            let timestamp = events[index].timestamp
             for domain in EnergyDomain.allCases {
-                if let reading = EnergyReading(sample: sample, domain: domain, timestamp: event.timestamp) {
+                if let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) {
                     readings[Key(domain: domain, source: sample.source ?? "unknown"), default: []].append(reading)
                 }
             }
         }
         let keys = readings.keys.sorted { ($0.domain, $0.source) < ($1.domain, $1.source) }
         return keys.map { EnergySeries(source: $0.source, domain: $0.domain, readings: readings[$0]!, options: options) }
+    }
+
+    /// The indices of the samples among `events`, ordered by timestamp, then
+    /// sequence, then position (a stable sort). Only the samples' indices
+    /// are sorted, and not at all when they are already in that order.
+    static func sampleOrder(_ events: [TraceEvent]) -> [Int] {
+        events.withUnsafeBufferPointer { buffer in
+            var indices: [Int] = []
+            var sorted = true
+            for index in buffer.indices {
+                guard case .sample = buffer[index].payload else { continue }
+                if let last = indices.last,
+                   (buffer[index].timestamp, buffer[index].sequence) < (buffer[last].timestamp, buffer[last].sequence) {
+                    sorted = false
+                }
+                indices.append(index)
+            }
+            if !sorted {
+                indices.sort {
+                    (buffer[$0].timestamp, buffer[$0].sequence, $0) < (buffer[$1].timestamp, buffer[$1].sequence, $1)
+                }
+            }
+            return indices
+        }
     }
 }
