@@ -98,9 +98,11 @@ public struct EnergySeries: Sendable {
     public init(source: String, domain: EnergyDomain, readings: [EnergyReading], options: Options = Options()) {
         self.source = source
         self.domain = domain
-        let ordered = readings.enumerated().sorted {
-            ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
-        }.map(\.element)
+        let ordered = zip(readings, readings.dropFirst()).allSatisfy({ $0.timestamp <= $1.timestamp })
+            ? readings
+            : readings.enumerated().sorted {
+                ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
+            }.map(\.element)
 
         var skipped = 0
         func usable(_ value: Double?) -> Double? {
@@ -306,18 +308,37 @@ extension EnergySeries {
             var domain: EnergyDomain
             var source: String
         }
-        var readings: [Key: [EnergyReading]] = [:]
+        // Each distinct key's readings, in order of first appearance; the
+        // sources seen so far are searched linearly (a run has a few), so
+        // no string is hashed per sample.
+        var keys: [Key] = []
+        var readings: [[EnergyReading]] = []
+        var sources: [(name: String, slots: [Int])] = []
+        let domains = EnergyDomain.allCases
         for index in sampleOrder(events) {
             guard case .sample(let sample) = events[index].payload else { continue }
             let timestamp = events[index].timestamp
-            for domain in EnergyDomain.allCases {
-                if let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) {
-                    readings[Key(domain: domain, source: sample.source ?? "unknown"), default: []].append(reading)
+            let name = sample.source ?? "unknown"
+            var position = sources.firstIndex { $0.name == name }
+            for d in domains.indices {
+                let domain = domains[d]
+                guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
+                if position == nil {
+                    sources.append((name, Array(repeating: -1, count: domains.count)))
+                    position = sources.count - 1
                 }
+                var slot = sources[position!].slots[d]
+                if slot < 0 {
+                    slot = keys.count
+                    keys.append(Key(domain: domain, source: name))
+                    readings.append([])
+                    sources[position!].slots[d] = slot
+                }
+                readings[slot].append(reading)
             }
         }
-        let keys = readings.keys.sorted { ($0.domain, $0.source) < ($1.domain, $1.source) }
-        return keys.map { EnergySeries(source: $0.source, domain: $0.domain, readings: readings[$0]!, options: options) }
+        let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
+        return order.map { EnergySeries(source: keys[$0].source, domain: keys[$0].domain, readings: readings[$0], options: options) }
     }
 
     /// The indices of the samples among `events`, ordered by timestamp, then
