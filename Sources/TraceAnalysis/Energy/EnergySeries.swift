@@ -199,8 +199,8 @@ public struct EnergySeries: Sendable {
         counterWraps = wraps
 
         if times.count >= 2 {
-            let lengths = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
-            let period = lengths[(lengths.count - 1) / 2]
+            let lengths = zip(times.dropFirst(), times).map { $0 - $1 }
+            let period = OrderStatistics.select((lengths.count - 1) / 2, in: lengths)
             nominalPeriod = period
             let threshold = Double(period) * options.gapFactor
             for i in 0..<lengths.count where Double(times[i + 1] - times[i]) > threshold {
