@@ -67,8 +67,7 @@ public struct DefaultMetricSet: MetricSet {
 
     func attributed(_ run: RunEvents) -> Attributed {
         let (run, timeDiagnostics) = run.withPlausibleTimestamps()
-        let ordered = RunEvents(runID: run.runID, events: run.events.enumerated()
-            .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }.map(\.element))
+        let ordered = RunEvents(runID: run.runID, events: run.eventsInRecordOrder)
         let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
         var diagnostics = timeDiagnostics + splitDiagnostics
 

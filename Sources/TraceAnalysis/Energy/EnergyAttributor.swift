@@ -95,9 +95,9 @@ public struct EnergyAttributor: Sendable {
         let coverages = series.compactMap(\.coverage)
         let period = series.compactMap(\.nominalPeriod).max() ?? 0
 
-        // The common grid of breakpoints.
+        // The common grid of breakpoints: the queries', turns' and spans'
+        // boundaries, sorted, merged with each series' (ascending) times.
         var points: [Int64] = []
-        for s in series { points.append(contentsOf: s.times) }
         for query in queries {
             points.append(query.start)
             points.append(query.end)
@@ -111,9 +111,8 @@ public struct EnergyAttributor: Sendable {
             }
         }
         points.sort()
-        var grid: [Int64] = []
-        grid.reserveCapacity(points.count)
-        for point in points where grid.last != point { grid.append(point) }
+        var grid = OrderStatistics.mergeUnique(points, [])
+        for s in series { grid = OrderStatistics.mergeUnique(grid, s.times) }
 
         var accumulators = queries.map { query in
             QueryAccumulator(

@@ -98,9 +98,11 @@ public struct EnergySeries: Sendable {
     public init(source: String, domain: EnergyDomain, readings: [EnergyReading], options: Options = Options()) {
         self.source = source
         self.domain = domain
-        let ordered = readings.enumerated().sorted {
-            ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
-        }.map(\.element)
+        let ordered = zip(readings, readings.dropFirst()).allSatisfy({ $0.timestamp <= $1.timestamp })
+            ? readings
+            : readings.enumerated().sorted {
+                ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
+            }.map(\.element)
 
         var skipped = 0
         func usable(_ value: Double?) -> Double? {
@@ -197,8 +199,8 @@ public struct EnergySeries: Sendable {
         counterWraps = wraps
 
         if times.count >= 2 {
-            let lengths = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
-            let period = lengths[(lengths.count - 1) / 2]
+            let lengths = zip(times.dropFirst(), times).map { $0 - $1 }
+            let period = OrderStatistics.select((lengths.count - 1) / 2, in: lengths)
             nominalPeriod = period
             let threshold = Double(period) * options.gapFactor
             for i in 0..<lengths.count where Double(times[i + 1] - times[i]) > threshold {
@@ -306,17 +308,60 @@ extension EnergySeries {
             var domain: EnergyDomain
             var source: String
         }
-        var readings: [Key: [EnergyReading]] = [:]
-        let ordered = events.sorted { ($0.timestamp, $0.sequence) < ($1.timestamp, $1.sequence) }
-        for event in ordered {
-            guard case .sample(let sample) = event.payload else { continue }
-            for domain in EnergyDomain.allCases {
-                if let reading = EnergyReading(sample: sample, domain: domain, timestamp: event.timestamp) {
-                    readings[Key(domain: domain, source: sample.source ?? "unknown"), default: []].append(reading)
+        // Each distinct key's readings, in order of first appearance; the
+        // sources seen so far are searched linearly (a run has a few), so
+        // no string is hashed per sample.
+        var keys: [Key] = []
+        var readings: [[EnergyReading]] = []
+        var sources: [(name: String, slots: [Int])] = []
+        let domains = EnergyDomain.allCases
+        for index in sampleOrder(events) {
+            guard case .sample(let sample) = events[index].payload else { continue }
+            let timestamp = events[index].timestamp
+            let name = sample.source ?? "unknown"
+            var position = sources.firstIndex { $0.name == name }
+            for d in domains.indices {
+                let domain = domains[d]
+                guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
+                if position == nil {
+                    sources.append((name, Array(repeating: -1, count: domains.count)))
+                    position = sources.count - 1
                 }
+                var slot = sources[position!].slots[d]
+                if slot < 0 {
+                    slot = keys.count
+                    keys.append(Key(domain: domain, source: name))
+                    readings.append([])
+                    sources[position!].slots[d] = slot
+                }
+                readings[slot].append(reading)
             }
         }
-        let keys = readings.keys.sorted { ($0.domain, $0.source) < ($1.domain, $1.source) }
-        return keys.map { EnergySeries(source: $0.source, domain: $0.domain, readings: readings[$0]!, options: options) }
+        let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
+        return order.map { EnergySeries(source: keys[$0].source, domain: keys[$0].domain, readings: readings[$0], options: options) }
+    }
+
+    /// The indices of the samples among `events`, ordered by timestamp, then
+    /// sequence, then position (a stable sort). Only the samples' indices
+    /// are sorted, and not at all when they are already in that order.
+    static func sampleOrder(_ events: [TraceEvent]) -> [Int] {
+        events.withUnsafeBufferPointer { buffer in
+            var indices: [Int] = []
+            var sorted = true
+            for index in buffer.indices {
+                guard case .sample = buffer[index].payload else { continue }
+                if let last = indices.last,
+                   (buffer[index].timestamp, buffer[index].sequence) < (buffer[last].timestamp, buffer[last].sequence) {
+                    sorted = false
+                }
+                indices.append(index)
+            }
+            if !sorted {
+                indices.sort {
+                    (buffer[$0].timestamp, buffer[$0].sequence, $0) < (buffer[$1].timestamp, buffer[$1].sequence, $1)
+                }
+            }
+            return indices
+        }
     }
 }

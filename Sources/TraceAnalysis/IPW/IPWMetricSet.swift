@@ -63,6 +63,7 @@ public struct IPWMetricSet: MetricSet {
         let (run, timeDiagnostics) = run.withPlausibleTimestamps()
         let ordered = RunEvents(runID: run.runID, events: Self.recordOrder(run.events))
         let readings = ordered.events.compactMap(IPWReading.init)
+        let timeOrdered = IPWEnergy.isTimeOrdered(readings)
         let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
         var diagnostics = timeDiagnostics + splitDiagnostics
         var result = AnalysisResult()
@@ -76,7 +77,7 @@ public struct IPWMetricSet: MetricSet {
             var turns: [IPWTurn] = []
             var costs: [Double] = []
             if !raised {
-                let queryReadings = IPWEnergy.readings(readings, from: start, to: end)
+                let queryReadings = Array(IPWEnergy.readings(readings, timeOrdered: timeOrdered, from: start, to: end))
                 var builder = IPWTurnBuilder(runID: run.runID, queryID: window.queryID)
                 turns = builder.build(window.events, readings: queryReadings)
                 diagnostics += builder.diagnostics
@@ -102,11 +103,10 @@ public struct IPWMetricSet: MetricSet {
         return result
     }
 
-    /// Events sorted by sequence, keeping the given order among equal sequences.
+    /// Events sorted by sequence, keeping the given order among equal
+    /// sequences (the events themselves when already in that order).
     static func recordOrder(_ events: [TraceEvent]) -> [TraceEvent] {
-        events.enumerated()
-            .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }
-            .map(\.element)
+        RunEvents.recordOrder(events)
     }
 
     /// Diagnostics by record (those naming none last), keeping discovery order otherwise.

@@ -37,6 +37,33 @@ enum IPWEnergy {
         readings.filter { start <= $0.timestamp && $0.timestamp <= end }
     }
 
+    /// The same as ``readings(_:from:to:)`` for readings whose timestamps
+    /// never decrease (`timeOrdered`): found by binary search instead of a
+    /// pass over every reading.
+    static func readings(
+        _ readings: [IPWReading], timeOrdered: Bool, from start: Int64, to end: Int64
+    ) -> ArraySlice<IPWReading> {
+        guard timeOrdered else { return ArraySlice(self.readings(readings, from: start, to: end)) }
+        /// The first index whose timestamp does not satisfy `before`.
+        func partition(_ before: (Int64) -> Bool) -> Int {
+            var low = 0
+            var high = readings.count
+            while low < high {
+                let mid = (low + high) / 2
+                if before(readings[mid].timestamp) { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        let lower = partition { $0 < start }
+        let upper = max(lower, partition { $0 <= end })
+        return readings[lower..<upper]
+    }
+
+    /// Whether the readings' timestamps never decrease.
+    static func isTimeOrdered(_ readings: [IPWReading]) -> Bool {
+        zip(readings, readings.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp }
+    }
+
     /// Counter delta: the last finite value minus the first finite value
     /// (arrival order), when there are at least two; `nil` otherwise and
     /// when the delta is negative (a counter reset or wrap loses the energy).

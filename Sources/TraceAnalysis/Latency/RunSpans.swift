@@ -24,9 +24,7 @@ public struct RunSpans: Sendable {
 
     /// Extracts the spans of a run.
     public init(_ run: RunEvents) {
-        let ordered = run.events.enumerated()
-            .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }
-            .map(\.element)
+        let ordered = run.eventsInRecordOrder
         var owner: [UInt64: String] = [:]
         for window in QuerySplitter.split(RunEvents(runID: run.runID, events: ordered)).windows {
             for event in window.events { owner[event.sequence] = window.queryID }

@@ -131,9 +131,7 @@ struct QueryFacts {
     var runLabel: String?
 
     init(_ run: RunEvents, key: String) {
-        let ordered = run.events.enumerated()
-            .sorted { ($0.element.sequence, $0.offset) < ($1.element.sequence, $1.offset) }
-            .map(\.element)
+        let ordered = run.eventsInRecordOrder
         for event in ordered {
             if case .runStart(let start) = event.payload, runLabel == nil {
                 runLabel = start.labels.first { $0.key == key }?.value

@@ -13,8 +13,12 @@ public struct ReadSegment: Sendable {
     public var byteOffset: Int
     /// Compressed size of the frame.
     public var compressedBytes: Int
-    /// The decoded content.
+    /// The decoded content. After ``LogReader/read(_:)`` its `events` are
+    /// empty: they were moved into the run's ``RunLog/events``.
     public var segment: DecodedSegment
+    /// How many events the segment decoded to (kept when its events are
+    /// moved out).
+    public var eventCount: Int
 }
 
 /// What one file held: its intact segments and everything that was wrong.
@@ -37,7 +41,7 @@ public struct LogFileContents: Sendable {
     }
 
     /// Number of events in the intact segments.
-    public var eventCount: Int { segments.reduce(0) { $0 + $1.segment.events.count } }
+    public var eventCount: Int { segments.reduce(0) { $0 + $1.eventCount } }
 }
 
 /// Walks the frames of a log file's bytes: decodes each intact segment,
@@ -210,7 +214,8 @@ extension LogFileContents {
                     message: "skipped \(segment.unknownRecords) records of kinds this reader does not know"))
             }
             segments.append(ReadSegment(
-                frameIndex: frameIndex, byteOffset: offset, compressedBytes: frameSize, segment: segment))
+                frameIndex: frameIndex, byteOffset: offset, compressedBytes: frameSize, segment: segment,
+                eventCount: segment.events.count))
         case .failure(let error):
             damagedFrames += 1
             diagnostics.append(LogDiagnostic(

@@ -62,6 +62,10 @@ public enum LogReader {
     }
 
     /// Reads every file and directory in `paths` and groups events by run.
+    ///
+    /// Events are moved from the files' segments into the runs: afterwards
+    /// each ``ReadSegment``'s `segment.events` is empty (its
+    /// ``ReadSegment/eventCount`` remains), so every event is held once.
     public static func read(_ paths: [String]) -> LogSet {
         let (files, expandDiagnostics) = expand(paths)
         var set = LogSet(files: [], runs: [], diagnostics: expandDiagnostics)
@@ -70,26 +74,35 @@ public enum LogReader {
 
         // Group segments by run, in order of first appearance.
         var order: [String] = []
-        var byRun: [String: [(file: String, read: ReadSegment)]] = [:]
-        for file in set.files {
-            for read in file.segments {
+        var byRun: [String: [(file: Int, segment: Int)]] = [:]
+        for (fileIndex, file) in set.files.enumerated() {
+            for (segmentIndex, read) in file.segments.enumerated() {
                 let run = read.segment.header.runID
                 if byRun[run] == nil { order.append(run) }
-                byRun[run, default: []].append((file.path, read))
+                byRun[run, default: []].append((fileIndex, segmentIndex))
             }
         }
         for run in order {
-            let segments = byRun[run]!.enumerated().sorted {
-                ($0.element.read.segment.header.segmentSequence, $0.offset)
-                    < ($1.element.read.segment.header.segmentSequence, $1.offset)
+            let places = byRun[run]!
+            func header(_ place: (file: Int, segment: Int)) -> SegmentHeader {
+                set.files[place.file].segments[place.segment].segment.header
+            }
+            let segments = places.enumerated().sorted {
+                (header($0.element).segmentSequence, $0.offset) < (header($1.element).segmentSequence, $1.offset)
             }.map(\.element)
             var events: [TraceEvent] = []
+            events.reserveCapacity(segments.reduce(0) { $0 + set.files[$1.file].segments[$1.segment].eventCount })
             var lastSequence: UInt64?
-            for (path, read) in segments {
+            for place in segments {
+                let read = set.files[place.file].segments[place.segment]
+                // Each event is held once: in its run, not also in its segment
+                // (released here, segment by segment, as the run grows).
+                set.files[place.file].segments[place.segment].segment.events = []
                 let sequence = read.segment.header.segmentSequence
                 if sequence == lastSequence {
                     set.diagnostics.append(LogDiagnostic(
-                        severity: .warning, file: path, segment: read.frameIndex, byteOffset: read.byteOffset,
+                        severity: .warning, file: set.files[place.file].path, segment: read.frameIndex,
+                        byteOffset: read.byteOffset,
                         message: "duplicate of run \(run)'s segment \(sequence): skipped"))
                     continue
                 }
