@@ -104,6 +104,24 @@ public struct InterchangeDecoder: Sendable {
         return try result.get()
     }
 
+    /// The type names and their kinds, as bytes.
+    private static let kindNames: [(name: [UInt8], kind: RecordKind)] = [
+        (Array("sample".utf8), .sample), (Array("inference_start".utf8), .inferenceStart),
+        (Array("inference_end".utf8), .inferenceEnd), (Array("tool_start".utf8), .toolStart),
+        (Array("tool_end".utf8), .toolEnd), (Array("query_start".utf8), .queryStart),
+        (Array("query_end".utf8), .queryEnd), (Array("run_start".utf8), .runStart), (Array("mark".utf8), .mark),
+    ]
+
+    /// The kind a plain string `type` member names, compared as bytes
+    /// without building a `String`; `nil` when it names none.
+    private static func kind(named bytes: UnsafeBufferPointer<UInt8>, _ member: JSONMember) -> RecordKind? {
+        let content = UnsafeBufferPointer(rebasing: bytes[(member.valueStart + 1)..<(member.valueEnd - 1)])
+        for candidate in kindNames where candidate.name.count == content.count {
+            if candidate.name.withUnsafeBufferPointer({ $0.elementsEqual(content) }) { return candidate.kind }
+        }
+        return nil
+    }
+
     /// The record kind a `type` member names.
     private static func kind(of member: JSONMember?, reader: inout FieldReader) throws(InterchangeError)
         -> RecordKind
@@ -111,6 +129,7 @@ public struct InterchangeDecoder: Sendable {
         guard let member, member.kind != .null else {
             throw InterchangeError(.missingType, column: 1)
         }
+        if member.kind == .plainString, let kind = Self.kind(named: reader.bytes, member) { return kind }
         guard let name = try reader.string(member, .type), member.kind != .number else {
             throw reader.invalid(member, .type, "expected a string, got \(reader.shown(member))")
         }

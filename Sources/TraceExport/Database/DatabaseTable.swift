@@ -62,3 +62,18 @@ extension SQLiteValue {
         }
     }
 }
+
+extension SQLiteStatement {
+    /// Binds an analysis value as ``SQLiteValue/init(_:)`` stores it, without
+    /// building the intermediate value.
+    func bind(_ value: AnalysisValue, at index: Int32) {
+        switch value {
+        case .null: bindNull(at: index)
+        case .bool(let b): bindInteger(b ? 1 : 0, at: index)
+        case .int(let i): bindInteger(i, at: index)
+        case .double(let d): bindReal(d, at: index)
+        case .string(let s): bindText(s, at: index)
+        case .strings, .object: bindText(JSONText.value(value), at: index)
+        }
+    }
+}

@@ -25,7 +25,11 @@ public struct DatabaseWriter {
     public func write(_ content: DatabaseContent, progress: ExportProgress? = nil) throws(SQLiteError) -> Outcome {
         // Write-ahead logging: one load is one transaction whose commit
         // appends to the log instead of rewriting pages twice.
-        try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+        // 64 KiB pages (for a new file) cut the number of page writes at
+        // commit and checkpoint 16-fold; the indexes built after a bulk
+        // insert sort in memory.
+        try connection.execute(
+            "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         return try connection.transaction { () throws(SQLiteError) -> Outcome in
             try connection.execute(DatabaseSchema.create)
             let present = try connection.rows(
@@ -36,6 +40,13 @@ public struct DatabaseWriter {
             let total = content.rowCount
             var done = 0
             var counts: [Int] = []
+            // Indexes of tables that are still empty are dropped and built
+            // again after the insert: one sort instead of a B-tree insert
+            // per row and index. The transaction hides the gap.
+            var deferredIndexes: [String] = []
+            for table in content.tables where !table.rows.isEmpty {
+                if try isEmpty(table.name) { deferredIndexes += try dropIndexes(of: table.name) }
+            }
             for table in content.tables {
                 try addMissingColumns(of: table)
                 let names = DatabaseSchema.identifyingColumns + table.columns
@@ -45,7 +56,11 @@ public struct DatabaseWriter {
                 for (i, value) in identifying(content).enumerated() { insert.bind(value, at: Int32(i + 1)) }
                 let offset = Int32(DatabaseSchema.identifyingColumns.count)
                 for row in table.rows {
-                    for (i, value) in row.enumerated() { insert.bind(SQLiteValue(value), at: offset + Int32(i) + 1) }
+                    var parameter = offset
+                    for value in row {
+                        parameter += 1
+                        insert.bind(value, at: parameter)
+                    }
                     try insert.step()
                     insert.reset()
                     done += 1
@@ -53,6 +68,7 @@ public struct DatabaseWriter {
                 }
                 counts.append(table.rows.count)
             }
+            for index in deferredIndexes { try connection.execute(index) }
             let record = try connection.prepare(
                 "INSERT INTO loads (log_hash, metric_set, metric_set_version, price_table_hash, runs, queries, turns, tools, models, tool_calls) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -69,6 +85,26 @@ public struct DatabaseWriter {
     private func identifying(_ content: DatabaseContent) -> [SQLiteValue] {
         [.text(content.logHash), .text(content.metricSet.name), .text(content.metricSet.version),
          content.priceTableHash.map { .text($0) } ?? .null]
+    }
+
+    /// Whether the data table `name` holds no rows.
+    private func isEmpty(_ name: String) throws(SQLiteError) -> Bool {
+        try connection.rows("SELECT NOT EXISTS (SELECT 1 FROM \(quoted(name)))").first?.first == "1"
+    }
+
+    /// Drops the indexes of table `name` and returns the statements that
+    /// create them again, exactly as they were created.
+    private func dropIndexes(of name: String) throws(SQLiteError) -> [String] {
+        let indexes = try connection.rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid",
+            [.text(name)])
+        var creates: [String] = []
+        for index in indexes {
+            guard let indexName = index[0], let sql = index[1] else { continue }
+            try connection.execute("DROP INDEX \(quoted(indexName))")
+            creates.append(sql)
+        }
+        return creates
     }
 
     /// Adds the columns a table's rows bring that the database table lacks.

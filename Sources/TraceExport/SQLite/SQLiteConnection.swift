@@ -10,7 +10,9 @@ public final class SQLiteConnection {
     /// Opens (creating if needed) the database at `path`.
     public init(path: String) throws(SQLiteError) {
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        // A connection is used from one thread at a time (it is not
+        // Sendable), so SQLite's per-call connection mutex is not needed.
+        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }

@@ -18,6 +18,17 @@ public final class SQLiteStatement {
     /// SQLite copies bound text and blobs at once (`SQLITE_TRANSIENT`).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// Binds an integer to the 1-based parameter `index`.
+    public func bindInteger(_ value: Int64, at index: Int32) { sqlite3_bind_int64(handle, index, value) }
+
+    /// Binds a real to the 1-based parameter `index`; a non-finite value binds NULL.
+    public func bindReal(_ value: Double, at index: Int32) {
+        if value.isFinite { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    /// Binds NULL to the 1-based parameter `index`.
+    public func bindNull(at index: Int32) { sqlite3_bind_null(handle, index) }
+
     /// Binds a value to the 1-based parameter `index`.
     public func bind(_ value: SQLiteValue, at index: Int32) {
         switch value {
@@ -25,16 +36,25 @@ public final class SQLiteStatement {
         case .integer(let v): sqlite3_bind_int64(handle, index, v)
         case .real(let v):
             if v.isFinite { sqlite3_bind_double(handle, index, v) } else { sqlite3_bind_null(handle, index) }
-        case .text(var s):
-            s.withUTF8 { bytes in
-                guard bytes.count > 0 else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
-                    return
-                }
-                _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                      Int32(bytes.count), Self.transient)
-            }
+        case .text(let s): bindText(s, at: index)
         }
+    }
+
+    /// Binds text given as UTF-8 bytes (copied at once) to the 1-based parameter `index`.
+    public func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            return
+        }
+        _ = sqlite3_bind_text(
+            handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+            Self.transient)
+    }
+
+    /// Binds a string to the 1-based parameter `index`.
+    public func bindText(_ text: String, at index: Int32) {
+        var text = text
+        text.withUTF8 { bindText($0, at: index) }
     }
 
     /// Runs the statement one step: true when a row is available.
