@@ -73,12 +73,12 @@ struct JSONLinesImporter {
         var report = Report()
         var decoder = InterchangeDecoder()
         let lines = LineSplitter(input)
-        // The run id: from the first run_start, else a hash of the input.
+        // The run id: from the first run_start line that names one, else a
+        // hash of the input. Only lines that mention run_start are decoded.
         var runID: String?
-        for line in lines {
-            if let decoded = try? decoder.decode(line) {
-                if case .runStart(let start) = decoded.payload { runID = start.runID }
-                break
+        for line in lines where runID == nil && Self.mentionsRunStart(line) {
+            if let decoded = try? decoder.decode(line), case .runStart(let start) = decoded.payload {
+                runID = start.runID
             }
         }
         let configuration = RecorderConfiguration(
@@ -107,6 +107,21 @@ struct JSONLinesImporter {
         report.lines = number
         try recorder.close()
         return report
+    }
+}
+
+extension JSONLinesImporter {
+    /// Whether the line's bytes contain `run_start` (a cheap filter before
+    /// decoding it).
+    static func mentionsRunStart(_ line: UnsafeRawBufferPointer) -> Bool {
+        let needle: [UInt8] = Array("run_start".utf8)
+        guard line.count >= needle.count else { return false }
+        var i = 0
+        while i + needle.count <= line.count {
+            if line[i] == 0x72, needle.indices.allSatisfy({ line[i + $0] == needle[$0] }) { return true }
+            i += 1
+        }
+        return false
     }
 }
 

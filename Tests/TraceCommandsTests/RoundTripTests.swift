@@ -71,6 +71,19 @@ import TraceLog
         #expect(run.events.map(\.timestamp) == [1_732_238_400_125_000_000, 1_732_238_401_000_000_000])
     }
 
+    @Test func theRunIDComesFromTheFirstRunStartEvenAfterOtherLines() throws {
+        let lines = Array("""
+            {"type":"sample","t":1,"source":"gpu0","gpu_power_w":100}
+            {"type":"mark","t":2,"name":"run_start is just a name here"}
+            {"type":"run_start","t":3,"run_id":"r-late"}
+            {"type":"run_start","t":4,"run_id":"r-second"}
+
+            """.utf8)
+        let (path, report) = try importLines(lines)
+        #expect(report.errors.isEmpty)
+        #expect(LogReader.read([path]).runs.map(\.runID) == ["r-late"])
+    }
+
     @Test func badLinesAreReportedWithTheirNumbersAndGoodLinesKept() throws {
         let lines = Array("""
             {"type":"run_start","t":1,"run_id":"r-bad"}
