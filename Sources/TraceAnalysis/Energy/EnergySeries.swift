@@ -80,7 +80,7 @@ public struct EnergySeries: Sendable {
 
     /// Per interval: the start power and end power used to shape it, or nil
     /// for a linear interval.
-    private let shapePowers: [ShapePowers?]
+    let shapePowers: [ShapePowers?]
 
     /// The power profile of one interval, fixed so that it integrates to the
     /// interval's energy.
@@ -96,126 +96,43 @@ public struct EnergySeries: Sendable {
     /// Readings may come in any order; they are ordered by timestamp (stably).
     /// Of several usable readings with the same timestamp the last is used.
     public init(source: String, domain: EnergyDomain, readings: [EnergyReading], options: Options = Options()) {
-        self.source = source
-        self.domain = domain
         let ordered = zip(readings, readings.dropFirst()).allSatisfy({ $0.timestamp <= $1.timestamp })
             ? readings
             : readings.enumerated().sorted {
                 ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset)
             }.map(\.element)
+        var survey = SeriesSurvey()
+        let clean = ordered.map { survey.add($0) }
+        var builder = SeriesBuilder(plan: survey.plan(gapFactor: options.gapFactor), shape: options.shape)
+        var times: [Int64] = []
+        var intervals: [SeriesInterval] = []
+        func take(_ time: Int64, _ interval: SeriesInterval?) {
+            times.append(time)
+            if let interval { intervals.append(interval) }
+        }
+        for reading in clean { builder.add(reading, emit: take) }
+        builder.finish(emit: take)
+        self.init(source: source, domain: domain, survey: survey, builder: builder, times: times, intervals: intervals)
+    }
 
-        var skipped = 0
-        func usable(_ value: Double?) -> Double? {
-            guard let value else { return nil }
-            guard value.isFinite, value >= 0 else {
-                skipped += 1
-                return nil
-            }
-            return value
-        }
-        struct Clean {
-            var time: Int64
-            var counter: Double?
-            var power: Double?
-            var wrap: Double?
-        }
-        var clean: [Clean] = []
-        for reading in ordered {
-            let wrap = reading.wrapJoules.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
-            clean.append(Clean(time: reading.timestamp, counter: usable(reading.counterJoules),
-                               power: usable(reading.powerWatts), wrap: wrap))
-        }
-        skippedValues = skipped
-
-        /// Keeps the last entry of each timestamp among those passing `keep`.
-        func knots(_ keep: (Clean) -> Bool) -> [Clean] {
-            var result: [Clean] = []
-            for entry in clean where keep(entry) {
-                if let last = result.last, last.time == entry.time {
-                    result[result.count - 1] = entry
-                } else {
-                    result.append(entry)
-                }
-            }
-            return result
-        }
-
-        var joules: [Double] = []
-        var flags: [EnergyFlags] = []
-        var shapes: [ShapePowers?] = []
-        var resets = 0
-        var wraps = 0
-        let counterKnots = knots { $0.counter != nil }
-        let chosen: [Clean]
-        if counterKnots.count >= 2 {
-            method = .counter
-            chosen = counterKnots
-            for i in 1..<chosen.count {
-                let previous = chosen[i - 1]
-                let current = chosen[i]
-                var delta = current.counter! - previous.counter!
-                var intervalFlags = EnergyFlags()
-                let seconds = Double(current.time - previous.time) * 1e-9
-                if delta < 0, let wrap = current.wrap ?? previous.wrap, delta + wrap >= 0 {
-                    delta += wrap
-                    wraps += 1
-                } else if delta < 0 {
-                    resets += 1
-                    intervalFlags.insert(.counterReset)
-                    if let a = previous.power, let b = current.power {
-                        delta = 0.5 * (a + b) * seconds
-                    } else {
-                        delta = 0
-                    }
-                }
-                joules.append(delta)
-                flags.append(intervalFlags)
-                if options.shape == .powerShaped, let a = previous.power, let b = current.power {
-                    shapes.append(Self.shape(first: a, second: b, joules: delta, seconds: seconds))
-                } else {
-                    shapes.append(nil)
-                }
-            }
-        } else {
-            let powerKnots = knots { $0.power != nil }
-            if powerKnots.count >= 2 {
-                method = .powerIntegration
-                chosen = powerKnots
-                for i in 1..<chosen.count {
-                    let a = chosen[i - 1].power!
-                    let b = chosen[i].power!
-                    let seconds = Double(chosen[i].time - chosen[i - 1].time) * 1e-9
-                    joules.append(0.5 * (a + b) * seconds)
-                    flags.append(EnergyFlags([.powerIntegrated]))
-                    shapes.append(a + b > 0 ? .ramp(first: a, second: b) : nil)
-                }
-            } else {
-                method = nil
-                chosen = []
-            }
-        }
-        times = chosen.map(\.time)
-        counterResets = resets
-        counterWraps = wraps
-
-        if times.count >= 2 {
-            let lengths = zip(times.dropFirst(), times).map { $0 - $1 }
-            let period = OrderStatistics.select((lengths.count - 1) / 2, in: lengths)
-            nominalPeriod = period
-            let threshold = Double(period) * options.gapFactor
-            for i in 0..<lengths.count where Double(times[i + 1] - times[i]) > threshold {
-                flags[i].insert(.longGapInterpolated)
-            }
-        } else {
-            nominalPeriod = nil
-        }
-        intervalJoules = joules
-        intervalFlags = flags
-        shapePowers = shapes
+    /// Assembles a series from what its survey and builder found.
+    init(source: String, domain: EnergyDomain, survey: SeriesSurvey, builder: SeriesBuilder,
+         times: [Int64], intervals: [SeriesInterval]) {
+        self.source = source
+        self.domain = domain
+        method = builder.plan.method
+        self.times = times
+        intervalJoules = intervals.map(\.joules)
+        intervalFlags = intervals.map(\.flags)
+        shapePowers = intervals.map(\.shape)
+        nominalPeriod = builder.plan.nominalPeriod
+        counterResets = builder.counterResets
+        counterWraps = builder.counterWraps
+        skippedValues = survey.skippedValues
     }
 
     /// The profile of an interval with usable power readings at both ends.
-    private static func shape(first a: Double, second b: Double, joules: Double, seconds: Double) -> ShapePowers? {
+    static func shape(first a: Double, second b: Double, joules: Double, seconds: Double) -> ShapePowers? {
         guard seconds > 0, joules > 0, a + b > 0 else { return nil }
         let mean = joules / seconds
         let scale = max(a, b)
@@ -254,17 +171,7 @@ public struct EnergySeries: Sendable {
     /// The share (0…1) of interval `index`'s energy spent before fraction
     /// `u` (0…1) of the interval.
     func cumulativeFraction(interval index: Int, at u: Double) -> Double {
-        let u = min(max(u, 0), 1)
-        switch shapePowers[index] {
-        case nil:
-            return u
-        case .ramp(let a, let b)?:
-            return (a * u + 0.5 * (b - a) * u * u) / (0.5 * (a + b))
-        case .step(let a, let b, let at)?:
-            let mean = a * at + b * (1 - at)
-            if u <= at { return a * u / mean }
-            return (a * at + b * (u - at)) / mean
-        }
+        ShapePowers.cumulativeFraction(shapePowers[index], at: u)
     }
 
     /// The energy spent between two instants inside interval `index`.

@@ -3,7 +3,7 @@ enum OrderStatistics {
     /// The value at position `k` (0-based) of `values` sorted ascending,
     /// found by quickselect (expected O(n), deterministic pivots); the same
     /// value `values.sorted()[k]` gives. `k` must be a valid index.
-    static func select(_ k: Int, in values: [Int64]) -> Int64 {
+    static func select<Value: FixedWidthInteger>(_ k: Int, in values: [Value]) -> Value {
         precondition(values.indices.contains(k), "order statistic out of range")
         var values = values
         var low = 0

@@ -1,0 +1,319 @@
+/// The attribution of one domain's energy as a sweep over time, fed the
+/// series' knots as they become known: the engine of ``EnergyAttributor``.
+///
+/// The queries (normalised: see ``EnergyAttributor/normalize(_:)``) are
+/// known up front; each series' knots arrive in time order through
+/// ``push(series:time:interval:)``. The sweep cuts time at every query,
+/// turn and span boundary and every knot of every series, and attributes
+/// each piece as soon as every series that covers it has delivered the knot
+/// that ends it; knots behind the sweep are dropped. Fed a whole series at
+/// once it is the array-based attributor; fed a log as it streams, it
+/// holds only a few knots per series.
+///
+/// The pieces, their order and every sum are the same however the knots
+/// are fed, so the result is too, bit for bit.
+struct DomainSweep {
+    /// What the sweep knows of a series before its knots arrive.
+    struct SeriesInfo: Sendable {
+        /// The first and last knot times.
+        var coverage: ClosedRange<Int64>
+        /// The median interval length.
+        var nominalPeriod: Int64?
+    }
+
+    /// The knots of one series not yet behind the sweep.
+    private struct KnotQueue {
+        var coverage: ClosedRange<Int64>
+        /// Knot times; `intervals[i]` runs from `times[i]` to `times[i + 1]`.
+        var times: [Int64] = []
+        var intervals: [SeriesInterval] = []
+        /// The first knot still needed.
+        var head = 0
+        /// Whether the last knot has arrived.
+        var complete = false
+
+        /// Drops the knots before `head` once enough have gathered.
+        mutating func compact() {
+            guard head >= 1024, head * 2 >= times.count else { return }
+            times.removeFirst(head)
+            intervals.removeFirst(min(head, intervals.count))
+            head = 0
+        }
+    }
+
+    private struct TurnAccumulator {
+        var total = CompensatedSum()
+        var inference = CompensatedSum()
+        var tool = CompensatedSum()
+        var unspanned = CompensatedSum()
+        var spans: [CompensatedSum]
+        var flags = EnergyFlags()
+        init(spans: Int) { self.spans = Array(repeating: CompensatedSum(), count: spans) }
+    }
+
+    private struct QueryAccumulator {
+        var total = CompensatedSum()
+        var overhead = CompensatedSum()
+        var turns: [TurnAccumulator]
+        var flags = EnergyFlags()
+        /// Turn indices ordered by start (turns are disjoint after normalizing).
+        var order: [Int]
+        var cursor = 0
+    }
+
+    let domain: EnergyDomain
+    private let queries: [QueryInterval]
+    private let sources: [String]
+    private let infos: [SeriesInfo]
+    private var queues: [KnotQueue]
+    /// Query, turn and span boundaries, sorted and unique.
+    private let boundaries: [Int64]
+    private var nextBoundary = 0
+    /// The start of the next piece; nil before the first.
+    private var position: Int64?
+
+    private var accumulators: [QueryAccumulator]
+    private let byStart: [Int]
+    private var nextToOpen = 0
+    private var active: [Int] = []
+    private var device = CompensatedSum()
+    private var idle = CompensatedSum()
+    private var runFlags = EnergyFlags()
+
+    /// Creates a sweep over normalised `queries` for series (in attribution
+    /// order) named `sources` with the given coverage.
+    init(domain: EnergyDomain, queries: [QueryInterval], sources: [String], series: [SeriesInfo]) {
+        self.domain = domain
+        self.queries = queries
+        self.sources = sources
+        infos = series
+        queues = series.map { KnotQueue(coverage: $0.coverage) }
+        var points: [Int64] = []
+        for query in queries {
+            points.append(query.start)
+            points.append(query.end)
+            for turn in query.turns {
+                points.append(turn.start)
+                points.append(turn.end)
+                for span in turn.spans {
+                    points.append(span.start)
+                    points.append(span.end)
+                }
+            }
+        }
+        points.sort()
+        boundaries = OrderStatistics.mergeUnique(points, [])
+        accumulators = queries.map { query in
+            QueryAccumulator(
+                turns: query.turns.map { TurnAccumulator(spans: $0.spans.count) },
+                order: query.turns.indices.sorted { (query.turns[$0].start, $0) < (query.turns[$1].start, $1) })
+        }
+        byStart = queries.indices.sorted { (queries[$0].start, $0) < (queries[$1].start, $1) }
+    }
+
+    /// Adds the next knot of series `k`: its time and the interval ending at
+    /// it (nil for the series' first knot). Knots of a series come in time
+    /// order; the last one is the series' coverage end.
+    mutating func push(series k: Int, time: Int64, interval: SeriesInterval?) {
+        queues[k].times.append(time)
+        if let interval { queues[k].intervals.append(interval) }
+        if time >= queues[k].coverage.upperBound { queues[k].complete = true }
+    }
+
+    /// Declares every series complete (the input is over).
+    mutating func finishInput() {
+        for k in queues.indices { queues[k].complete = true }
+    }
+
+    /// The next grid point after `a`, or nil when it is not known yet;
+    /// `.max` when there is none.
+    private func nextPoint(after a: Int64) -> Int64? {
+        var next = Int64.max
+        if nextBoundary < boundaries.count { next = boundaries[nextBoundary] }
+        for queue in queues {
+            if a < queue.coverage.lowerBound {
+                next = min(next, queue.coverage.lowerBound)
+                continue
+            }
+            if a >= queue.coverage.upperBound { continue }
+            // The first knot after a.
+            var i = queue.head
+            while i < queue.times.count, queue.times[i] <= a { i += 1 }
+            if i < queue.times.count {
+                next = min(next, queue.times[i])
+            } else if !queue.complete {
+                return nil
+            }
+        }
+        return next
+    }
+
+    /// Attributes every piece whose end is known.
+    mutating func advance() {
+        if position == nil {
+            // The grid starts at the earliest boundary or knot.
+            var first = boundaries.first ?? .max
+            for info in infos { first = min(first, info.coverage.lowerBound) }
+            if first == .max { return }
+            position = first
+            while nextBoundary < boundaries.count, boundaries[nextBoundary] <= first { nextBoundary += 1 }
+        }
+        while let a = position, let b = nextPoint(after: a), b != .max {
+            attributePiece(from: a, to: b)
+            position = b
+            while nextBoundary < boundaries.count, boundaries[nextBoundary] <= b { nextBoundary += 1 }
+        }
+        for k in queues.indices { queues[k].compact() }
+    }
+
+    private mutating func attributePiece(from a: Int64, to b: Int64) {
+        // Queries active over a ..< b.
+        active.removeAll { queries[$0].end <= a }
+        var opened = false
+        while nextToOpen < byStart.count, queries[byStart[nextToOpen]].start <= a {
+            let index = byStart[nextToOpen]
+            if queries[index].end > a {
+                active.append(index)
+                opened = true
+            }
+            nextToOpen += 1
+        }
+        if opened { active.sort() }
+
+        // The piece's energy, summed over the domain's sources.
+        var pieceFlags = EnergyFlags()
+        var energy = CompensatedSum()
+        var coveredBy = 0
+        for k in queues.indices {
+            let coverage = queues[k].coverage
+            guard coverage.lowerBound <= a, b <= coverage.upperBound else { continue }
+            var head = queues[k].head
+            while head + 1 < queues[k].times.count, queues[k].times[head + 1] <= a { head += 1 }
+            queues[k].head = head
+            coveredBy += 1
+            let t0 = queues[k].times[head]
+            let interval = queues[k].intervals[head]
+            let length = Double(queues[k].times[head + 1] - t0)
+            let u0 = Double(a - t0) / length
+            let u1 = Double(b - t0) / length
+            energy.add(interval.joules * (EnergySeries.ShapePowers.cumulativeFraction(interval.shape, at: u1)
+                - EnergySeries.ShapePowers.cumulativeFraction(interval.shape, at: u0)))
+            pieceFlags.formUnion(interval.flags)
+        }
+        if coveredBy == 0 { return }
+        if coveredBy < queues.count { pieceFlags.insert(.partialCoverage) }
+        let joules = energy.value
+        device.add(joules)
+        runFlags.formUnion(pieceFlags)
+        if active.isEmpty {
+            idle.add(joules)
+            return
+        }
+        if active.count > 1 { pieceFlags.insert(.concurrentQueries) }
+        let share = joules / Double(active.count)
+        for index in active {
+            let query = queries[index]
+            accumulators[index].total.add(share)
+            accumulators[index].flags.formUnion(pieceFlags)
+            // The turn holding the piece.
+            var cursor = accumulators[index].cursor
+            let order = accumulators[index].order
+            while cursor < order.count, query.turns[order[cursor]].end <= a { cursor += 1 }
+            accumulators[index].cursor = cursor
+            guard cursor < order.count, query.turns[order[cursor]].start <= a else {
+                accumulators[index].overhead.add(share)
+                continue
+            }
+            let turnIndex = order[cursor]
+            let turn = query.turns[turnIndex]
+            var inferenceCount = 0
+            var toolCount = 0
+            for span in turn.spans where span.start <= a && b <= span.end {
+                switch span.kind {
+                case .inference: inferenceCount += 1
+                case .tool: toolCount += 1
+                }
+            }
+            accumulators[index].turns[turnIndex].total.add(share)
+            accumulators[index].turns[turnIndex].flags.formUnion(pieceFlags)
+            let spans = inferenceCount + toolCount
+            if spans == 0 {
+                accumulators[index].turns[turnIndex].unspanned.add(share)
+            } else {
+                let perSpan = share / Double(spans)
+                for (s, span) in turn.spans.enumerated() where span.start <= a && b <= span.end {
+                    accumulators[index].turns[turnIndex].spans[s].add(perSpan)
+                }
+                if inferenceCount > 0 {
+                    accumulators[index].turns[turnIndex].inference.add(perSpan * Double(inferenceCount))
+                }
+                if toolCount > 0 {
+                    accumulators[index].turns[turnIndex].tool.add(perSpan * Double(toolCount))
+                }
+            }
+        }
+    }
+
+    /// The domain's attribution, once every knot has been pushed and
+    /// ``advance()`` has run after the last.
+    func result() -> DomainAttribution {
+        let coverages = infos.map(\.coverage)
+        let period = infos.compactMap(\.nominalPeriod).max() ?? 0
+
+        /// Flags that follow from a window's extent alone.
+        func windowFlags(start: Int64, end: Int64) -> (covered: Bool, flags: EnergyFlags) {
+            var flags = EnergyFlags()
+            let covered = coverages.contains { $0.lowerBound <= end && start <= $0.upperBound }
+            if !covered {
+                flags.insert(.noSamples)
+                return (false, flags)
+            }
+            if !coverages.allSatisfy({ $0.contains(start) && $0.contains(end) }) { flags.insert(.partialCoverage) }
+            if end - start < period { flags.insert(.shorterThanSamplingInterval) }
+            return (true, flags)
+        }
+
+        var attributed = CompensatedSum()
+        var results: [QueryEnergy] = []
+        for (index, query) in queries.enumerated() {
+            let accumulator = accumulators[index]
+            var turns: [TurnEnergy] = []
+            for (turnIndex, turn) in query.turns.enumerated() {
+                let t = accumulator.turns[turnIndex]
+                var (covered, flags) = windowFlags(start: turn.start, end: turn.end)
+                flags.formUnion(t.flags)
+                if covered && turn.spans.contains(where: { $0.end - $0.start < period }) {
+                    flags.insert(.partShorterThanSamplingInterval)
+                }
+                turns.append(covered
+                    ? TurnEnergy(joules: t.total.value, inferenceJoules: t.inference.value, toolJoules: t.tool.value,
+                                 unspannedJoules: t.unspanned.value, flags: flags, spanJoules: t.spans.map(\.value))
+                    : TurnEnergy(joules: nil, inferenceJoules: nil, toolJoules: nil, unspannedJoules: nil, flags: flags))
+            }
+            var (covered, flags) = windowFlags(start: query.start, end: query.end)
+            flags.formUnion(accumulator.flags)
+            if covered { attributed.add(accumulator.total.value) }
+            results.append(QueryEnergy(
+                id: query.id,
+                joules: covered ? accumulator.total.value : nil,
+                overheadJoules: covered ? accumulator.overhead.value : nil,
+                turns: turns, flags: flags))
+        }
+        return DomainAttribution(
+            domain: domain, sources: sources.sorted(), deviceJoules: device.value, attributedJoules: attributed.value,
+            idleJoules: idle.value, queries: results, flags: runFlags)
+    }
+
+    /// The attribution of a domain with no usable series.
+    static func missing(domain: EnergyDomain, queries: [QueryInterval]) -> DomainAttribution {
+        let missing = EnergyFlags([.noSamples])
+        return DomainAttribution(
+            domain: domain, sources: [], deviceJoules: nil, attributedJoules: nil, idleJoules: nil,
+            queries: queries.map { query in
+                QueryEnergy(id: query.id, joules: nil, overheadJoules: nil,
+                            turns: query.turns.map { _ in
+                                TurnEnergy(joules: nil, inferenceJoules: nil, toolJoules: nil, unspannedJoules: nil, flags: missing)
+                            }, flags: missing)
+            }, flags: missing)
+    }
+}

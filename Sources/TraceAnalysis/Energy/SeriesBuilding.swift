@@ -1,0 +1,272 @@
+/// The incremental parts of ``EnergySeries``: cleaning one reading, surveying
+/// a source's readings (which method, what coverage, what sampling period),
+/// and building its intervals one reading at a time.
+///
+/// ``EnergySeries/init(source:domain:readings:options:)`` runs them over an
+/// array; the streaming analysis runs the survey over a first pass of the
+/// log and the builder over a second, holding only the current interval.
+/// Both see the same readings in the same order, so both give the same
+/// intervals, bit for bit.
+
+/// A reading with its unusable values removed: NaN, infinite, negative and
+/// the -1 "unavailable" sentinel become nil, and so does a wrap range that
+/// is not finite and positive.
+struct CleanReading: Sendable {
+    /// When the reading was taken, nanoseconds.
+    var time: Int64
+    /// The usable counter value, joules.
+    var counter: Double?
+    /// The usable power value, watts.
+    var power: Double?
+    /// The usable wrap range, joules.
+    var wrap: Double?
+
+    /// Cleans `reading`, counting each counter or power value dropped.
+    init(_ reading: EnergyReading, skipped: inout Int) {
+        func usable(_ value: Double?) -> Double? {
+            guard let value else { return nil }
+            guard value.isFinite, value >= 0 else {
+                skipped += 1
+                return nil
+            }
+            return value
+        }
+        time = reading.timestamp
+        counter = usable(reading.counterJoules)
+        power = usable(reading.powerWatts)
+        wrap = reading.wrapJoules.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+    }
+}
+
+/// The lengths of a series' intervals, kept compactly (4 bytes for an
+/// interval under 2^32 ns ≈ 4.3 s, 8 beyond) for the median sampling period.
+struct IntervalLengths: Sendable {
+    private var short: [UInt32] = []
+    private var long: [Int64] = []
+
+    /// The number of lengths.
+    var count: Int { short.count + long.count }
+
+    /// Adds one length (≥ 0).
+    mutating func append(_ length: Int64) {
+        if length >= 0 && length <= Int64(UInt32.max) {
+            short.append(UInt32(length))
+        } else {
+            long.append(length)
+        }
+    }
+
+    /// Forgets every length.
+    mutating func removeAll() {
+        short = []
+        long = []
+    }
+
+    /// The value at position `k` of the lengths sorted ascending. Every
+    /// short length is below every long one, so `k` falls in one part.
+    func select(_ k: Int) -> Int64 {
+        if k < short.count { return Int64(OrderStatistics.select(k, in: short)) }
+        return OrderStatistics.select(k - short.count, in: long)
+    }
+}
+
+/// What a first look at all of one source's readings in one domain decides
+/// before its intervals are built: the method, the coverage and the nominal
+/// sampling period.
+///
+/// Readings must be given in time order (equal times allowed).
+struct SeriesSurvey: Sendable {
+    /// Distinct times of usable counter and power values, first and last.
+    private var counterKnots = 0
+    private var powerKnots = 0
+    private var firstCounter: Int64 = 0
+    private var lastCounter: Int64 = 0
+    private var firstPower: Int64 = 0
+    private var lastPower: Int64 = 0
+    private var counterLengths = IntervalLengths()
+    private var powerLengths = IntervalLengths()
+    /// Values dropped as unusable.
+    private(set) var skippedValues = 0
+    /// The time of the last reading, to check the order.
+    private(set) var lastTime: Int64?
+    /// Whether every reading came at or after the one before.
+    private(set) var isOrdered = true
+
+    /// Takes the next reading; returns it cleaned.
+    @discardableResult
+    mutating func add(_ reading: EnergyReading) -> CleanReading {
+        let clean = CleanReading(reading, skipped: &skippedValues)
+        if let lastTime, clean.time < lastTime { isOrdered = false }
+        lastTime = clean.time
+        if clean.counter != nil {
+            if counterKnots == 0 {
+                firstCounter = clean.time
+                counterKnots = 1
+            } else if clean.time != lastCounter {
+                counterLengths.append(clean.time - lastCounter)
+                counterKnots += 1
+            }
+            lastCounter = clean.time
+            // With two counter knots the counter is the method: power
+            // lengths will never be needed.
+            if counterKnots == 2 { powerLengths.removeAll() }
+        }
+        if clean.power != nil {
+            if powerKnots == 0 {
+                firstPower = clean.time
+                powerKnots = 1
+            } else if clean.time != lastPower {
+                if counterKnots < 2 { powerLengths.append(clean.time - lastPower) }
+                powerKnots += 1
+            }
+            lastPower = clean.time
+        }
+        return clean
+    }
+
+    /// The plan for building the series.
+    func plan(gapFactor: Double) -> SeriesPlan {
+        let method: EnergySeries.Method?
+        let first: Int64
+        let last: Int64
+        let lengths: IntervalLengths
+        if counterKnots >= 2 {
+            (method, first, last, lengths) = (.counter, firstCounter, lastCounter, counterLengths)
+        } else if powerKnots >= 2 {
+            (method, first, last, lengths) = (.powerIntegration, firstPower, lastPower, powerLengths)
+        } else {
+            return SeriesPlan(method: nil, coverage: nil, nominalPeriod: nil, gapThreshold: 0)
+        }
+        let period = lengths.select((lengths.count - 1) / 2)
+        return SeriesPlan(method: method, coverage: first...last, nominalPeriod: period,
+                          gapThreshold: Double(period) * gapFactor)
+    }
+}
+
+/// How a series will be built: decided by its ``SeriesSurvey``.
+struct SeriesPlan: Sendable {
+    /// Where the energy comes from; nil when the source has no usable data.
+    var method: EnergySeries.Method?
+    /// The first and last knot times, when there are at least two knots.
+    var coverage: ClosedRange<Int64>?
+    /// The median interval length.
+    var nominalPeriod: Int64?
+    /// An interval longer than this (ns) is a gap.
+    var gapThreshold: Double
+}
+
+/// One interval of a series: its energy, what is uncertain about it and how
+/// the energy is spread over it.
+struct SeriesInterval: Sendable {
+    /// The energy of the interval, joules (≥ 0).
+    var joules: Double
+    /// What is uncertain about it.
+    var flags: EnergyFlags
+    /// The power profile, or nil for a linear one.
+    var shape: EnergySeries.ShapePowers?
+}
+
+/// Builds a series' knots and intervals from its cleaned readings in time
+/// order, one reading at a time, following its ``SeriesPlan``.
+///
+/// A knot is final when a reading with a later time arrives (of several
+/// usable readings with the same time, the last is used), so the builder
+/// holds one pending knot.
+struct SeriesBuilder: Sendable {
+    /// The plan.
+    let plan: SeriesPlan
+    /// How intervals are shaped.
+    let shape: EnergySeries.Shape
+    /// The last final knot, and the pending one.
+    private var final: CleanReading?
+    private var pending: CleanReading?
+    /// How many times the counter went backwards without a wrap range.
+    private(set) var counterResets = 0
+    /// How many times the counter wrapped around its declared range.
+    private(set) var counterWraps = 0
+
+    /// Creates a builder.
+    init(plan: SeriesPlan, shape: EnergySeries.Shape) {
+        self.plan = plan
+        self.shape = shape
+    }
+
+    /// Takes the next cleaned reading. `emit` is called with each knot that
+    /// becomes final: its time, and the interval that ends at it (nil for
+    /// the first knot).
+    mutating func add(_ reading: CleanReading, emit: (Int64, SeriesInterval?) -> Void) {
+        switch plan.method {
+        case .counter?: guard reading.counter != nil else { return }
+        case .powerIntegration?: guard reading.power != nil else { return }
+        case nil: return
+        }
+        if let held = pending, held.time != reading.time { settle(held, emit: emit) }
+        pending = reading
+    }
+
+    /// Makes the pending knot final (the readings are over).
+    mutating func finish(emit: (Int64, SeriesInterval?) -> Void) {
+        if let held = pending { settle(held, emit: emit) }
+        pending = nil
+    }
+
+    private mutating func settle(_ knot: CleanReading, emit: (Int64, SeriesInterval?) -> Void) {
+        defer { final = knot }
+        guard let previous = final else {
+            emit(knot.time, nil)
+            return
+        }
+        let seconds = Double(knot.time - previous.time) * 1e-9
+        var interval: SeriesInterval
+        switch plan.method {
+        case .counter?:
+            var delta = knot.counter! - previous.counter!
+            var flags = EnergyFlags()
+            if delta < 0, let wrap = knot.wrap ?? previous.wrap, delta + wrap >= 0 {
+                delta += wrap
+                counterWraps += 1
+            } else if delta < 0 {
+                counterResets += 1
+                flags.insert(.counterReset)
+                if let a = previous.power, let b = knot.power {
+                    delta = 0.5 * (a + b) * seconds
+                } else {
+                    delta = 0
+                }
+            }
+            var profile: EnergySeries.ShapePowers?
+            if shape == .powerShaped, let a = previous.power, let b = knot.power {
+                profile = EnergySeries.shape(first: a, second: b, joules: delta, seconds: seconds)
+            }
+            interval = SeriesInterval(joules: delta, flags: flags, shape: profile)
+        case .powerIntegration?:
+            let a = previous.power!
+            let b = knot.power!
+            interval = SeriesInterval(joules: 0.5 * (a + b) * seconds, flags: EnergyFlags([.powerIntegrated]),
+                                      shape: a + b > 0 ? .ramp(first: a, second: b) : nil)
+        case nil:
+            return
+        }
+        if Double(knot.time - previous.time) > plan.gapThreshold { interval.flags.insert(.longGapInterpolated) }
+        emit(knot.time, interval)
+    }
+}
+
+extension EnergySeries.ShapePowers {
+    /// The share (0…1) of the interval's energy spent before fraction `u`
+    /// (0…1) of it; nil (`profile`) is linear.
+    @inline(__always)
+    static func cumulativeFraction(_ profile: EnergySeries.ShapePowers?, at u: Double) -> Double {
+        let u = min(max(u, 0), 1)
+        switch profile {
+        case nil:
+            return u
+        case .ramp(let a, let b)?:
+            return (a * u + 0.5 * (b - a) * u * u) / (0.5 * (a + b))
+        case .step(let a, let b, let at)?:
+            let mean = a * at + b * (1 - at)
+            if u <= at { return a * u / mean }
+            return (a * at + b * (u - at)) / mean
+        }
+    }
+}
