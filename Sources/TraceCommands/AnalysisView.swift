@@ -54,7 +54,11 @@ struct AnalysisReport {
 
     /// The rows of the view over `runs`.
     func rows(_ runs: [RunLog]) -> (rows: [AnalysisRow], notes: Notes) {
-        let runs = runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) }
+        rows(analyzed: runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) })
+    }
+
+    /// The rows of the view over runs already analysed with ``metricSet``.
+    func rows(analyzed runs: [AnalyzedRun]) -> (rows: [AnalysisRow], notes: Notes) {
         var notes = Notes(diagnostics: runs.flatMap(\.result.diagnostics))
         switch view {
         case .run:
@@ -92,8 +96,13 @@ struct AnalysisReport {
     }
 
     /// The rendered output and what to tell the user on stderr.
-    func render(_ log: LogSet) -> (output: String, notes: Notes) {
-        let (rows, notes) = self.rows(log)
+    func render(_ log: LogSet) -> (output: String, notes: Notes) { render(rows(log)) }
+
+    /// The rendered output of runs already analysed with ``metricSet``.
+    func render(analyzed runs: [AnalyzedRun]) -> (output: String, notes: Notes) { render(rows(analyzed: runs)) }
+
+    private func render(_ made: (rows: [AnalysisRow], notes: Notes)) -> (output: String, notes: Notes) {
+        let (rows, notes) = made
         var output = format.render(rows, metricSet: metricSet.identity)
         if notes.priced && format == .table {
             let identity = prices.identity

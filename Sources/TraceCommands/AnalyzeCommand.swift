@@ -33,14 +33,35 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not print warnings about the logs' content.")
     var quiet = false
 
+    @Flag(name: .customLong("no-stream"), help: ArgumentHelp(
+        "Read the logs whole instead of streaming them (same output; for comparison).", visibility: .hidden))
+    var noStream = false
+
     func run() throws {
         let name = metrics ?? MetricSets.defaultName
         guard let metricSet = MetricSets.named(name) else {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
         let prices = try priceOptions.load()
-        let log = inputs.read(quiet: quiet)
-        let (output, notes) = AnalysisReport(metricSet: metricSet, view: by, format: format, prices: prices).render(log)
+        let report = AnalysisReport(metricSet: metricSet, view: by, format: format, prices: prices)
+        let output: String
+        let notes: AnalysisReport.Notes
+        let foundSegments: Bool
+        // The default set's row views stream the logs (flat memory); other
+        // sets and views, and logs whose order a stream cannot follow, are
+        // read whole.
+        if !noStream, StreamedAnalysis.applies(to: by, metricSet: metricSet),
+           let streamed = StreamedAnalysis.analyze(inputs.logs, metricSet: metricSet as! DefaultMetricSet) {
+            if !quiet {
+                for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
+            }
+            (output, notes) = report.render(analyzed: streamed.runs)
+            foundSegments = streamed.pass.segmentCount > 0
+        } else {
+            let log = inputs.read(quiet: quiet)
+            (output, notes) = report.render(log)
+            foundSegments = !log.files.allSatisfy({ $0.segments.isEmpty })
+        }
         if !quiet {
             for diagnostic in notes.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
         }
@@ -49,6 +70,6 @@ struct AnalyzeCommand: ParsableCommand {
                 "trace-analyze: no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
         }
         StandardStreams.out(output)
-        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        if !foundSegments { throw ExitCode(1) }
     }
 }

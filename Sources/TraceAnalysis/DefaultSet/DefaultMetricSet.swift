@@ -68,32 +68,31 @@ public struct DefaultMetricSet: MetricSet {
     func attributed(_ run: RunEvents) -> Attributed {
         let (run, timeDiagnostics) = run.withPlausibleTimestamps()
         let ordered = RunEvents(runID: run.runID, events: run.eventsInRecordOrder)
-        let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
-        var diagnostics = timeDiagnostics + splitDiagnostics
+        let (parts, intervals, structureDiagnostics) = structure(ordered)
+        let series = EnergySeries.series(from: ordered.events, options: options)
+        let seriesDiagnostics = Self.seriesDiagnostics(
+            runID: run.runID, series.map { ($0.source, $0.domain, $0.counterResets, $0.skippedValues) })
+        let attribution = EnergyAttributor(series: series).attribute(intervals)
+        return Attributed(ordered: ordered, parts: parts, attribution: attribution,
+                          diagnostics: timeDiagnostics + structureDiagnostics + seriesDiagnostics)
+    }
 
+    /// The queries and turns of a run's events in record order (samples are
+    /// ignored), the windows the attributor takes, and the problems met.
+    func structure(_ ordered: RunEvents) -> (parts: [QueryParts], intervals: [QueryInterval], diagnostics: [AnalysisDiagnostic]) {
+        let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
+        var diagnostics = splitDiagnostics
         var parts: [QueryParts] = []
         for window in windows {
             let status = window.endStatus
             let completed = window.end != nil && status != "failed" && status != "timed_out"
             let start = window.start.timestamp
             let end = max(window.endTimestamp, start)
-            var builder = DefaultTurnBuilder(runID: run.runID, queryID: window.queryID)
+            var builder = DefaultTurnBuilder(runID: ordered.runID, queryID: window.queryID)
             let (turns, unassigned) = builder.build(window.events, queryEnd: end)
             diagnostics += builder.diagnostics
             parts.append(QueryParts(queryID: window.queryID, completed: completed, start: start, end: end,
                                     turns: turns, unassignedTools: unassigned.count))
-        }
-
-        let series = EnergySeries.series(from: ordered.events, options: options)
-        for s in series {
-            if s.counterResets > 0 {
-                diagnostics.append(AnalysisDiagnostic(runID: run.runID, message:
-                    "source \(s.source) (\(s.domain.rawValue)): counter went backwards \(s.counterResets) time(s) without a wrap range; treated as reset"))
-            }
-            if s.skippedValues > 0 {
-                diagnostics.append(AnalysisDiagnostic(runID: run.runID, message:
-                    "source \(s.source) (\(s.domain.rawValue)): \(s.skippedValues) unusable value(s) skipped (NaN, infinite, negative or -1)"))
-            }
         }
         let intervals = parts.map { query in
             QueryInterval(id: query.queryID, start: query.start, end: query.end, turns: query.turns.map { turn in
@@ -104,8 +103,26 @@ public struct DefaultMetricSet: MetricSet {
                 return TurnInterval(start: turn.start, end: turn.end, spans: spans)
             })
         }
-        let attribution = EnergyAttributor(series: series).attribute(intervals)
-        return Attributed(ordered: ordered, parts: parts, attribution: attribution, diagnostics: diagnostics)
+        return (parts, intervals, diagnostics)
+    }
+
+    /// The diagnostics about energy series (source, domain, counter resets,
+    /// unusable values skipped), in series order.
+    static func seriesDiagnostics(
+        runID: String, _ series: [(source: String, domain: EnergyDomain, resets: Int, skipped: Int)]
+    ) -> [AnalysisDiagnostic] {
+        var diagnostics: [AnalysisDiagnostic] = []
+        for s in series {
+            if s.resets > 0 {
+                diagnostics.append(AnalysisDiagnostic(runID: runID, message:
+                    "source \(s.source) (\(s.domain.rawValue)): counter went backwards \(s.resets) time(s) without a wrap range; treated as reset"))
+            }
+            if s.skipped > 0 {
+                diagnostics.append(AnalysisDiagnostic(runID: runID, message:
+                    "source \(s.source) (\(s.domain.rawValue)): \(s.skipped) unusable value(s) skipped (NaN, infinite, negative or -1)"))
+            }
+        }
+        return diagnostics
     }
 
     /// The GPU energy this set attributes to each inference and tool call
@@ -137,8 +154,16 @@ public struct DefaultMetricSet: MetricSet {
     /// Analyses one run.
     public func analyze(_ run: RunEvents) -> AnalysisResult {
         let a = attributed(run)
-        let (ordered, parts, attribution) = (a.ordered, a.parts, a.attribution)
-        let diagnostics = a.diagnostics
+        let timestamps = a.ordered.events.map(\.timestamp)
+        let wall: Double? = timestamps.min().flatMap { first in timestamps.max().map { Self.seconds(first, $0) } }
+        return Self.result(runID: run.runID, parts: a.parts, attribution: a.attribution, diagnostics: a.diagnostics, wall: wall)
+    }
+
+    /// The rows of a run from its structure and attribution; `wall` is the
+    /// time from its first to its last event.
+    static func result(
+        runID: String, parts: [QueryParts], attribution: EnergyAttribution, diagnostics: [AnalysisDiagnostic], wall: Double?
+    ) -> AnalysisResult {
         let gpu = attribution[.gpu]
         let cpu = attribution[.cpu]
 
@@ -152,10 +177,8 @@ public struct DefaultMetricSet: MetricSet {
             result.queries.append(Self.queryRow(query, gpu: gpu.queries[index], cpu: cpu.queries[index]))
         }
 
-        let timestamps = ordered.events.map(\.timestamp)
-        let wall: Double? = timestamps.min().flatMap { first in timestamps.max().map { Self.seconds(first, $0) } }
         var runColumns: [(name: String, value: AnalysisValue)] = [
-            ("run_id", .string(run.runID)),
+            ("run_id", .string(runID)),
             ("wall_clock_s", .double(wall)),
             ("num_queries", .int(Int64(parts.count))),
         ]

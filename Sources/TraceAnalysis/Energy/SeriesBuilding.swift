@@ -124,6 +124,12 @@ struct SeriesSurvey: Sendable {
         return clean
     }
 
+    /// Forgets the interval lengths (after ``plan(gapFactor:)``, which needs them).
+    mutating func dropLengths() {
+        counterLengths.removeAll()
+        powerLengths.removeAll()
+    }
+
     /// The plan for building the series.
     func plan(gapFactor: Double) -> SeriesPlan {
         let method: EnergySeries.Method?

@@ -14,10 +14,16 @@ extension RunEvents {
         let range = Self.plausibleTimestamps
         guard let first = events.first(where: { !range.contains($0.timestamp) }) else { return (self, []) }
         let kept = events.filter { range.contains($0.timestamp) }
-        let diagnostic = AnalysisDiagnostic(
-            runID: runID, sequence: first.sequence,
-            message: "\(events.count - kept.count) event(s) with timestamps more than 146 years from 1970 "
-                + "(first: \(first.timestamp) ns) left out of the analysis")
+        let diagnostic = Self.implausibleTimestampsDiagnostic(runID: runID, first: first, count: events.count - kept.count)
         return (RunEvents(runID: runID, events: kept), [diagnostic])
+    }
+
+    /// The diagnostic for `count` events left out for their timestamps, the
+    /// first of them (in record order) `first`.
+    static func implausibleTimestampsDiagnostic(runID: String, first: TraceEvent, count: Int) -> AnalysisDiagnostic {
+        AnalysisDiagnostic(
+            runID: runID, sequence: first.sequence,
+            message: "\(count) event(s) with timestamps more than 146 years from 1970 "
+                + "(first: \(first.timestamp) ns) left out of the analysis")
     }
 }

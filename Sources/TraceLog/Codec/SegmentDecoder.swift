@@ -9,6 +9,9 @@ public struct DecodedSegment: Sendable {
     /// A problem that stopped decoding before the end of the content;
     /// the events before it are kept. `recordIndex` counts all records.
     public var problem: (recordIndex: Int, error: SegmentDecodingError)?
+    /// How many events were decoded (the length of `events` when they are
+    /// gathered).
+    public var eventCount = 0
 }
 
 /// Decodes segment content (the decompressed bytes of one frame).
@@ -17,6 +20,24 @@ public enum SegmentDecoder {
     /// a bad record later on ends decoding with ``DecodedSegment/problem``
     /// set, keeping every event before it.
     public static func decode(_ content: UnsafeRawBufferPointer) throws(SegmentDecodingError) -> DecodedSegment {
+        var events: [TraceEvent] = []
+        var segment = try decode(content, samplesOnly: false) { events.append($0) }
+        segment.events = events
+        return segment
+    }
+
+    /// Decodes `content`, handing each event to `visit` in record order
+    /// instead of gathering them: the returned segment's `events` is empty
+    /// and ``DecodedSegment/eventCount`` says how many were visited.
+    ///
+    /// With `samplesOnly`, records of other kinds are skipped after reading
+    /// their timestamp (which later records are coded against) and are
+    /// neither decoded nor visited, nor counted in `eventCount`; sequence
+    /// numbers still count them. Problems in a skipped record's other
+    /// fields then go unnoticed.
+    public static func decode(
+        _ content: UnsafeRawBufferPointer, samplesOnly: Bool, visit: (TraceEvent) -> Void
+    ) throws(SegmentDecodingError) -> DecodedSegment {
         var reader = ByteReader(content)
         let header = try readHeader(&reader)
         var segment = DecodedSegment(header: header, events: [], unknownRecords: 0, problem: nil)
@@ -42,6 +63,11 @@ public enum SegmentDecoder {
                 } else {
                     var fields = ByteReader(body)
                     timestamp &+= try fields.readSignedVarint()
+                    if samplesOnly && kind != .sample {
+                        sequence += 1
+                        recordIndex += 1
+                        continue
+                    }
                     var decoder = RecordFieldDecoder(reader: fields, strings: strings, bodyOffset: bodyOffset)
                     let payload: EventPayload
                     if kind == .sample, let channels {
@@ -49,10 +75,11 @@ public enum SegmentDecoder {
                     } else {
                         payload = try decoder.payload(of: kind)
                     }
-                    segment.events.append(
+                    visit(
                         TraceEvent(
                             runID: header.runID, sequence: sequence,
                             timestamp: header.wallClock(monotonic: timestamp), payload: payload))
+                    segment.eventCount += 1
                     sequence += 1
                 }
                 recordIndex += 1

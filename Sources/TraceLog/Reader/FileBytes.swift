@@ -72,3 +72,65 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         "\(path): \(operation) failed: \(String(cString: strerror(code)))"
     }
 }
+
+/// A file mapped read-only into memory, whose pages can be given back as a
+/// reader moves past them, so reading a file of any size holds little of it
+/// at a time.
+final class MappedFile {
+    /// The file's bytes (empty for an empty file).
+    let bytes: UnsafeRawBufferPointer
+    /// Whether `bytes` is a mapping (else owned memory, from a plain read).
+    private let isMapped: Bool
+    private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    private var released = 0
+
+    private init(bytes: UnsafeRawBufferPointer, isMapped: Bool) {
+        self.bytes = bytes
+        self.isMapped = isMapped
+    }
+
+    deinit {
+        guard let base = bytes.baseAddress else { return }
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        } else {
+            base.deallocate()
+        }
+    }
+
+    /// Maps the file at `path`; reads it into memory instead when it cannot
+    /// be mapped (not a regular file, say).
+    static func open(_ path: String) -> Result<MappedFile, FileError> {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else { return .failure(FileError(path: path, operation: "open", code: errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(FileError(path: path, operation: "stat", code: errno)) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(FileError(path: path, operation: "read", code: EISDIR)) }
+        let size = Int(info.st_size)
+        if size > 0, (info.st_mode & S_IFMT) == S_IFREG,
+           let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
+            madvise(base, size, MADV_SEQUENTIAL)
+            return .success(MappedFile(bytes: UnsafeRawBufferPointer(start: base, count: size), isMapped: true))
+        }
+        switch FileBytes.read(path) {
+        case .success(let copy):
+            guard !copy.isEmpty else { return .success(MappedFile(bytes: UnsafeRawBufferPointer(start: nil, count: 0), isMapped: false)) }
+            let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: copy.count, alignment: 16)
+            copy.withUnsafeBytes { owned.copyMemory(from: $0) }
+            return .success(MappedFile(bytes: UnsafeRawBufferPointer(owned), isMapped: false))
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    /// Gives back the whole pages before byte `offset` (read again from the
+    /// file if touched later).
+    func release(before offset: Int) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let end = (min(offset, bytes.count) / pageSize) * pageSize
+        guard end > released else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED)
+        released = end
+    }
+}

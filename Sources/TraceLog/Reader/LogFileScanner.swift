@@ -119,6 +119,22 @@ public enum LogFileScanner {
 
     /// Scans `data` frame by frame on the calling thread.
     static func scanSequentially(_ data: UnsafeRawBufferPointer, path: String) -> LogFileContents {
+        walk(data, path: path) { content in
+            Result { () throws(SegmentDecodingError) in try SegmentDecoder.decode(content) }
+        }
+    }
+
+    /// Walks `data` frame by frame on the calling thread, handing each
+    /// frame's decompressed content to `decode`, with the diagnostics of a
+    /// sequential scan. `decode` may visit the events instead of gathering
+    /// them (``SegmentDecoder/decode(_:samplesOnly:visit:)``); the segments
+    /// are recorded as it returns them. `frameDone` is told the end offset of
+    /// every frame passed, so the caller may release the bytes before it.
+    public static func walk(
+        _ data: UnsafeRawBufferPointer, path: String,
+        frameDone: (Int) -> Void = { _ in },
+        decode: (UnsafeRawBufferPointer) -> Result<DecodedSegment, SegmentDecodingError>
+    ) -> LogFileContents {
         var contents = LogFileContents(path: path, byteCount: data.count, segments: [], damagedFrames: 0, diagnostics: [])
         if data.isEmpty {
             contents.diagnostics.append(LogDiagnostic(severity: .error, file: path, message: "empty file: no segments"))
@@ -180,15 +196,14 @@ public enum LogFileScanner {
             }
             let decoded: Result<DecodedSegment, SegmentDecodingError>
             do {
-                decoded = try decompressor.decompress(frame, contentSize: Int(declared)) { content in
-                    Result { () throws(SegmentDecodingError) in try SegmentDecoder.decode(content) }
-                }
+                decoded = try decompressor.decompress(frame, contentSize: Int(declared), decode)
             } catch {
                 damaged("frame does not decompress (\(error))", at: offset)
                 continue
             }
             contents.record(decoded, frameIndex: frameIndex, offset: offset, frameSize: frameSize)
             offset += frameSize
+            frameDone(offset)
             frameIndex += 1
         }
         return contents
@@ -206,7 +221,7 @@ extension LogFileContents {
             if let problem = segment.problem {
                 diagnostics.append(LogDiagnostic(
                     severity: .error, file: path, segment: frameIndex, byteOffset: offset, record: problem.recordIndex,
-                    message: "\(problem.error); kept the \(segment.events.count) events before it"))
+                    message: "\(problem.error); kept the \(segment.eventCount) events before it"))
             }
             if segment.unknownRecords > 0 {
                 diagnostics.append(LogDiagnostic(
@@ -215,7 +230,7 @@ extension LogFileContents {
             }
             segments.append(ReadSegment(
                 frameIndex: frameIndex, byteOffset: offset, compressedBytes: frameSize, segment: segment,
-                eventCount: segment.events.count))
+                eventCount: segment.eventCount))
         case .failure(let error):
             damagedFrames += 1
             diagnostics.append(LogDiagnostic(

@@ -1,0 +1,204 @@
+import TraceLog
+
+/// The `default` set over one run read twice, one event at a time, without
+/// holding its telemetry: the same result as ``DefaultMetricSet/analyze(_:)``
+/// on the whole run, bit for bit, in memory that does not grow with the
+/// number of samples.
+///
+/// 1. **Survey** (``survey(_:)``, every event in record order): keeps the
+///    events that are not samples (the queries, turns and spans are made
+///    from them) and surveys each source's readings per domain: the series'
+///    method, coverage and nominal sampling period (``SeriesSurvey``; the
+///    period needs each interval's length, 4 bytes per sample, dropped
+///    before the second pass).
+/// 2. **Attribute** (``attribute(_:)``, the samples again, in the same
+///    order): builds each series' intervals as its readings arrive and
+///    sweeps every domain's pieces of time as soon as their ends are known
+///    (``DomainSweep``), holding a few knots per source.
+///
+/// The second pass relies on what the first checked (``isStreamable``):
+/// events in record order and each source's readings in time order. When
+/// that fails the whole run must be analysed with ``DefaultMetricSet/analyze(_:)``,
+/// which sorts.
+public struct DefaultRunStream {
+    /// The run's identifier.
+    public let runID: String
+    /// The set whose definition is followed.
+    public let metricSet: DefaultMetricSet
+
+    /// The events that are not samples, in record order.
+    private var events: [TraceEvent] = []
+    private var lastSequence: UInt64?
+    private var recordOrder = true
+    private var implausible = 0
+    private var firstImplausible: TraceEvent?
+    private var firstTime: Int64?
+    private var lastTime: Int64?
+
+    private struct Key {
+        var domain: EnergyDomain
+        var source: String
+    }
+    /// Each (domain, source)'s survey, in order of first appearance.
+    private var keys: [Key] = []
+    private var surveys: [SeriesSurvey] = []
+    /// The sources seen, each with its slot per domain (-1: none yet).
+    private var sources: [(name: String, slots: [Int])] = []
+
+    /// Second-pass state: per slot, its builder and where its knots go.
+    private var builders: [SeriesBuilder?] = []
+    private var targets: [(domain: Int, series: Int)?] = []
+    private var sweeps: [DomainSweep?] = []
+    private var parts: [DefaultMetricSet.QueryParts] = []
+    private var structureDiagnostics: [AnalysisDiagnostic] = []
+
+    /// Starts the analysis of run `runID`.
+    public init(runID: String, metricSet: DefaultMetricSet = DefaultMetricSet()) {
+        self.runID = runID
+        self.metricSet = metricSet
+    }
+
+    /// Whether the second pass can follow the first: events came in record
+    /// order and every source's readings in time order.
+    public var isStreamable: Bool { recordOrder && surveys.allSatisfy(\.isOrdered) }
+
+    /// The run's events that are not samples, in record order (what the
+    /// views built on the rows read).
+    public var eventsWithoutSamples: RunEvents { RunEvents(runID: runID, events: events) }
+
+    /// First pass: takes the run's next event in record order.
+    public mutating func survey(_ event: TraceEvent) {
+        if let lastSequence, event.sequence < lastSequence { recordOrder = false }
+        lastSequence = event.sequence
+        guard RunEvents.plausibleTimestamps.contains(event.timestamp) else {
+            implausible += 1
+            if firstImplausible == nil { firstImplausible = event }
+            return
+        }
+        firstTime = min(firstTime ?? event.timestamp, event.timestamp)
+        lastTime = max(lastTime ?? event.timestamp, event.timestamp)
+        guard case .sample(let sample) = event.payload else {
+            events.append(event)
+            return
+        }
+        var position: Int?
+        for (d, domain) in EnergyDomain.allCases.enumerated() {
+            guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: event.timestamp) else { continue }
+            let source = position ?? sourcePosition(sample.source ?? "unknown")
+            position = source
+            surveys[slot(domain: d, source: source)].add(reading)
+        }
+    }
+
+    /// The position of source `name` among ``sources``, added when new.
+    private mutating func sourcePosition(_ name: String) -> Int {
+        if let position = sources.firstIndex(where: { $0.name == name }) { return position }
+        sources.append((name, Array(repeating: -1, count: EnergyDomain.allCases.count)))
+        return sources.count - 1
+    }
+
+    /// The slot of (domain `d`, source at `position`), added when new.
+    private mutating func slot(domain d: Int, source position: Int) -> Int {
+        var slot = sources[position].slots[d]
+        if slot < 0 {
+            slot = keys.count
+            keys.append(Key(domain: EnergyDomain.allCases[d], source: sources[position].name))
+            surveys.append(SeriesSurvey())
+            sources[position].slots[d] = slot
+        }
+        return slot
+    }
+
+    /// Between the passes: builds the queries and turns and plans every
+    /// series. Call once, after the last ``survey(_:)``.
+    public mutating func beginAttribution() {
+        let (parts, intervals, diagnostics) = metricSet.structure(eventsWithoutSamples)
+        self.parts = parts
+        structureDiagnostics = diagnostics
+        let queries = intervals.map(EnergyAttributor.normalize)
+        let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
+        builders = Array(repeating: nil, count: keys.count)
+        targets = Array(repeating: nil, count: keys.count)
+        for (d, domain) in EnergyDomain.allCases.enumerated() {
+            var names: [String] = []
+            var infos: [DomainSweep.SeriesInfo] = []
+            for slot in order where keys[slot].domain == domain {
+                let plan = surveys[slot].plan(gapFactor: metricSet.options.gapFactor)
+                guard let coverage = plan.coverage else { continue }
+                builders[slot] = SeriesBuilder(plan: plan, shape: metricSet.options.shape)
+                targets[slot] = (d, infos.count)
+                names.append(keys[slot].source)
+                infos.append(DomainSweep.SeriesInfo(coverage: coverage, nominalPeriod: plan.nominalPeriod))
+            }
+            sweeps.append(infos.isEmpty ? nil : DomainSweep(domain: domain, queries: queries, sources: names, series: infos))
+        }
+        // The lengths gathered for the periods are no longer needed.
+        for slot in surveys.indices { surveys[slot].dropLengths() }
+    }
+
+    /// Second pass: takes the run's next sample in record order (other
+    /// events are ignored).
+    public mutating func attribute(_ event: TraceEvent) {
+        guard case .sample(let sample) = event.payload,
+              RunEvents.plausibleTimestamps.contains(event.timestamp) else { return }
+        let name = sample.source ?? "unknown"
+        guard let position = sources.firstIndex(where: { $0.name == name }) else { return }
+        var touched = 0
+        for (d, domain) in EnergyDomain.allCases.enumerated() {
+            let slot = sources[position].slots[d]
+            guard slot >= 0, let target = targets[slot],
+                  let reading = EnergyReading(sample: sample, domain: domain, timestamp: event.timestamp) else { continue }
+            var ignored = 0
+            let clean = CleanReading(reading, skipped: &ignored)
+            var sweep = sweeps[target.domain].take()!
+            builders[slot]!.add(clean) { time, interval in
+                sweep.push(series: target.series, time: time, interval: interval)
+            }
+            sweeps[target.domain] = sweep
+            touched |= 1 << target.domain
+        }
+        for d in sweeps.indices where touched & (1 << d) != 0 { sweeps[d]!.advance() }
+    }
+
+    /// Ends the second pass and gives the run's rows (and its events
+    /// without samples, for the views).
+    public mutating func finish() -> AnalyzedRun {
+        for slot in builders.indices {
+            guard let target = targets[slot] else { continue }
+            var sweep = sweeps[target.domain].take()!
+            builders[slot]!.finish { time, interval in
+                sweep.push(series: target.series, time: time, interval: interval)
+            }
+            sweeps[target.domain] = sweep
+        }
+        var domains: [DomainAttribution] = []
+        for (d, domain) in EnergyDomain.allCases.enumerated() {
+            guard var sweep = sweeps[d] else {
+                domains.append(DomainSweep.missing(
+                    domain: domain, queries: parts.map { query in
+                        QueryInterval(id: query.queryID, start: query.start, end: query.end,
+                                      turns: query.turns.map { _ in TurnInterval(start: 0, end: 0, spans: []) })
+                    }))
+                continue
+            }
+            sweep.finishInput()
+            sweep.advance()
+            domains.append(sweep.result())
+        }
+
+        var diagnostics: [AnalysisDiagnostic] = []
+        if let first = firstImplausible {
+            diagnostics.append(RunEvents.implausibleTimestampsDiagnostic(
+                runID: runID, first: first, count: implausible))
+        }
+        diagnostics += structureDiagnostics
+        let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
+        diagnostics += DefaultMetricSet.seriesDiagnostics(runID: runID, order.map { slot in
+            (keys[slot].source, keys[slot].domain, builders[slot]?.counterResets ?? 0, surveys[slot].skippedValues)
+        })
+        let wall = firstTime.flatMap { first in lastTime.map { DefaultMetricSet.seconds(first, $0) } }
+        let result = DefaultMetricSet.result(
+            runID: runID, parts: parts, attribution: EnergyAttribution(domains: domains), diagnostics: diagnostics, wall: wall)
+        return AnalyzedRun(events: eventsWithoutSamples, result: result)
+    }
+}

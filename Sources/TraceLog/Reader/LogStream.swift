@@ -1,0 +1,65 @@
+/// Reads logs one segment at a time, handing each event to a visitor
+/// instead of gathering them: memory stays flat however long the logs are.
+///
+/// A pass sees the same files, frames, diagnostics and events in the same
+/// order as ``LogReader/read(_:)`` does, with one difference: segments are
+/// visited in file order, not put in segment-sequence order per run, and
+/// duplicates are not removed. ``Pass/segmentsInOrder`` says whether that
+/// made a difference (every run's segments came in increasing sequence
+/// order); when it is false, a caller that needs record order reads the
+/// logs with ``LogReader`` instead.
+public enum LogStream {
+    /// What a pass over the logs found besides their events.
+    public struct Pass: Sendable {
+        /// Problems with the paths and files, in the order ``LogReader`` gives them.
+        public var diagnostics: [LogDiagnostic] = []
+        /// The number of segments decoded.
+        public var segmentCount = 0
+        /// The number of events visited.
+        public var eventCount = 0
+        /// The runs, in order of first appearance.
+        public var runs: [String] = []
+        /// Whether every run's segments came in strictly increasing
+        /// segment-sequence order (so file order is record order).
+        public var segmentsInOrder = true
+    }
+
+    /// Visits every event of every file and directory in `paths`.
+    ///
+    /// With `samplesOnly`, only telemetry samples are decoded and visited
+    /// (see ``SegmentDecoder/decode(_:samplesOnly:visit:)``).
+    public static func forEachEvent(
+        in paths: [String], samplesOnly: Bool = false, _ visit: (TraceEvent) -> Void
+    ) -> Pass {
+        let (files, expandDiagnostics) = LogReader.expand(paths)
+        var pass = Pass(diagnostics: expandDiagnostics)
+        var lastSequence: [String: UInt64] = [:]
+        for path in files {
+            switch MappedFile.open(path) {
+            case .failure(let error):
+                pass.diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.description))
+            case .success(let file):
+                let contents = withExtendedLifetime(file) {
+                    LogFileScanner.walk(file.bytes, path: path, frameDone: { file.release(before: $0) }) { content in
+                        Result { () throws(SegmentDecodingError) in
+                            try SegmentDecoder.decode(content, samplesOnly: samplesOnly, visit: visit)
+                        }
+                    }
+                }
+                pass.diagnostics += contents.diagnostics
+                for read in contents.segments {
+                    let header = read.segment.header
+                    if let last = lastSequence[header.runID] {
+                        if header.segmentSequence <= last { pass.segmentsInOrder = false }
+                    } else {
+                        pass.runs.append(header.runID)
+                    }
+                    lastSequence[header.runID] = max(lastSequence[header.runID] ?? 0, header.segmentSequence)
+                    pass.segmentCount += 1
+                    pass.eventCount += read.eventCount
+                }
+            }
+        }
+        return pass
+    }
+}
