@@ -27,32 +27,39 @@ enum StreamedAnalysis {
     /// whole with ``LogReader`` then.
     static func analyze(_ paths: [String], metricSet: DefaultMetricSet) -> Outcome? {
         var runs: [String: DefaultRunStream] = [:]
-        var latest: (id: String, index: Dictionary<String, DefaultRunStream>.Index)?
+        var latest: DefaultRunStream?
         let pass = LogStream.forEachEvent(in: paths) { event in
-            // Runs change rarely: keep the current one's index at hand.
-            if latest?.id != event.runID {
-                if runs[event.runID] == nil { runs[event.runID] = DefaultRunStream(runID: event.runID, metricSet: metricSet) }
-                latest = (event.runID, runs.index(forKey: event.runID)!)
+            // Runs change rarely: keep the current one at hand.
+            if latest?.runID != event.runID {
+                latest = runs[event.runID] ?? {
+                    let stream = DefaultRunStream(runID: event.runID, metricSet: metricSet)
+                    runs[event.runID] = stream
+                    return stream
+                }()
             }
-            runs.values[latest!.index].survey(event)
+            latest!.survey(event)
+        } visitSample: { header, sequence, timestamp, sample in
+            if latest?.runID != header.runID {
+                latest = runs[header.runID] ?? {
+                    let stream = DefaultRunStream(runID: header.runID, metricSet: metricSet)
+                    runs[header.runID] = stream
+                    return stream
+                }()
+            }
+            latest!.survey(sample: sample, sequence: sequence, timestamp: timestamp)
         }
         guard pass.segmentsInOrder, runs.values.allSatisfy(\.isStreamable) else { return nil }
-        for id in runs.keys { runs[id]!.beginAttribution() }
+        for stream in runs.values { stream.beginAttribution() }
         latest = nil
-        _ = LogStream.forEachEvent(in: paths, samplesOnly: true) { event in
-            if latest?.id != event.runID {
-                guard let index = runs.index(forKey: event.runID) else { return }
-                latest = (event.runID, index)
-            }
-            runs.values[latest!.index].attribute(event)
+        _ = LogStream.forEachEvent(in: paths, samplesOnly: true) { _ in
+        } visitSample: { header, _, timestamp, sample in
+            if latest?.runID != header.runID { latest = runs[header.runID] }
+            latest?.attribute(sample: sample, timestamp: timestamp)
         }
-        // Runs without events have no stream; they analyse as empty runs.
+        // A run whose segments hold no events analyses as an empty run.
         let analyzed = pass.runs.map { id in
-            var stream = runs[id] ?? {
-                var empty = DefaultRunStream(runID: id, metricSet: metricSet)
-                empty.beginAttribution()
-                return empty
-            }()
+            let stream = runs[id] ?? DefaultRunStream(runID: id, metricSet: metricSet)
+            if runs[id] == nil { stream.beginAttribution() }
             return stream.finish()
         }
         return Outcome(runs: analyzed, pass: pass)

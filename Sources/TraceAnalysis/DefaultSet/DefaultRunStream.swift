@@ -20,37 +20,37 @@ import TraceLog
 /// events in record order and each source's readings in time order. When
 /// that fails the whole run must be analysed with ``DefaultMetricSet/analyze(_:)``,
 /// which sorts.
-public struct DefaultRunStream {
+public final class DefaultRunStream {
     /// The run's identifier.
     public let runID: String
     /// The set whose definition is followed.
     public let metricSet: DefaultMetricSet
 
     /// The events that are not samples, in record order.
-    private var events: [TraceEvent] = []
-    private var lastSequence: UInt64?
-    private var recordOrder = true
-    private var implausible = 0
-    private var firstImplausible: TraceEvent?
-    private var firstTime: Int64?
-    private var lastTime: Int64?
+    @exclusivity(unchecked) private var events: [TraceEvent] = []
+    @exclusivity(unchecked) private var lastSequence: UInt64?
+    @exclusivity(unchecked) private var recordOrder = true
+    @exclusivity(unchecked) private var implausible = 0
+    @exclusivity(unchecked) private var firstImplausible: TraceEvent?
+    @exclusivity(unchecked) private var firstTime: Int64?
+    @exclusivity(unchecked) private var lastTime: Int64?
 
     private struct Key {
         var domain: EnergyDomain
         var source: String
     }
     /// Each (domain, source)'s survey, in order of first appearance.
-    private var keys: [Key] = []
-    private var surveys: [SeriesSurvey] = []
+    @exclusivity(unchecked) private var keys: [Key] = []
+    @exclusivity(unchecked) private var surveys: [SeriesSurvey] = []
     /// The sources seen, each with its slot per domain (-1: none yet).
-    private var sources: [(name: String, slots: [Int])] = []
+    @exclusivity(unchecked) private var sources: [(name: String, slots: [Int])] = []
 
     /// Second-pass state: per slot, its builder and where its knots go.
-    private var builders: [SeriesBuilder?] = []
-    private var targets: [(domain: Int, series: Int)?] = []
-    private var sweeps: [DomainSweep?] = []
-    private var parts: [DefaultMetricSet.QueryParts] = []
-    private var structureDiagnostics: [AnalysisDiagnostic] = []
+    @exclusivity(unchecked) private var builders: [SeriesBuilder?] = []
+    @exclusivity(unchecked) private var targets: [(domain: Int, series: Int)?] = []
+    @exclusivity(unchecked) private var sweeps: [DomainSweep?] = []
+    @exclusivity(unchecked) private var parts: [DefaultMetricSet.QueryParts] = []
+    @exclusivity(unchecked) private var structureDiagnostics: [AnalysisDiagnostic] = []
 
     /// Starts the analysis of run `runID`.
     public init(runID: String, metricSet: DefaultMetricSet = DefaultMetricSet()) {
@@ -67,7 +67,7 @@ public struct DefaultRunStream {
     public var eventsWithoutSamples: RunEvents { RunEvents(runID: runID, events: events) }
 
     /// First pass: takes the run's next event in record order.
-    public mutating func survey(_ event: TraceEvent) {
+    public func survey(_ event: TraceEvent) {
         if let lastSequence, event.sequence < lastSequence { recordOrder = false }
         lastSequence = event.sequence
         guard RunEvents.plausibleTimestamps.contains(event.timestamp) else {
@@ -81,9 +81,30 @@ public struct DefaultRunStream {
             events.append(event)
             return
         }
+        surveySample(sample, at: event.timestamp)
+    }
+
+    /// First pass: takes the run's next event in record order when it is a
+    /// sample, given unwrapped (the same as ``survey(_:)`` of the event).
+    public func survey(sample: TelemetrySample, sequence: UInt64, timestamp: Int64) {
+        if let lastSequence, sequence < lastSequence { recordOrder = false }
+        lastSequence = sequence
+        guard RunEvents.plausibleTimestamps.contains(timestamp) else {
+            implausible += 1
+            if firstImplausible == nil {
+                firstImplausible = TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample))
+            }
+            return
+        }
+        firstTime = min(firstTime ?? timestamp, timestamp)
+        lastTime = max(lastTime ?? timestamp, timestamp)
+        surveySample(sample, at: timestamp)
+    }
+
+    private func surveySample(_ sample: TelemetrySample, at timestamp: Int64) {
         var position: Int?
         for (d, domain) in EnergyDomain.allCases.enumerated() {
-            guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: event.timestamp) else { continue }
+            guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
             let source = position ?? sourcePosition(sample.source ?? "unknown")
             position = source
             surveys[slot(domain: d, source: source)].add(reading)
@@ -91,14 +112,14 @@ public struct DefaultRunStream {
     }
 
     /// The position of source `name` among ``sources``, added when new.
-    private mutating func sourcePosition(_ name: String) -> Int {
+    private func sourcePosition(_ name: String) -> Int {
         if let position = sources.firstIndex(where: { $0.name == name }) { return position }
         sources.append((name, Array(repeating: -1, count: EnergyDomain.allCases.count)))
         return sources.count - 1
     }
 
     /// The slot of (domain `d`, source at `position`), added when new.
-    private mutating func slot(domain d: Int, source position: Int) -> Int {
+    private func slot(domain d: Int, source position: Int) -> Int {
         var slot = sources[position].slots[d]
         if slot < 0 {
             slot = keys.count
@@ -111,7 +132,7 @@ public struct DefaultRunStream {
 
     /// Between the passes: builds the queries and turns and plans every
     /// series. Call once, after the last ``survey(_:)``.
-    public mutating func beginAttribution() {
+    public func beginAttribution() {
         let (parts, intervals, diagnostics) = metricSet.structure(eventsWithoutSamples)
         self.parts = parts
         structureDiagnostics = diagnostics
@@ -138,23 +159,27 @@ public struct DefaultRunStream {
 
     /// Second pass: takes the run's next sample in record order (other
     /// events are ignored).
-    public mutating func attribute(_ event: TraceEvent) {
-        guard case .sample(let sample) = event.payload,
-              RunEvents.plausibleTimestamps.contains(event.timestamp) else { return }
+    public func attribute(_ event: TraceEvent) {
+        guard case .sample(let sample) = event.payload else { return }
+        attribute(sample: sample, timestamp: event.timestamp)
+    }
+
+    /// Second pass: takes the run's next sample in record order, unwrapped.
+    public func attribute(sample: TelemetrySample, timestamp: Int64) {
+        guard RunEvents.plausibleTimestamps.contains(timestamp) else { return }
         let name = sample.source ?? "unknown"
         guard let position = sources.firstIndex(where: { $0.name == name }) else { return }
         var touched = 0
         for (d, domain) in EnergyDomain.allCases.enumerated() {
             let slot = sources[position].slots[d]
             guard slot >= 0, let target = targets[slot],
-                  let reading = EnergyReading(sample: sample, domain: domain, timestamp: event.timestamp) else { continue }
+                  let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
             var ignored = 0
             let clean = CleanReading(reading, skipped: &ignored)
-            var sweep = sweeps[target.domain].take()!
+            let sweep = sweeps[target.domain]!
             builders[slot]!.add(clean) { time, interval in
                 sweep.push(series: target.series, time: time, interval: interval)
             }
-            sweeps[target.domain] = sweep
             touched |= 1 << target.domain
         }
         for d in sweeps.indices where touched & (1 << d) != 0 { sweeps[d]!.advance() }
@@ -162,18 +187,17 @@ public struct DefaultRunStream {
 
     /// Ends the second pass and gives the run's rows (and its events
     /// without samples, for the views).
-    public mutating func finish() -> AnalyzedRun {
+    public func finish() -> AnalyzedRun {
         for slot in builders.indices {
             guard let target = targets[slot] else { continue }
-            var sweep = sweeps[target.domain].take()!
+            let sweep = sweeps[target.domain]!
             builders[slot]!.finish { time, interval in
                 sweep.push(series: target.series, time: time, interval: interval)
             }
-            sweeps[target.domain] = sweep
         }
         var domains: [DomainAttribution] = []
         for (d, domain) in EnergyDomain.allCases.enumerated() {
-            guard var sweep = sweeps[d] else {
+            guard let sweep = sweeps[d] else {
                 domains.append(DomainSweep.missing(
                     domain: domain, queries: parts.map { query in
                         QueryInterval(id: query.queryID, start: query.start, end: query.end,

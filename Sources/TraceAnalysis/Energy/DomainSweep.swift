@@ -12,7 +12,7 @@
 ///
 /// The pieces, their order and every sum are the same however the knots
 /// are fed, so the result is too, bit for bit.
-struct DomainSweep {
+final class DomainSweep {
     /// What the sweep knows of a series before its knots arrive.
     struct SeriesInfo: Sendable {
         /// The first and last knot times.
@@ -41,44 +41,51 @@ struct DomainSweep {
         }
     }
 
-    private struct TurnAccumulator {
-        var total = CompensatedSum()
-        var inference = CompensatedSum()
-        var tool = CompensatedSum()
-        var unspanned = CompensatedSum()
-        var spans: [CompensatedSum]
-        var flags = EnergyFlags()
-        init(spans: Int) { self.spans = Array(repeating: CompensatedSum(), count: spans) }
-    }
-
-    private struct QueryAccumulator {
-        var total = CompensatedSum()
-        var overhead = CompensatedSum()
-        var turns: [TurnAccumulator]
-        var flags = EnergyFlags()
-        /// Turn indices ordered by start (turns are disjoint after normalizing).
-        var order: [Int]
-        var cursor = 0
-    }
-
     let domain: EnergyDomain
     private let queries: [QueryInterval]
     private let sources: [String]
     private let infos: [SeriesInfo]
-    private var queues: [KnotQueue]
+    @exclusivity(unchecked) private var queues: [KnotQueue]
     /// Query, turn and span boundaries, sorted and unique.
     private let boundaries: [Int64]
-    private var nextBoundary = 0
+    @exclusivity(unchecked) private var nextBoundary = 0
     /// The start of the next piece; nil before the first.
-    private var position: Int64?
+    @exclusivity(unchecked) private var position: Int64?
 
-    private var accumulators: [QueryAccumulator]
+    // The queries, turns and spans as flat arrays (no nested arrays to
+    // retain on the per-piece path), with their running sums.
+    private let queryStart: [Int64]
+    private let queryEnd: [Int64]
+    /// Per query, its turns' indices in ``turnStart`` etc. ordered by start
+    /// (turns are disjoint after normalizing), as a range of ``turnOrder``.
+    private let queryTurns: [Range<Int>]
+    private let turnOrder: [Int]
+    private let turnStart: [Int64]
+    private let turnEnd: [Int64]
+    private let turnSpans: [Range<Int>]
+    private let spanIsTool: [Bool]
+    private let spanStart: [Int64]
+    private let spanEnd: [Int64]
+
+    @exclusivity(unchecked) private var queryTotal: [CompensatedSum]
+    @exclusivity(unchecked) private var queryOverhead: [CompensatedSum]
+    @exclusivity(unchecked) private var queryFlags: [EnergyFlags]
+    /// Per query, the position in its turn order of the turn the sweep is in.
+    @exclusivity(unchecked) private var queryCursor: [Int]
+    @exclusivity(unchecked) private var turnTotal: [CompensatedSum]
+    @exclusivity(unchecked) private var turnInference: [CompensatedSum]
+    @exclusivity(unchecked) private var turnTool: [CompensatedSum]
+    @exclusivity(unchecked) private var turnUnspanned: [CompensatedSum]
+    @exclusivity(unchecked) private var turnFlags: [EnergyFlags]
+    @exclusivity(unchecked) private var spanTotal: [CompensatedSum]
+
+    /// Query indices by start; the next to open; the active ones.
     private let byStart: [Int]
-    private var nextToOpen = 0
-    private var active: [Int] = []
-    private var device = CompensatedSum()
-    private var idle = CompensatedSum()
-    private var runFlags = EnergyFlags()
+    @exclusivity(unchecked) private var nextToOpen = 0
+    @exclusivity(unchecked) private var active: [Int] = []
+    @exclusivity(unchecked) private var device = CompensatedSum()
+    @exclusivity(unchecked) private var idle = CompensatedSum()
+    @exclusivity(unchecked) private var runFlags = EnergyFlags()
 
     /// Creates a sweep over normalised `queries` for series (in attribution
     /// order) named `sources` with the given coverage.
@@ -103,25 +110,56 @@ struct DomainSweep {
         }
         points.sort()
         boundaries = OrderStatistics.mergeUnique(points, [])
-        accumulators = queries.map { query in
-            QueryAccumulator(
-                turns: query.turns.map { TurnAccumulator(spans: $0.spans.count) },
-                order: query.turns.indices.sorted { (query.turns[$0].start, $0) < (query.turns[$1].start, $1) })
+        var queryTurns: [Range<Int>] = []
+        var turnOrder: [Int] = []
+        var turnStart: [Int64] = []
+        var turnEnd: [Int64] = []
+        var turnSpans: [Range<Int>] = []
+        var spanIsTool: [Bool] = []
+        var spanStart: [Int64] = []
+        var spanEnd: [Int64] = []
+        for query in queries {
+            let first = turnStart.count
+            let order = query.turns.indices.sorted { (query.turns[$0].start, $0) < (query.turns[$1].start, $1) }
+            queryTurns.append(turnOrder.count..<turnOrder.count + order.count)
+            turnOrder += order.map { first + $0 }
+            for turn in query.turns {
+                turnStart.append(turn.start)
+                turnEnd.append(turn.end)
+                turnSpans.append(spanStart.count..<spanStart.count + turn.spans.count)
+                for span in turn.spans {
+                    spanIsTool.append(span.kind == .tool)
+                    spanStart.append(span.start)
+                    spanEnd.append(span.end)
+                }
+            }
         }
+        queryStart = queries.map(\.start)
+        queryEnd = queries.map(\.end)
+        (self.queryTurns, self.turnOrder, self.turnStart, self.turnEnd) = (queryTurns, turnOrder, turnStart, turnEnd)
+        (self.turnSpans, self.spanIsTool, self.spanStart, self.spanEnd) = (turnSpans, spanIsTool, spanStart, spanEnd)
+        queryTotal = Array(repeating: CompensatedSum(), count: queries.count)
+        queryOverhead = queryTotal
+        queryFlags = Array(repeating: EnergyFlags(), count: queries.count)
+        queryCursor = Array(repeating: 0, count: queries.count)
+        turnTotal = Array(repeating: CompensatedSum(), count: turnStart.count)
+        (turnInference, turnTool, turnUnspanned) = (turnTotal, turnTotal, turnTotal)
+        turnFlags = Array(repeating: EnergyFlags(), count: turnStart.count)
+        spanTotal = Array(repeating: CompensatedSum(), count: spanStart.count)
         byStart = queries.indices.sorted { (queries[$0].start, $0) < (queries[$1].start, $1) }
     }
 
     /// Adds the next knot of series `k`: its time and the interval ending at
     /// it (nil for the series' first knot). Knots of a series come in time
     /// order; the last one is the series' coverage end.
-    mutating func push(series k: Int, time: Int64, interval: SeriesInterval?) {
+    func push(series k: Int, time: Int64, interval: SeriesInterval?) {
         queues[k].times.append(time)
         if let interval { queues[k].intervals.append(interval) }
         if time >= queues[k].coverage.upperBound { queues[k].complete = true }
     }
 
     /// Declares every series complete (the input is over).
-    mutating func finishInput() {
+    func finishInput() {
         for k in queues.indices { queues[k].complete = true }
     }
 
@@ -149,7 +187,7 @@ struct DomainSweep {
     }
 
     /// Attributes every piece whose end is known.
-    mutating func advance() {
+    func advance() {
         if position == nil {
             // The grid starts at the earliest boundary or knot.
             var first = boundaries.first ?? .max
@@ -166,13 +204,13 @@ struct DomainSweep {
         for k in queues.indices { queues[k].compact() }
     }
 
-    private mutating func attributePiece(from a: Int64, to b: Int64) {
+    private func attributePiece(from a: Int64, to b: Int64) {
         // Queries active over a ..< b.
-        active.removeAll { queries[$0].end <= a }
+        if !active.isEmpty { active.removeAll { queryEnd[$0] <= a } }
         var opened = false
-        while nextToOpen < byStart.count, queries[byStart[nextToOpen]].start <= a {
+        while nextToOpen < byStart.count, queryStart[byStart[nextToOpen]] <= a {
             let index = byStart[nextToOpen]
-            if queries[index].end > a {
+            if queryEnd[index] > a {
                 active.append(index)
                 opened = true
             }
@@ -212,44 +250,35 @@ struct DomainSweep {
         if active.count > 1 { pieceFlags.insert(.concurrentQueries) }
         let share = joules / Double(active.count)
         for index in active {
-            let query = queries[index]
-            accumulators[index].total.add(share)
-            accumulators[index].flags.formUnion(pieceFlags)
+            queryTotal[index].add(share)
+            queryFlags[index].formUnion(pieceFlags)
             // The turn holding the piece.
-            var cursor = accumulators[index].cursor
-            let order = accumulators[index].order
-            while cursor < order.count, query.turns[order[cursor]].end <= a { cursor += 1 }
-            accumulators[index].cursor = cursor
-            guard cursor < order.count, query.turns[order[cursor]].start <= a else {
-                accumulators[index].overhead.add(share)
+            let turns = queryTurns[index]
+            var cursor = queryCursor[index]
+            while cursor < turns.count, turnEnd[turnOrder[turns.lowerBound + cursor]] <= a { cursor += 1 }
+            queryCursor[index] = cursor
+            guard cursor < turns.count, turnStart[turnOrder[turns.lowerBound + cursor]] <= a else {
+                queryOverhead[index].add(share)
                 continue
             }
-            let turnIndex = order[cursor]
-            let turn = query.turns[turnIndex]
+            let turn = turnOrder[turns.lowerBound + cursor]
             var inferenceCount = 0
             var toolCount = 0
-            for span in turn.spans where span.start <= a && b <= span.end {
-                switch span.kind {
-                case .inference: inferenceCount += 1
-                case .tool: toolCount += 1
-                }
+            for s in turnSpans[turn] where spanStart[s] <= a && b <= spanEnd[s] {
+                if spanIsTool[s] { toolCount += 1 } else { inferenceCount += 1 }
             }
-            accumulators[index].turns[turnIndex].total.add(share)
-            accumulators[index].turns[turnIndex].flags.formUnion(pieceFlags)
+            turnTotal[turn].add(share)
+            turnFlags[turn].formUnion(pieceFlags)
             let spans = inferenceCount + toolCount
             if spans == 0 {
-                accumulators[index].turns[turnIndex].unspanned.add(share)
+                turnUnspanned[turn].add(share)
             } else {
                 let perSpan = share / Double(spans)
-                for (s, span) in turn.spans.enumerated() where span.start <= a && b <= span.end {
-                    accumulators[index].turns[turnIndex].spans[s].add(perSpan)
+                for s in turnSpans[turn] where spanStart[s] <= a && b <= spanEnd[s] {
+                    spanTotal[s].add(perSpan)
                 }
-                if inferenceCount > 0 {
-                    accumulators[index].turns[turnIndex].inference.add(perSpan * Double(inferenceCount))
-                }
-                if toolCount > 0 {
-                    accumulators[index].turns[turnIndex].tool.add(perSpan * Double(toolCount))
-                }
+                if inferenceCount > 0 { turnInference[turn].add(perSpan * Double(inferenceCount)) }
+                if toolCount > 0 { turnTool[turn].add(perSpan * Double(toolCount)) }
             }
         }
     }
@@ -275,28 +304,30 @@ struct DomainSweep {
 
         var attributed = CompensatedSum()
         var results: [QueryEnergy] = []
+        var turn = 0
         for (index, query) in queries.enumerated() {
-            let accumulator = accumulators[index]
             var turns: [TurnEnergy] = []
-            for (turnIndex, turn) in query.turns.enumerated() {
-                let t = accumulator.turns[turnIndex]
-                var (covered, flags) = windowFlags(start: turn.start, end: turn.end)
-                flags.formUnion(t.flags)
-                if covered && turn.spans.contains(where: { $0.end - $0.start < period }) {
+            for _ in query.turns {
+                let spans = turnSpans[turn]
+                var (covered, flags) = windowFlags(start: turnStart[turn], end: turnEnd[turn])
+                flags.formUnion(turnFlags[turn])
+                if covered && spans.contains(where: { spanEnd[$0] - spanStart[$0] < period }) {
                     flags.insert(.partShorterThanSamplingInterval)
                 }
                 turns.append(covered
-                    ? TurnEnergy(joules: t.total.value, inferenceJoules: t.inference.value, toolJoules: t.tool.value,
-                                 unspannedJoules: t.unspanned.value, flags: flags, spanJoules: t.spans.map(\.value))
+                    ? TurnEnergy(joules: turnTotal[turn].value, inferenceJoules: turnInference[turn].value,
+                                 toolJoules: turnTool[turn].value, unspannedJoules: turnUnspanned[turn].value, flags: flags,
+                                 spanJoules: spans.map { spanTotal[$0].value })
                     : TurnEnergy(joules: nil, inferenceJoules: nil, toolJoules: nil, unspannedJoules: nil, flags: flags))
+                turn += 1
             }
             var (covered, flags) = windowFlags(start: query.start, end: query.end)
-            flags.formUnion(accumulator.flags)
-            if covered { attributed.add(accumulator.total.value) }
+            flags.formUnion(queryFlags[index])
+            if covered { attributed.add(queryTotal[index].value) }
             results.append(QueryEnergy(
                 id: query.id,
-                joules: covered ? accumulator.total.value : nil,
-                overheadJoules: covered ? accumulator.overhead.value : nil,
+                joules: covered ? queryTotal[index].value : nil,
+                overheadJoules: covered ? queryOverhead[index].value : nil,
                 turns: turns, flags: flags))
         }
         return DomainAttribution(

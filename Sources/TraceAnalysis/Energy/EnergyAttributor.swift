@@ -61,7 +61,7 @@ public struct EnergyAttributor: Sendable {
 
     private func attribute(_ queries: [QueryInterval], domain: EnergyDomain, series: [EnergySeries]) -> DomainAttribution {
         guard !series.isEmpty else { return DomainSweep.missing(domain: domain, queries: queries) }
-        var sweep = DomainSweep(
+        let sweep = DomainSweep(
             domain: domain, queries: queries, sources: series.map(\.source),
             series: series.map { DomainSweep.SeriesInfo(coverage: $0.coverage!, nominalPeriod: $0.nominalPeriod) })
         for (k, s) in series.enumerated() {

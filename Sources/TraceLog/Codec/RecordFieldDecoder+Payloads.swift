@@ -45,27 +45,30 @@ extension RecordFieldDecoder {
     /// key, presence bitmap, channel-coded values, then optional tagged
     /// fields (none defined yet; skipped).
     mutating func sampleV2(channels: SampleChannelTable) throws(SegmentDecodingError) -> TelemetrySample {
-        var e = TelemetrySample()
         let sourceKey = try reader.readVarint()
-        if sourceKey > 0 { e.source = try string(sourceKey - 1) }
+        let source = sourceKey > 0 ? try string(sourceKey - 1) : nil
         let present = try reader.readVarint()
         guard present >> SampleValueCoding.valueFields == 0 else {
             throw fail("sample presence bitmap \(present) has bits beyond the 11 value fields")
         }
         let channel = channels.channels(of: sourceKey)
-        if present & 1 << 0 != 0 { e.gpuEnergyJoules = try sampleValue(channel) }
-        if present & 1 << 1 != 0 { e.gpuPowerWatts = try sampleValue(channel + 1) }
-        if present & 1 << 2 != 0 { e.cpuEnergyJoules = try sampleValue(channel + 2) }
-        if present & 1 << 3 != 0 { e.cpuPowerWatts = try sampleValue(channel + 3) }
-        if present & 1 << 4 != 0 { e.dramEnergyJoules = try sampleValue(channel + 4) }
-        if present & 1 << 5 != 0 { e.dramPowerWatts = try sampleValue(channel + 5) }
-        if present & 1 << 6 != 0 { e.energyWrapJoules = try sampleValue(channel + 6) }
-        if present & 1 << 7 != 0 { e.gpuUtilizationPercent = try sampleValue(channel + 7) }
-        if present & 1 << 8 != 0 { e.cpuUtilizationPercent = try sampleValue(channel + 8) }
-        if present & 1 << 9 != 0 { e.memoryBytes = try sampleValue(channel + 9) }
-        if present & 1 << 10 != 0 { e.temperatureCelsius = try sampleValue(channel + 10) }
+        // The values are read into locals and the sample is made once at the
+        // end (building it field by field copied it on every throwing read).
+        func value(_ field: Int) throws(SegmentDecodingError) -> Double? {
+            present & 1 << field != 0 ? try sampleValue(channel + field) : nil
+        }
+        let gpuEnergy = try value(0), gpuPower = try value(1)
+        let cpuEnergy = try value(2), cpuPower = try value(3)
+        let dramEnergy = try value(4), dramPower = try value(5)
+        let wrap = try value(6)
+        let gpuUtilization = try value(7), cpuUtilization = try value(8)
+        let memory = try value(9), temperature = try value(10)
         while try next() != nil {}
-        return e
+        return TelemetrySample(
+            source: source, gpuEnergyJoules: gpuEnergy, gpuPowerWatts: gpuPower,
+            cpuEnergyJoules: cpuEnergy, cpuPowerWatts: cpuPower, dramEnergyJoules: dramEnergy, dramPowerWatts: dramPower,
+            energyWrapJoules: wrap, gpuUtilizationPercent: gpuUtilization, cpuUtilizationPercent: cpuUtilization,
+            memoryBytes: memory, temperatureCelsius: temperature)
     }
 
     /// One channel-coded telemetry value, updating the channel's state.

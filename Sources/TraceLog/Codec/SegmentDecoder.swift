@@ -38,6 +38,20 @@ public enum SegmentDecoder {
     public static func decode(
         _ content: UnsafeRawBufferPointer, samplesOnly: Bool, visit: (TraceEvent) -> Void
     ) throws(SegmentDecodingError) -> DecodedSegment {
+        try decode(content, samplesOnly: samplesOnly, visit: visit) { header, sequence, timestamp, sample in
+            visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
+        }
+    }
+
+    /// Decodes `content` like ``decode(_:samplesOnly:visit:)``, but hands
+    /// telemetry samples to `visitSample` as they are (with the segment's
+    /// header, the sequence number and the wall-clock timestamp) instead of
+    /// wrapping each in a ``TraceEvent``: the cheapest way to read the
+    /// telemetry of a long log.
+    public static func decode(
+        _ content: UnsafeRawBufferPointer, samplesOnly: Bool, visit: (TraceEvent) -> Void,
+        visitSample: (_ header: SegmentHeader, _ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
+    ) throws(SegmentDecodingError) -> DecodedSegment {
         var reader = ByteReader(content)
         let header = try readHeader(&reader)
         var segment = DecodedSegment(header: header, events: [], unknownRecords: 0, problem: nil)
@@ -69,16 +83,19 @@ public enum SegmentDecoder {
                         continue
                     }
                     var decoder = RecordFieldDecoder(reader: fields, strings: strings, bodyOffset: bodyOffset)
-                    let payload: EventPayload
-                    if kind == .sample, let channels {
-                        payload = .sample(try decoder.sampleV2(channels: channels))
+                    let wallClock = header.wallClock(monotonic: timestamp)
+                    if kind == .sample {
+                        let sample: TelemetrySample
+                        if let channels {
+                            sample = try decoder.sampleV2(channels: channels)
+                        } else {
+                            sample = try decoder.sample()
+                        }
+                        visitSample(header, sequence, wallClock, sample)
                     } else {
-                        payload = try decoder.payload(of: kind)
+                        visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
+                                         payload: try decoder.payload(of: kind)))
                     }
-                    visit(
-                        TraceEvent(
-                            runID: header.runID, sequence: sequence,
-                            timestamp: header.wallClock(monotonic: timestamp), payload: payload))
                     segment.eventCount += 1
                     sequence += 1
                 }

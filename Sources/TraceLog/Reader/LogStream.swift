@@ -31,6 +31,19 @@ public enum LogStream {
     public static func forEachEvent(
         in paths: [String], samplesOnly: Bool = false, _ visit: (TraceEvent) -> Void
     ) -> Pass {
+        forEachEvent(in: paths, samplesOnly: samplesOnly, visit) { header, sequence, timestamp, sample in
+            visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
+        }
+    }
+
+    /// Visits every event of every file and directory in `paths`, handing
+    /// telemetry samples to `visitSample` unwrapped (see
+    /// ``SegmentDecoder/decode(_:samplesOnly:visit:visitSample:)``) and every
+    /// other event to `visit`.
+    public static func forEachEvent(
+        in paths: [String], samplesOnly: Bool = false, _ visit: (TraceEvent) -> Void,
+        visitSample: (_ header: SegmentHeader, _ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
+    ) -> Pass {
         let (files, expandDiagnostics) = LogReader.expand(paths)
         var pass = Pass(diagnostics: expandDiagnostics)
         var lastSequence: [String: UInt64] = [:]
@@ -42,7 +55,7 @@ public enum LogStream {
                 let contents = withExtendedLifetime(file) {
                     LogFileScanner.walk(file.bytes, path: path, frameDone: { file.release(before: $0) }) { content in
                         Result { () throws(SegmentDecodingError) in
-                            try SegmentDecoder.decode(content, samplesOnly: samplesOnly, visit: visit)
+                            try SegmentDecoder.decode(content, samplesOnly: samplesOnly, visit: visit, visitSample: visitSample)
                         }
                     }
                 }
