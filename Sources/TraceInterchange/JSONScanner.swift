@@ -51,9 +51,13 @@ struct JSONScanner {
     // MARK: The top-level object
 
     /// Scans the whole line: one object and nothing but whitespace after it.
-    mutating func scanLine(into members: inout [JSONMember]) throws(InterchangeError) {
+    ///
+    /// - Returns: `false` when the line is blank (empty or only whitespace),
+    ///   with nothing appended to `members`; `true` after scanning an object.
+    mutating func scanLine(into members: inout [JSONMember]) throws(InterchangeError) -> Bool {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+        guard index < bytes.count else { return false }
+        guard bytes[index] == UInt8(ascii: "{") else {
             throw expected("'{' (each line must be one JSON object)")
         }
         index += 1
@@ -73,11 +77,24 @@ struct JSONScanner {
                 index += 1
                 skipWhitespace()
                 let valueStart = index
-                let kind = try scanValue(depth: 1)
+                // Numbers are scanned here rather than through `scanValue`, to
+                // keep the digits they gather.
+                var digits = NumberDigits.notPlain
+                let kind: JSONValueKind
+                if index < bytes.count && (bytes[index] == UInt8(ascii: "-") || isDigit(at: index)) {
+                    digits = try scanNumber()
+                    kind = .number
+                } else {
+                    kind = try scanValue(depth: 1)
+                }
+                // A key without escapes is its own bytes: look it up now.
+                // Escaped keys are looked up by the decoder after unescaping.
+                let field =
+                    keyEscaped ? nil : InterchangeField.named(in: bytes, keyStart..<keyEnd)
                 members.append(
                     JSONMember(
-                        keyStart: keyStart, keyEnd: keyEnd, keyEscaped: keyEscaped,
-                        valueStart: valueStart, valueEnd: index, kind: kind))
+                        keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index, digits: digits,
+                        keyEscaped: keyEscaped, kind: kind, field: field))
                 skipWhitespace()
                 guard index < bytes.count else { throw expected("',' or '}'") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -94,6 +111,7 @@ struct JSONScanner {
         }
         skipWhitespace()
         guard index == bytes.count else { throw expected("end of line after the object") }
+        return true
     }
 
     // MARK: Values
@@ -105,7 +123,7 @@ struct JSONScanner {
         case UInt8(ascii: "\""):
             return try scanString() ? .escapedString : .plainString
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            try scanNumber()
+            _ = try scanNumber()
             return .number
         case UInt8(ascii: "t"):
             try scanLiteral("true")
@@ -205,23 +223,30 @@ struct JSONScanner {
         position < bytes.count && bytes[position] &- UInt8(ascii: "0") < 10
     }
 
-    /// Scans a number per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    mutating func scanNumber() throws(InterchangeError) {
+    /// Scans a number per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`,
+    /// gathering its digits on the way (see ``NumberDigits``).
+    mutating func scanNumber() throws(InterchangeError) -> NumberDigits {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard isDigit(at: index) else { throw syntaxError("invalid number: expected a digit", at: index) }
+        let firstDigit = index
+        // Wraps past 19 digits; such numbers are not plain.
+        var mantissa: UInt64 = 0
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
             if isDigit(at: index) { throw syntaxError("invalid number: leading zero", at: start) }
         } else {
-            while isDigit(at: index) { index += 1 }
+            scanDigits(into: &mantissa)
         }
+        var fractionCount = 0
         if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard isDigit(at: index) else {
                 throw syntaxError("invalid number: expected a digit after '.'", at: index)
             }
-            while isDigit(at: index) { index += 1 }
+            let fractionStart = index
+            scanDigits(into: &mantissa)
+            fractionCount = index - fractionStart
         }
         if index < bytes.count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
             index += 1
@@ -232,7 +257,56 @@ struct JSONScanner {
                 throw syntaxError("invalid number: expected a digit in the exponent", at: index)
             }
             while isDigit(at: index) { index += 1 }
+            return .notPlain
         }
+        // The digit count: everything from the first digit but the '.'.
+        let digitCount = index - firstDigit - (fractionCount > 0 ? 1 : 0)
+        guard digitCount <= 19 else { return .notPlain }
+        return NumberDigits(mantissa: mantissa, fractionCount: Int8(fractionCount))
+    }
+
+    /// Moves past a run of digits, appending them to `mantissa` (wrapping
+    /// on overflow).
+    ///
+    /// Eight digits at a time while eight bytes that are all digits remain
+    /// (``eightDigitsValue(_:)``); the rest one by one.
+    @inline(__always)
+    mutating func scanDigits(into mantissa: inout UInt64) {
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while bytes.count - index >= 8 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                guard JSONScanner.isEightDigits(word) else { break }
+                mantissa = mantissa &* 100_000_000 &+ JSONScanner.eightDigitsValue(word)
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            index += 1
+        }
+    }
+
+    /// Whether all eight bytes of a word are ASCII digits: each byte's high
+    /// nibble is 3, and adding 6 does not carry into it (the low nibble is
+    /// at most 9).
+    @inline(__always)
+    static func isEightDigits(_ word: UInt64) -> Bool {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        return (word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4) == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits loaded little-endian (the first digit
+    /// in the lowest byte, and most significant): pairs of digits, then of
+    /// pairs, then of fours are combined by one multiplication each.
+    @inline(__always)
+    static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        var value = word & 0x0F0F_0F0F_0F0F_0F0F
+        value = (value &* (10 << 8 + 1)) >> 8 & 0x00FF_00FF_00FF_00FF
+        value = (value &* (100 << 16 + 1)) >> 16 & 0x0000_FFFF_0000_FFFF
+        return (value &* (10_000 << 32 + 1)) >> 32
     }
 
     // MARK: Strings
@@ -269,12 +343,7 @@ struct JSONScanner {
         index += 1
         var escaped = false
         while true {
-            // Fast path over plain ASCII.
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-                index += 1
-            }
+            index = plainASCIIEnd(from: index)
             guard index < bytes.count else {
                 throw syntaxError("unterminated string (it starts at column \(opening + 1))")
             }
@@ -292,6 +361,52 @@ struct JSONScanner {
                 try scanUTF8Sequence()
             }
         }
+    }
+
+    /// The position of the first byte at or after `position` that a string
+    /// scan must look at: a quote, a backslash, a control character or a
+    /// non-ASCII byte (`bytes.count` when there is none).
+    ///
+    /// Eight bytes at a time while at least eight remain: see
+    /// ``needsAttention(_:)``. The last few bytes are checked one by one.
+    @inline(__always)
+    func plainASCIIEnd(from position: Int) -> Int {
+        var index = position
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while bytes.count - index >= 8 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let flags = JSONScanner.needsAttention(word)
+                if flags != 0 { return index + flags.trailingZeroBitCount >> 3 }
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            index += 1
+        }
+        return index
+    }
+
+    /// For eight bytes loaded little-endian (the first byte lowest), a mask
+    /// whose lowest set bit is the high bit of the first byte that is a
+    /// quote, a backslash, below 0x20 or above 0x7F; 0 when none is.
+    ///
+    /// `(x - 0x01…01) & ~x & 0x80…80` flags the zero bytes of `x`, and
+    /// `(w - 0x20…20) & ~w & 0x80…80` the ASCII bytes of `w` below 0x20. A
+    /// borrow can also flag a byte above a flagged one, never below it, so
+    /// the lowest flag of the combined mask is always a real match; higher
+    /// ones are never used.
+    @inline(__always)
+    static func needsAttention(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let isQuote = (quotes &- ones) & ~quotes
+        let isBackslash = (backslashes &- ones) & ~backslashes
+        let isControl = (word &- ones &* 0x20) & ~word
+        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80)
     }
 
     /// Validates the escape at `index` (at its backslash) and moves past it.
