@@ -78,8 +78,7 @@ public struct InterchangeDecoder: Sendable {
             }
         }
         let kind = try Self.kind(of: typeMember, reader: &reader)
-        let payload = try reader.payload(kind, members)
-        return DecodedLine(timestamp: nanoseconds ?? seconds, payload: payload)
+        return DecodedLine(timestamp: nanoseconds ?? seconds, payload: try reader.payload(kind, members))
     }
 
     /// Decodes one line given as raw UTF-8 bytes; see the `UnsafeBufferPointer<UInt8>` overload.

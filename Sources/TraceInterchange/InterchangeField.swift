@@ -80,7 +80,13 @@ enum InterchangeField: String, CaseIterable, Sendable {
     @inline(__always)
     static func named(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> InterchangeField? {
         guard range.count <= maximumLength, let name = PackedName(bytes, range) else { return nil }
-        return table.withUnsafeBufferPointer { table in
+        return named(name)
+    }
+
+    /// The field whose packed name is `name`, or `nil` for a name the
+    /// interchange does not define.
+    static func named(_ name: PackedName) -> InterchangeField? {
+        table.withUnsafeBufferPointer { table in
             var slot = Int(truncatingIfNeeded: name.hash >> UInt64(64 - tableBits))
             while let field = table[slot].field {
                 if table[slot].name == name { return field }

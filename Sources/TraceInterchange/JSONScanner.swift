@@ -70,8 +70,21 @@ struct JSONScanner {
                     throw expected("a member name in quotes")
                 }
                 let keyStart = index + 1
-                let keyEscaped = try scanString()
-                let keyEnd = index - 1
+                let keyEscaped: Bool
+                let keyEnd: Int
+                let field: InterchangeField?
+                if let key = plainShortKey(at: keyStart) {
+                    keyEscaped = false
+                    keyEnd = keyStart + key.count
+                    index = keyEnd + 1
+                    field = InterchangeField.named(key)
+                } else {
+                    keyEscaped = try scanString()
+                    keyEnd = index - 1
+                    // A key without escapes is its own bytes: look it up now.
+                    // Escaped keys are looked up by the decoder after unescaping.
+                    field = keyEscaped ? nil : InterchangeField.named(in: bytes, keyStart..<keyEnd)
+                }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw expected("':'") }
                 index += 1
@@ -87,10 +100,6 @@ struct JSONScanner {
                 } else {
                     kind = try scanValue(depth: 1)
                 }
-                // A key without escapes is its own bytes: look it up now.
-                // Escaped keys are looked up by the decoder after unescaping.
-                let field =
-                    keyEscaped ? nil : InterchangeField.named(in: bytes, keyStart..<keyEnd)
                 members.append(
                     JSONMember(
                         keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index, digits: digits,
@@ -112,6 +121,37 @@ struct JSONScanner {
         skipWhitespace()
         guard index == bytes.count else { throw expected("end of line after the object") }
         return true
+    }
+
+    /// The key whose content starts at `start`, packed, when it is plain
+    /// ASCII without escapes, at most ``PackedName/capacity`` bytes long and
+    /// at least that many bytes remain in the line; `nil` otherwise (the
+    /// caller then scans it with ``scanString()``).
+    ///
+    /// The fast path for keys: the words that ``needsAttention(_:)`` checks
+    /// for the closing quote are the packed name itself, so a key is
+    /// scanned and made ready for lookup in one step.
+    @inline(__always)
+    func plainShortKey(at start: Int) -> PackedName? {
+        guard bytes.count - start >= PackedName.capacity, let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base + start)
+        var name = PackedName()
+        for word in 0..<3 {
+            let loaded = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * word, as: UInt64.self))
+            let flags = JSONScanner.needsAttention(loaded)
+            let plainCount = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+            let value = loaded & PackedName.lowBytes(plainCount)
+            switch word {
+            case 0: name.word0 = value
+            case 1: name.word1 = value
+            default: name.word2 = value
+            }
+            if flags != 0 {
+                name.count = 8 * word + plainCount
+                return bytes[start + name.count] == UInt8(ascii: "\"") ? name : nil
+            }
+        }
+        return nil
     }
 
     // MARK: Values
@@ -236,7 +276,7 @@ struct JSONScanner {
             index += 1
             if isDigit(at: index) { throw syntaxError("invalid number: leading zero", at: start) }
         } else {
-            scanDigits(into: &mantissa)
+            index = scanDigits(from: index, into: &mantissa)
         }
         var fractionCount = 0
         if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
@@ -245,7 +285,7 @@ struct JSONScanner {
                 throw syntaxError("invalid number: expected a digit after '.'", at: index)
             }
             let fractionStart = index
-            scanDigits(into: &mantissa)
+            index = scanDigits(from: index, into: &mantissa)
             fractionCount = index - fractionStart
         }
         if index < bytes.count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
@@ -256,7 +296,8 @@ struct JSONScanner {
             guard isDigit(at: index) else {
                 throw syntaxError("invalid number: expected a digit in the exponent", at: index)
             }
-            while isDigit(at: index) { index += 1 }
+            var exponent: UInt64 = 0
+            index = scanDigits(from: index, into: &exponent)
             return .notPlain
         }
         // The digit count: everything from the first digit but the '.'.
@@ -265,20 +306,32 @@ struct JSONScanner {
         return NumberDigits(mantissa: mantissa, fractionCount: Int8(fractionCount))
     }
 
-    /// Moves past a run of digits, appending them to `mantissa` (wrapping
-    /// on overflow).
+    /// `10^k` for `k` in `0...8`.
+    static let smallPowersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// Moves past the run of digits at `position`, appending them to
+    /// `mantissa` (wrapping on overflow); returns the position after it.
     ///
-    /// Eight digits at a time while eight bytes that are all digits remain
-    /// (``eightDigitsValue(_:)``); the rest one by one.
+    /// While eight bytes remain, one word at a time: the run's length in the
+    /// word comes from ``nonDigits(_:)``, and its digits, shifted to the top
+    /// of the word (so that zero bytes stand in front as leading zeros),
+    /// convert in one step (``eightDigitsValue(_:)``). Near the end of the
+    /// line, one byte at a time.
     @inline(__always)
-    mutating func scanDigits(into mantissa: inout UInt64) {
+    func scanDigits(from position: Int, into mantissa: inout UInt64) -> Int {
+        var index = position
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
             while bytes.count - index >= 8 {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                guard JSONScanner.isEightDigits(word) else { break }
-                mantissa = mantissa &* 100_000_000 &+ JSONScanner.eightDigitsValue(word)
-                index += 8
+                let flags = JSONScanner.nonDigits(word)
+                let run = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+                if run > 0 {
+                    let digits = JSONScanner.eightDigitsValue(word << UInt64(64 - 8 * run))
+                    mantissa = mantissa &* JSONScanner.smallPowersOfTen[run] &+ digits
+                    index += run
+                }
+                if run < 8 { return index }
             }
         }
         while index < bytes.count {
@@ -287,20 +340,32 @@ struct JSONScanner {
             mantissa = mantissa &* 10 &+ UInt64(digit)
             index += 1
         }
+        return index
     }
 
-    /// Whether all eight bytes of a word are ASCII digits: each byte's high
-    /// nibble is 3, and adding 6 does not carry into it (the low nibble is
-    /// at most 9).
+    /// For eight bytes loaded little-endian, a mask whose lowest set bit is
+    /// the high bit of the first byte that is not an ASCII digit; 0 when all
+    /// are digits.
+    ///
+    /// A digit's high nibble is 3, and adding 6 to it does not carry into
+    /// the high nibble (its low nibble is at most 9): such bytes become 0x33
+    /// below, and every other byte something else, whose high bit is then
+    /// set by the usual nonzero-byte test. The addition can carry out of a
+    /// byte of 0xFA or more into the next one, but such a byte is itself
+    /// flagged, so the lowest flag is exact.
     @inline(__always)
-    static func isEightDigits(_ word: UInt64) -> Bool {
+    static func nonDigits(_ word: UInt64) -> UInt64 {
         let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
-        return (word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4) == 0x3333_3333_3333_3333
+        let nibbles = (word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4)
+        let difference = nibbles ^ 0x3333_3333_3333_3333
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return (((difference & low7) &+ low7) | difference) & ~low7
     }
 
     /// The value of eight ASCII digits loaded little-endian (the first digit
-    /// in the lowest byte, and most significant): pairs of digits, then of
-    /// pairs, then of fours are combined by one multiplication each.
+    /// in the lowest byte, and most significant); zero bytes count as
+    /// zeros. Pairs of digits, then of pairs, then of fours are combined by
+    /// one multiplication each.
     @inline(__always)
     static func eightDigitsValue(_ word: UInt64) -> UInt64 {
         var value = word & 0x0F0F_0F0F_0F0F_0F0F
