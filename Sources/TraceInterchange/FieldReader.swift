@@ -8,10 +8,13 @@ struct FieldReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// Reused buffer for unescaping strings.
     var scratch: [UInt8]
+    /// Strings of recent lines, reused for plain string values.
+    var recentStrings: RecentStrings
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: [UInt8]) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: [UInt8], recentStrings: RecentStrings) {
         self.bytes = bytes
         self.scratch = scratch
+        self.recentStrings = recentStrings
     }
 
     // MARK: Errors
@@ -43,7 +46,7 @@ struct FieldReader {
     /// The content of a string value whose opening quote is at `start` and
     /// whose closing quote is at `end`.
     mutating func stringContent(from start: Int, to end: Int, escaped: Bool) -> String {
-        guard escaped else { return text((start + 1)..<end) }
+        guard escaped else { return recentStrings.string(bytes, (start + 1)..<end) }
         unescape(from: start + 1, to: end)
         return String(decoding: scratch, as: UTF8.self)
     }

@@ -36,6 +36,8 @@ public struct InterchangeDecoder: Sendable {
     private var members: [JSONMember] = []
     /// The buffer for unescaping strings, kept for its capacity.
     private var scratch: [UInt8] = []
+    /// Strings of recent lines, kept for reuse.
+    private var recentStrings = RecentStrings()
 
     /// Creates a decoder.
     public init() {}
@@ -58,9 +60,14 @@ public struct InterchangeDecoder: Sendable {
         var scanner = JSONScanner(line)
         guard try scanner.scanLine(into: &members) else { return nil }
 
-        var reader = FieldReader(line, scratch: scratch)
+        // The reader borrows the buffers for the line (moved, not copied).
+        var reader = FieldReader(line, scratch: scratch, recentStrings: recentStrings)
         scratch = []
-        defer { scratch = reader.scratch }
+        recentStrings = RecentStrings.placeholder
+        defer {
+            scratch = reader.scratch
+            recentStrings = reader.recentStrings
+        }
 
         var typeMember: JSONMember?
         var seconds: Int64?

@@ -85,6 +85,7 @@ enum InterchangeField: String, CaseIterable, Sendable {
 
     /// The field whose packed name is `name`, or `nil` for a name the
     /// interchange does not define.
+    @inline(__always)
     static func named(_ name: PackedName) -> InterchangeField? {
         table.withUnsafeBufferPointer { table in
             var slot = Int(truncatingIfNeeded: name.hash >> UInt64(64 - tableBits))

@@ -5,6 +5,7 @@ import TraceLog
 /// Members the interchange does not define for a kind are ignored. When a
 /// member appears twice, the last one wins.
 extension FieldReader {
+    @inline(__always)
     mutating func payload(_ kind: RecordKind, _ members: [JSONMember]) throws(InterchangeError) -> EventPayload {
         switch kind {
         case .runStart: return .runStart(try runStart(members))
@@ -142,6 +143,7 @@ extension FieldReader {
     // Samples are nearly every line of a log's dump. Their fields are
     // gathered in locals and the sample is built once at the end, which
     // saves copying the whole struct (~200 bytes) per field assignment.
+    @inline(__always)
     mutating func sample(_ members: [JSONMember]) throws(InterchangeError) -> TelemetrySample {
         var source: String?
         var gpuEnergyJoules: Double?, gpuPowerWatts: Double?
