@@ -76,9 +76,10 @@ struct JSONLinesImporter {
         // The run id: from the first run_start line that names one, else a
         // hash of the input. Only lines that mention run_start are decoded.
         var runID: String?
-        for line in lines where runID == nil && Self.mentionsRunStart(line) {
+        for line in lines where Self.mentionsRunStart(line) {
             if let decoded = try? decoder.decode(line), case .runStart(let start) = decoded.payload {
                 runID = start.runID
+                if runID != nil { break }
             }
         }
         let configuration = RecorderConfiguration(

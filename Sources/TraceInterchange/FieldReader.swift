@@ -8,10 +8,13 @@ struct FieldReader {
     let bytes: UnsafeBufferPointer<UInt8>
     /// Reused buffer for unescaping strings.
     var scratch: [UInt8]
+    /// Strings of recent lines, reused for plain string values.
+    var recentStrings: RecentStrings
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: [UInt8]) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, scratch: [UInt8], recentStrings: RecentStrings) {
         self.bytes = bytes
         self.scratch = scratch
+        self.recentStrings = recentStrings
     }
 
     // MARK: Errors
@@ -43,7 +46,7 @@ struct FieldReader {
     /// The content of a string value whose opening quote is at `start` and
     /// whose closing quote is at `end`.
     mutating func stringContent(from start: Int, to end: Int, escaped: Bool) -> String {
-        guard escaped else { return text((start + 1)..<end) }
+        guard escaped else { return recentStrings.string(bytes, (start + 1)..<end) }
         unescape(from: start + 1, to: end)
         return String(decoding: scratch, as: UTF8.self)
     }
@@ -181,7 +184,7 @@ struct FieldReader {
         case .null:
             return nil
         case .number:
-            if let value = plainInteger(member.valueStart, member.valueEnd) { return value }
+            if let value = plainInteger(member) { return value }
             let range = member.valueStart..<member.valueEnd
             switch DecimalText(bytes, range: range).integer(timesPowerOfTen: 0, rounding: false) {
             case .value(let value): return value
@@ -200,7 +203,7 @@ struct FieldReader {
         case .null:
             return nil
         case .number:
-            if let value = plainDouble(member.valueStart, member.valueEnd) { return value }
+            if let value = plainDouble(member) { return value }
             let range = member.valueStart..<member.valueEnd
             return DecimalText(bytes, range: range).double(text: range)
         case .plainString:
@@ -232,7 +235,7 @@ struct FieldReader {
         case .null:
             return nil
         case .number:
-            if let value = plainNanoseconds(member.valueStart, member.valueEnd) { return value }
+            if let value = plainNanoseconds(member) { return value }
             let range = member.valueStart..<member.valueEnd
             switch DecimalText(bytes, range: range).integer(timesPowerOfTen: 9, rounding: true) {
             case .value(let value): return value
@@ -246,103 +249,53 @@ struct FieldReader {
 
     // MARK: Fast paths for common numbers
 
-    // Each handles the common shapes in one pass and returns `nil` for
-    // anything else, which then takes the general ``DecimalText`` path; where
-    // they answer, they give exactly what that path gives.
+    // Each converts a plain number (no exponent, at most 19 digits; see
+    // ``NumberDigits``) from the digits the scanner gathered, and returns
+    // `nil` for anything else, which then takes the general ``DecimalText``
+    // path; where they answer, they give exactly what that path gives.
 
-    /// A number without fraction or exponent and with at most 18 digits.
+    /// `2^53`: every integer up to it is exact as a `Double`.
+    static let exactDoubleIntegerLimit: UInt64 = 1 << 53
+
+    /// An integer without fraction or exponent that fits in `Int64`.
     @inline(__always)
-    func plainInteger(_ start: Int, _ end: Int) -> Int64? {
-        var index = start
-        let negative = bytes[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        guard end - index <= 18 else { return nil }
-        var value: Int64 = 0
-        while index < end {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            value = value &* 10 &+ Int64(digit)
-            index += 1
-        }
-        return negative ? -value : value
+    func plainInteger(_ member: JSONMember) -> Int64? {
+        let digits = member.digits
+        guard digits.fractionCount == 0, digits.mantissa <= UInt64(Int64.max) else { return nil }
+        let value = Int64(digits.mantissa)
+        return bytes[member.valueStart] == UInt8(ascii: "-") ? -value : value
     }
 
-    /// Seconds without exponent, with at most 9 fraction digits and at most
-    /// 19 digits in all, as nanoseconds (exact: no rounding is needed).
+    /// Seconds with at most 9 fraction digits, as nanoseconds (exact: no
+    /// rounding is needed), when they fit in `Int64`.
     @inline(__always)
-    func plainNanoseconds(_ start: Int, _ end: Int) -> Int64? {
-        var index = start
-        let negative = bytes[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        guard end - index <= 20 else { return nil }  // 19 digits and a '.'
-        var value: UInt64 = 0
-        var digits = 0
-        var fractionCount = -1  // -1 until the '.'
-        while index < end {
-            let byte = bytes[index]
-            let digit = byte &- UInt8(ascii: "0")
-            if digit < 10 {
-                value = value &* 10 &+ UInt64(digit)
-                digits += 1
-                if fractionCount >= 0 { fractionCount += 1 }
-            } else if byte == UInt8(ascii: ".") {
-                fractionCount = 0
-            } else {
-                return nil
-            }
-            index += 1
-        }
-        let fraction = max(fractionCount, 0)
-        guard digits <= 19, fraction <= 9 else { return nil }
-        for _ in fraction..<9 {
+    func plainNanoseconds(_ member: JSONMember) -> Int64? {
+        let digits = member.digits
+        guard digits.isPlain, digits.fractionCount <= 9 else { return nil }
+        var value = digits.mantissa
+        for _ in digits.fractionCount..<9 {
             let (product, overflow) = value.multipliedReportingOverflow(by: 10)
             if overflow { return nil }
             value = product
         }
         guard value <= UInt64(Int64.max) else { return nil }
-        return negative ? -Int64(value) : Int64(value)
+        return bytes[member.valueStart] == UInt8(ascii: "-") ? -Int64(value) : Int64(value)
     }
 
-    /// A number without exponent and with at most 19 digits from the first
-    /// nonzero one, when ``DecimalText/double(text:)`` would take its exact
-    /// fast path: the same multiplication or division of the same values.
+    /// A number whose digits, read as one integer, are exact as a `Double`
+    /// (at most 2^53) and with at most 22 fraction digits: that integer
+    /// divided by an exact power of ten, one correctly rounded operation on
+    /// exact values. ``DecimalText/double(text:)`` is correctly rounded too,
+    /// so both give the same `Double`.
     @inline(__always)
-    func plainDouble(_ start: Int, _ end: Int) -> Double? {
-        var index = start
-        let negative = bytes[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        var mantissa: UInt64 = 0
-        var significant = 0
-        var fractionCount = -1  // -1 until the '.'
-        while index < end {
-            let byte = bytes[index]
-            let digit = byte &- UInt8(ascii: "0")
-            if digit < 10 {
-                if mantissa != 0 || digit != 0 {
-                    significant += 1
-                    if significant > 19 { return nil }
-                }
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                if fractionCount >= 0 { fractionCount += 1 }
-            } else if byte == UInt8(ascii: ".") {
-                fractionCount = 0
-            } else {
-                return nil
-            }
-            index += 1
+    func plainDouble(_ member: JSONMember) -> Double? {
+        let digits = member.digits
+        guard digits.isPlain, digits.mantissa <= Self.exactDoubleIntegerLimit, digits.fractionCount <= 22 else {
+            return nil
         }
-        guard mantissa != 0 else { return negative ? -0.0 : 0.0 }
-        var scale = -max(fractionCount, 0)
-        while mantissa % 10 == 0 {
-            mantissa /= 10
-            scale += 1
-            significant -= 1
-        }
-        guard significant <= 15 && scale >= -22 && scale <= 22 else { return nil }
-        let exact = Double(mantissa)
-        let value =
-            scale >= 0
-            ? exact * DecimalText.exactPowersOfTen[scale] : exact / DecimalText.exactPowersOfTen[-scale]
+        let negative = bytes[member.valueStart] == UInt8(ascii: "-")
+        guard digits.mantissa != 0 else { return negative ? -0.0 : 0.0 }
+        let value = Double(digits.mantissa) / DecimalText.exactPowersOfTen[Int(digits.fractionCount)]
         return negative ? -value : value
     }
 

@@ -36,6 +36,8 @@ public struct InterchangeDecoder: Sendable {
     private var members: [JSONMember] = []
     /// The buffer for unescaping strings, kept for its capacity.
     private var scratch: [UInt8] = []
+    /// Strings of recent lines, kept for reuse.
+    private var recentStrings = RecentStrings()
 
     /// Creates a decoder.
     public init() {}
@@ -54,23 +56,28 @@ public struct InterchangeDecoder: Sendable {
     ///   unknown `type` (``InterchangeError/Reason/unknownType(_:)``, which
     ///   an importer may skip), or a field whose value is invalid.
     public mutating func decode(_ line: UnsafeBufferPointer<UInt8>) throws(InterchangeError) -> DecodedLine? {
-        if JSONScanner.isBlank(line) { return nil }
         members.removeAll(keepingCapacity: true)
         var scanner = JSONScanner(line)
-        try scanner.scanLine(into: &members)
+        guard try scanner.scanLine(into: &members) else { return nil }
 
-        var reader = FieldReader(line, scratch: scratch)
+        // The reader borrows the buffers for the line (moved, not copied).
+        var reader = FieldReader(line, scratch: scratch, recentStrings: recentStrings)
         scratch = []
-        defer { scratch = reader.scratch }
+        recentStrings = RecentStrings.placeholder
+        defer {
+            scratch = reader.scratch
+            recentStrings = reader.recentStrings
+        }
 
         var typeMember: JSONMember?
         var seconds: Int64?
         var nanoseconds: Int64?
         for position in members.indices {
-            let field = reader.withKey(members[position]) { InterchangeField.named($0) }
-            members[position].field = field
+            if members[position].keyEscaped {
+                members[position].field = reader.withKey(members[position]) { InterchangeField.named($0) }
+            }
             let member = members[position]
-            switch field {
+            switch member.field {
             case .type: typeMember = member
             case .t: seconds = try reader.seconds(member, .t)
             case .tNs: nanoseconds = try reader.integer(member, .tNs)
@@ -78,8 +85,7 @@ public struct InterchangeDecoder: Sendable {
             }
         }
         let kind = try Self.kind(of: typeMember, reader: &reader)
-        let payload = try reader.payload(kind, members)
-        return DecodedLine(timestamp: nanoseconds ?? seconds, payload: payload)
+        return DecodedLine(timestamp: nanoseconds ?? seconds, payload: try reader.payload(kind, members))
     }
 
     /// Decodes one line given as raw UTF-8 bytes; see the `UnsafeBufferPointer<UInt8>` overload.
@@ -104,21 +110,19 @@ public struct InterchangeDecoder: Sendable {
         return try result.get()
     }
 
-    /// The type names and their kinds, as bytes.
-    private static let kindNames: [(name: [UInt8], kind: RecordKind)] = [
-        (Array("sample".utf8), .sample), (Array("inference_start".utf8), .inferenceStart),
-        (Array("inference_end".utf8), .inferenceEnd), (Array("tool_start".utf8), .toolStart),
-        (Array("tool_end".utf8), .toolEnd), (Array("query_start".utf8), .queryStart),
-        (Array("query_end".utf8), .queryEnd), (Array("run_start".utf8), .runStart), (Array("mark".utf8), .mark),
+    /// The type names, packed, and their kinds; the most common first.
+    private static let kindNames: [(name: PackedName, kind: RecordKind)] = [
+        (PackedName("sample"), .sample), (PackedName("inference_start"), .inferenceStart),
+        (PackedName("inference_end"), .inferenceEnd), (PackedName("tool_start"), .toolStart),
+        (PackedName("tool_end"), .toolEnd), (PackedName("query_start"), .queryStart),
+        (PackedName("query_end"), .queryEnd), (PackedName("run_start"), .runStart), (PackedName("mark"), .mark),
     ]
 
-    /// The kind a plain string `type` member names, compared as bytes
-    /// without building a `String`; `nil` when it names none.
+    /// The kind a plain string `type` member names, compared as packed
+    /// bytes without building a `String`; `nil` when it names none.
     private static func kind(named bytes: UnsafeBufferPointer<UInt8>, _ member: JSONMember) -> RecordKind? {
-        let content = UnsafeBufferPointer(rebasing: bytes[(member.valueStart + 1)..<(member.valueEnd - 1)])
-        for candidate in kindNames where candidate.name.count == content.count {
-            if candidate.name.withUnsafeBufferPointer({ $0.elementsEqual(content) }) { return candidate.kind }
-        }
+        guard let name = PackedName(bytes, (member.valueStart + 1)..<(member.valueEnd - 1)) else { return nil }
+        for candidate in kindNames where candidate.name == name { return candidate.kind }
         return nil
     }
 

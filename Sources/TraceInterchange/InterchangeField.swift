@@ -51,25 +51,55 @@ enum InterchangeField: String, CaseIterable, Sendable {
     /// The longest name, in bytes.
     static let maximumLength = 17
 
-    /// The names grouped by their length in bytes, for lookup without
-    /// building a `String` from the key.
-    static let byLength: [[(name: [UInt8], field: InterchangeField)]] = {
-        var table = [[(name: [UInt8], field: InterchangeField)]](repeating: [], count: maximumLength + 1)
+    /// One slot of ``table``.
+    private struct Slot {
+        var name = PackedName()
+        var field: InterchangeField?
+    }
+
+    /// log2 of the number of slots in ``table``.
+    private static let tableBits = 7
+
+    /// An open-addressing hash table of the packed names (linear probing;
+    /// 128 slots for 44 names, so a lookup seldom probes twice). An empty
+    /// slot has no field.
+    private static let table: [Slot] = {
+        var table = [Slot](repeating: Slot(), count: 1 << tableBits)
         for field in allCases {
-            let bytes = Array(field.rawValue.utf8)
-            precondition(bytes.count <= maximumLength, "raise maximumLength")
-            table[bytes.count].append((bytes, field))
+            let name = PackedName(field.rawValue)
+            precondition(name.count <= maximumLength, "raise maximumLength")
+            var slot = Int(truncatingIfNeeded: name.hash >> UInt64(64 - tableBits))
+            while table[slot].field != nil { slot = (slot + 1) & (table.count - 1) }
+            table[slot] = Slot(name: name, field: field)
         }
         return table
     }()
 
+    /// The field whose name is exactly `bytes[range]`, or `nil` for a name
+    /// the interchange does not define (such members are ignored).
+    @inline(__always)
+    static func named(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> InterchangeField? {
+        guard range.count <= maximumLength, let name = PackedName(bytes, range) else { return nil }
+        return named(name)
+    }
+
+    /// The field whose packed name is `name`, or `nil` for a name the
+    /// interchange does not define.
+    @inline(__always)
+    static func named(_ name: PackedName) -> InterchangeField? {
+        table.withUnsafeBufferPointer { table in
+            var slot = Int(truncatingIfNeeded: name.hash >> UInt64(64 - tableBits))
+            while let field = table[slot].field {
+                if table[slot].name == name { return field }
+                slot = (slot + 1) & (table.count - 1)
+            }
+            return nil
+        }
+    }
+
     /// The field whose name is exactly `bytes`, or `nil` for a name the
     /// interchange does not define (such members are ignored).
     static func named(_ bytes: UnsafeBufferPointer<UInt8>) -> InterchangeField? {
-        guard bytes.count <= maximumLength else { return nil }
-        for candidate in byLength[bytes.count] where candidate.name.elementsEqual(bytes) {
-            return candidate.field
-        }
-        return nil
+        named(in: bytes, 0..<bytes.count)
     }
 }

@@ -51,9 +51,13 @@ struct JSONScanner {
     // MARK: The top-level object
 
     /// Scans the whole line: one object and nothing but whitespace after it.
-    mutating func scanLine(into members: inout [JSONMember]) throws(InterchangeError) {
+    ///
+    /// - Returns: `false` when the line is blank (empty or only whitespace),
+    ///   with nothing appended to `members`; `true` after scanning an object.
+    mutating func scanLine(into members: inout [JSONMember]) throws(InterchangeError) -> Bool {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+        guard index < bytes.count else { return false }
+        guard bytes[index] == UInt8(ascii: "{") else {
             throw expected("'{' (each line must be one JSON object)")
         }
         index += 1
@@ -66,18 +70,40 @@ struct JSONScanner {
                     throw expected("a member name in quotes")
                 }
                 let keyStart = index + 1
-                let keyEscaped = try scanString()
-                let keyEnd = index - 1
+                let keyEscaped: Bool
+                let keyEnd: Int
+                let field: InterchangeField?
+                if let key = plainShortKey(at: keyStart) {
+                    keyEscaped = false
+                    keyEnd = keyStart + key.count
+                    index = keyEnd + 1
+                    field = InterchangeField.named(key)
+                } else {
+                    keyEscaped = try scanString()
+                    keyEnd = index - 1
+                    // A key without escapes is its own bytes: look it up now.
+                    // Escaped keys are looked up by the decoder after unescaping.
+                    field = keyEscaped ? nil : InterchangeField.named(in: bytes, keyStart..<keyEnd)
+                }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw expected("':'") }
                 index += 1
                 skipWhitespace()
                 let valueStart = index
-                let kind = try scanValue(depth: 1)
+                // Numbers are scanned here rather than through `scanValue`, to
+                // keep the digits they gather.
+                var digits = NumberDigits.notPlain
+                let kind: JSONValueKind
+                if index < bytes.count && (bytes[index] == UInt8(ascii: "-") || isDigit(at: index)) {
+                    digits = try scanNumber()
+                    kind = .number
+                } else {
+                    kind = try scanValue(depth: 1)
+                }
                 members.append(
                     JSONMember(
-                        keyStart: keyStart, keyEnd: keyEnd, keyEscaped: keyEscaped,
-                        valueStart: valueStart, valueEnd: index, kind: kind))
+                        keyStart: keyStart, keyEnd: keyEnd, valueStart: valueStart, valueEnd: index, digits: digits,
+                        keyEscaped: keyEscaped, kind: kind, field: field))
                 skipWhitespace()
                 guard index < bytes.count else { throw expected("',' or '}'") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -94,6 +120,38 @@ struct JSONScanner {
         }
         skipWhitespace()
         guard index == bytes.count else { throw expected("end of line after the object") }
+        return true
+    }
+
+    /// The key whose content starts at `start`, packed, when it is plain
+    /// ASCII without escapes, at most ``PackedName/capacity`` bytes long and
+    /// at least that many bytes remain in the line; `nil` otherwise (the
+    /// caller then scans it with ``scanString()``).
+    ///
+    /// The fast path for keys: the words that ``needsAttention(_:)`` checks
+    /// for the closing quote are the packed name itself, so a key is
+    /// scanned and made ready for lookup in one step.
+    @inline(__always)
+    func plainShortKey(at start: Int) -> PackedName? {
+        guard bytes.count - start >= PackedName.capacity, let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base + start)
+        var name = PackedName()
+        for word in 0..<3 {
+            let loaded = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * word, as: UInt64.self))
+            let flags = JSONScanner.needsAttention(loaded)
+            let plainCount = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+            let value = loaded & PackedName.lowBytes(plainCount)
+            switch word {
+            case 0: name.word0 = value
+            case 1: name.word1 = value
+            default: name.word2 = value
+            }
+            if flags != 0 {
+                name.count = 8 * word + plainCount
+                return bytes[start + name.count] == UInt8(ascii: "\"") ? name : nil
+            }
+        }
+        return nil
     }
 
     // MARK: Values
@@ -105,7 +163,7 @@ struct JSONScanner {
         case UInt8(ascii: "\""):
             return try scanString() ? .escapedString : .plainString
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            try scanNumber()
+            _ = try scanNumber()
             return .number
         case UInt8(ascii: "t"):
             try scanLiteral("true")
@@ -205,23 +263,30 @@ struct JSONScanner {
         position < bytes.count && bytes[position] &- UInt8(ascii: "0") < 10
     }
 
-    /// Scans a number per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    mutating func scanNumber() throws(InterchangeError) {
+    /// Scans a number per RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`,
+    /// gathering its digits on the way (see ``NumberDigits``).
+    mutating func scanNumber() throws(InterchangeError) -> NumberDigits {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard isDigit(at: index) else { throw syntaxError("invalid number: expected a digit", at: index) }
+        let firstDigit = index
+        // Wraps past 19 digits; such numbers are not plain.
+        var mantissa: UInt64 = 0
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
             if isDigit(at: index) { throw syntaxError("invalid number: leading zero", at: start) }
         } else {
-            while isDigit(at: index) { index += 1 }
+            index = scanDigits(from: index, into: &mantissa)
         }
+        var fractionCount = 0
         if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard isDigit(at: index) else {
                 throw syntaxError("invalid number: expected a digit after '.'", at: index)
             }
-            while isDigit(at: index) { index += 1 }
+            let fractionStart = index
+            index = scanDigits(from: index, into: &mantissa)
+            fractionCount = index - fractionStart
         }
         if index < bytes.count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
             index += 1
@@ -231,8 +296,82 @@ struct JSONScanner {
             guard isDigit(at: index) else {
                 throw syntaxError("invalid number: expected a digit in the exponent", at: index)
             }
-            while isDigit(at: index) { index += 1 }
+            var exponent: UInt64 = 0
+            index = scanDigits(from: index, into: &exponent)
+            return .notPlain
         }
+        // The digit count: everything from the first digit but the '.'.
+        let digitCount = index - firstDigit - (fractionCount > 0 ? 1 : 0)
+        guard digitCount <= 19 else { return .notPlain }
+        return NumberDigits(mantissa: mantissa, fractionCount: Int8(fractionCount))
+    }
+
+    /// `10^k` for `k` in `0...8`.
+    static let smallPowersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// Moves past the run of digits at `position`, appending them to
+    /// `mantissa` (wrapping on overflow); returns the position after it.
+    ///
+    /// While eight bytes remain, one word at a time: the run's length in the
+    /// word comes from ``nonDigits(_:)``, and its digits, shifted to the top
+    /// of the word (so that zero bytes stand in front as leading zeros),
+    /// convert in one step (``eightDigitsValue(_:)``). Near the end of the
+    /// line, one byte at a time.
+    @inline(__always)
+    func scanDigits(from position: Int, into mantissa: inout UInt64) -> Int {
+        var index = position
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while bytes.count - index >= 8 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let flags = JSONScanner.nonDigits(word)
+                let run = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+                if run > 0 {
+                    let digits = JSONScanner.eightDigitsValue(word << UInt64(64 - 8 * run))
+                    mantissa = mantissa &* JSONScanner.smallPowersOfTen[run] &+ digits
+                    index += run
+                }
+                if run < 8 { return index }
+            }
+        }
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            index += 1
+        }
+        return index
+    }
+
+    /// For eight bytes loaded little-endian, a mask whose lowest set bit is
+    /// the high bit of the first byte that is not an ASCII digit; 0 when all
+    /// are digits.
+    ///
+    /// A digit's high nibble is 3, and adding 6 to it does not carry into
+    /// the high nibble (its low nibble is at most 9): such bytes become 0x33
+    /// below, and every other byte something else, whose high bit is then
+    /// set by the usual nonzero-byte test. The addition can carry out of a
+    /// byte of 0xFA or more into the next one, but such a byte is itself
+    /// flagged, so the lowest flag is exact.
+    @inline(__always)
+    static func nonDigits(_ word: UInt64) -> UInt64 {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let nibbles = (word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4)
+        let difference = nibbles ^ 0x3333_3333_3333_3333
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return (((difference & low7) &+ low7) | difference) & ~low7
+    }
+
+    /// The value of eight ASCII digits loaded little-endian (the first digit
+    /// in the lowest byte, and most significant); zero bytes count as
+    /// zeros. Pairs of digits, then of pairs, then of fours are combined by
+    /// one multiplication each.
+    @inline(__always)
+    static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        var value = word & 0x0F0F_0F0F_0F0F_0F0F
+        value = (value &* (10 << 8 + 1)) >> 8 & 0x00FF_00FF_00FF_00FF
+        value = (value &* (100 << 16 + 1)) >> 16 & 0x0000_FFFF_0000_FFFF
+        return (value &* (10_000 << 32 + 1)) >> 32
     }
 
     // MARK: Strings
@@ -269,12 +408,7 @@ struct JSONScanner {
         index += 1
         var escaped = false
         while true {
-            // Fast path over plain ASCII.
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-                index += 1
-            }
+            index = plainASCIIEnd(from: index)
             guard index < bytes.count else {
                 throw syntaxError("unterminated string (it starts at column \(opening + 1))")
             }
@@ -292,6 +426,52 @@ struct JSONScanner {
                 try scanUTF8Sequence()
             }
         }
+    }
+
+    /// The position of the first byte at or after `position` that a string
+    /// scan must look at: a quote, a backslash, a control character or a
+    /// non-ASCII byte (`bytes.count` when there is none).
+    ///
+    /// Eight bytes at a time while at least eight remain: see
+    /// ``needsAttention(_:)``. The last few bytes are checked one by one.
+    @inline(__always)
+    func plainASCIIEnd(from position: Int) -> Int {
+        var index = position
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while bytes.count - index >= 8 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let flags = JSONScanner.needsAttention(word)
+                if flags != 0 { return index + flags.trailingZeroBitCount >> 3 }
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            index += 1
+        }
+        return index
+    }
+
+    /// For eight bytes loaded little-endian (the first byte lowest), a mask
+    /// whose lowest set bit is the high bit of the first byte that is a
+    /// quote, a backslash, below 0x20 or above 0x7F; 0 when none is.
+    ///
+    /// `(x - 0x01…01) & ~x & 0x80…80` flags the zero bytes of `x`, and
+    /// `(w - 0x20…20) & ~w & 0x80…80` the ASCII bytes of `w` below 0x20. A
+    /// borrow can also flag a byte above a flagged one, never below it, so
+    /// the lowest flag of the combined mask is always a real match; higher
+    /// ones are never used.
+    @inline(__always)
+    static func needsAttention(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let isQuote = (quotes &- ones) & ~quotes
+        let isBackslash = (backslashes &- ones) & ~backslashes
+        let isControl = (word &- ones &* 0x20) & ~word
+        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80)
     }
 
     /// Validates the escape at `index` (at its backslash) and moves past it.

@@ -5,6 +5,7 @@ import TraceLog
 /// Members the interchange does not define for a kind are ignored. When a
 /// member appears twice, the last one wins.
 extension FieldReader {
+    @inline(__always)
     mutating func payload(_ kind: RecordKind, _ members: [JSONMember]) throws(InterchangeError) -> EventPayload {
         switch kind {
         case .runStart: return .runStart(try runStart(members))
@@ -139,27 +140,42 @@ extension FieldReader {
         return event
     }
 
+    // Samples are nearly every line of a log's dump. Their fields are
+    // gathered in locals and the sample is built once at the end, which
+    // saves copying the whole struct (~200 bytes) per field assignment.
+    @inline(__always)
     mutating func sample(_ members: [JSONMember]) throws(InterchangeError) -> TelemetrySample {
-        var event = TelemetrySample()
+        var source: String?
+        var gpuEnergyJoules: Double?, gpuPowerWatts: Double?
+        var cpuEnergyJoules: Double?, cpuPowerWatts: Double?
+        var dramEnergyJoules: Double?, dramPowerWatts: Double?
+        var energyWrapJoules: Double?
+        var gpuUtilizationPercent: Double?, cpuUtilizationPercent: Double?
+        var memoryBytes: Double?, temperatureCelsius: Double?
         for member in members {
             guard let field = member.field else { continue }
             switch field {
-            case .source: event.source = try string(member, field)
-            case .gpuEnergyJoules: event.gpuEnergyJoules = try double(member, field)
-            case .gpuPowerWatts: event.gpuPowerWatts = try double(member, field)
-            case .cpuEnergyJoules: event.cpuEnergyJoules = try double(member, field)
-            case .cpuPowerWatts: event.cpuPowerWatts = try double(member, field)
-            case .dramEnergyJoules: event.dramEnergyJoules = try double(member, field)
-            case .dramPowerWatts: event.dramPowerWatts = try double(member, field)
-            case .energyWrapJoules: event.energyWrapJoules = try double(member, field)
-            case .gpuUtilizationPercent: event.gpuUtilizationPercent = try double(member, field)
-            case .cpuUtilizationPercent: event.cpuUtilizationPercent = try double(member, field)
-            case .memoryBytes: event.memoryBytes = try double(member, field)
-            case .temperatureCelsius: event.temperatureCelsius = try double(member, field)
+            case .source: source = try string(member, field)
+            case .gpuEnergyJoules: gpuEnergyJoules = try double(member, field)
+            case .gpuPowerWatts: gpuPowerWatts = try double(member, field)
+            case .cpuEnergyJoules: cpuEnergyJoules = try double(member, field)
+            case .cpuPowerWatts: cpuPowerWatts = try double(member, field)
+            case .dramEnergyJoules: dramEnergyJoules = try double(member, field)
+            case .dramPowerWatts: dramPowerWatts = try double(member, field)
+            case .energyWrapJoules: energyWrapJoules = try double(member, field)
+            case .gpuUtilizationPercent: gpuUtilizationPercent = try double(member, field)
+            case .cpuUtilizationPercent: cpuUtilizationPercent = try double(member, field)
+            case .memoryBytes: memoryBytes = try double(member, field)
+            case .temperatureCelsius: temperatureCelsius = try double(member, field)
             default: break
             }
         }
-        return event
+        return TelemetrySample(
+            source: source, gpuEnergyJoules: gpuEnergyJoules, gpuPowerWatts: gpuPowerWatts,
+            cpuEnergyJoules: cpuEnergyJoules, cpuPowerWatts: cpuPowerWatts, dramEnergyJoules: dramEnergyJoules,
+            dramPowerWatts: dramPowerWatts, energyWrapJoules: energyWrapJoules,
+            gpuUtilizationPercent: gpuUtilizationPercent, cpuUtilizationPercent: cpuUtilizationPercent,
+            memoryBytes: memoryBytes, temperatureCelsius: temperatureCelsius)
     }
 
     mutating func mark(_ members: [JSONMember]) throws(InterchangeError) -> Mark {
