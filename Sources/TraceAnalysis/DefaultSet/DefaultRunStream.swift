@@ -144,12 +144,12 @@ public final class DefaultRunStream {
             var names: [String] = []
             var infos: [DomainSweep.SeriesInfo] = []
             for slot in order where keys[slot].domain == domain {
-                let plan = surveys[slot].plan(gapFactor: metricSet.options.gapFactor)
+                let plan = surveys[slot].plan()
                 guard let coverage = plan.coverage else { continue }
                 builders[slot] = SeriesBuilder(plan: plan, shape: metricSet.options.shape)
                 targets[slot] = (d, infos.count)
                 names.append(keys[slot].source)
-                infos.append(DomainSweep.SeriesInfo(coverage: coverage, nominalPeriod: plan.nominalPeriod))
+                infos.append(DomainSweep.SeriesInfo(coverage: coverage))
             }
             sweeps.append(infos.isEmpty ? nil : DomainSweep(domain: domain, queries: queries, sources: names, series: infos))
         }
@@ -207,7 +207,13 @@ public final class DefaultRunStream {
             }
             sweep.finishInput()
             sweep.advance()
-            domains.append(sweep.result())
+            let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
+            let ends = order.filter { targets[$0]?.domain == d }.map { slot in
+                let period = builders[slot]!.nominalPeriod
+                return DomainSweep.SeriesEnd(
+                    nominalPeriod: period, gapThreshold: period.map { Double($0) * metricSet.options.gapFactor } ?? .infinity)
+            }
+            domains.append(sweep.result(ends))
         }
 
         var diagnostics: [AnalysisDiagnostic] = []

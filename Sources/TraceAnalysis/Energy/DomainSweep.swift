@@ -12,13 +12,25 @@
 ///
 /// The pieces, their order and every sum are the same however the knots
 /// are fed, so the result is too, bit for bit.
+///
+/// Whether an interval is a long gap depends on the series' nominal period,
+/// known only at the end; so every total keeps, per series, the longest
+/// interval that gave it energy, and ``result(_:)`` flags
+/// ``EnergyFlag/longGapInterpolated`` where that exceeds the series' gap
+/// threshold — the same as flagging each interval up front.
 final class DomainSweep {
     /// What the sweep knows of a series before its knots arrive.
     struct SeriesInfo: Sendable {
         /// The first and last knot times.
         var coverage: ClosedRange<Int64>
+    }
+
+    /// What is known of a series only once all its knots are in.
+    struct SeriesEnd: Sendable {
         /// The median interval length.
         var nominalPeriod: Int64?
+        /// An interval longer than this (ns) is a gap.
+        var gapThreshold: Double
     }
 
     /// The knots of one series not yet behind the sweep.
@@ -78,6 +90,14 @@ final class DomainSweep {
     @exclusivity(unchecked) private var turnUnspanned: [CompensatedSum]
     @exclusivity(unchecked) private var turnFlags: [EnergyFlags]
     @exclusivity(unchecked) private var spanTotal: [CompensatedSum]
+    /// Per query, turn and the run, per series (`index * series + k`): the
+    /// longest interval of series k that gave it energy (-1: none).
+    @exclusivity(unchecked) private var queryLongest: [Int64]
+    @exclusivity(unchecked) private var turnLongest: [Int64]
+    @exclusivity(unchecked) private var runLongest: [Int64]
+    /// Per series, the length of its interval under the current piece (-1:
+    /// not covering it).
+    @exclusivity(unchecked) private var pieceLength: [Int64]
 
     /// Query indices by start; the next to open; the active ones.
     private let byStart: [Int]
@@ -146,6 +166,10 @@ final class DomainSweep {
         (turnInference, turnTool, turnUnspanned) = (turnTotal, turnTotal, turnTotal)
         turnFlags = Array(repeating: EnergyFlags(), count: turnStart.count)
         spanTotal = Array(repeating: CompensatedSum(), count: spanStart.count)
+        queryLongest = Array(repeating: -1, count: queries.count * series.count)
+        turnLongest = Array(repeating: -1, count: turnStart.count * series.count)
+        runLongest = Array(repeating: -1, count: series.count)
+        pieceLength = Array(repeating: -1, count: series.count)
         byStart = queries.indices.sorted { (queries[$0].start, $0) < (queries[$1].start, $1) }
     }
 
@@ -224,14 +248,18 @@ final class DomainSweep {
         var coveredBy = 0
         for k in queues.indices {
             let coverage = queues[k].coverage
-            guard coverage.lowerBound <= a, b <= coverage.upperBound else { continue }
+            guard coverage.lowerBound <= a, b <= coverage.upperBound else {
+                pieceLength[k] = -1
+                continue
+            }
             var head = queues[k].head
             while head + 1 < queues[k].times.count, queues[k].times[head + 1] <= a { head += 1 }
             queues[k].head = head
             coveredBy += 1
             let t0 = queues[k].times[head]
             let interval = queues[k].intervals[head]
-            let length = Double(queues[k].times[head + 1] - t0)
+            pieceLength[k] = queues[k].times[head + 1] - t0
+            let length = Double(pieceLength[k])
             let u0 = Double(a - t0) / length
             let u1 = Double(b - t0) / length
             energy.add(interval.joules * (EnergySeries.ShapePowers.cumulativeFraction(interval.shape, at: u1)
@@ -243,6 +271,8 @@ final class DomainSweep {
         let joules = energy.value
         device.add(joules)
         runFlags.formUnion(pieceFlags)
+        let seriesCount = queues.count
+        for k in 0..<seriesCount where pieceLength[k] > runLongest[k] { runLongest[k] = pieceLength[k] }
         if active.isEmpty {
             idle.add(joules)
             return
@@ -252,6 +282,9 @@ final class DomainSweep {
         for index in active {
             queryTotal[index].add(share)
             queryFlags[index].formUnion(pieceFlags)
+            for k in 0..<seriesCount where pieceLength[k] > queryLongest[index * seriesCount + k] {
+                queryLongest[index * seriesCount + k] = pieceLength[k]
+            }
             // The turn holding the piece.
             let turns = queryTurns[index]
             var cursor = queryCursor[index]
@@ -269,6 +302,9 @@ final class DomainSweep {
             }
             turnTotal[turn].add(share)
             turnFlags[turn].formUnion(pieceFlags)
+            for k in 0..<seriesCount where pieceLength[k] > turnLongest[turn * seriesCount + k] {
+                turnLongest[turn * seriesCount + k] = pieceLength[k]
+            }
             let spans = inferenceCount + toolCount
             if spans == 0 {
                 turnUnspanned[turn].add(share)
@@ -284,10 +320,22 @@ final class DomainSweep {
     }
 
     /// The domain's attribution, once every knot has been pushed and
-    /// ``advance()`` has run after the last.
-    func result() -> DomainAttribution {
+    /// ``advance()`` has run after the last; `ends` gives each series'
+    /// period and gap threshold.
+    func result(_ ends: [SeriesEnd]) -> DomainAttribution {
         let coverages = infos.map(\.coverage)
-        let period = infos.compactMap(\.nominalPeriod).max() ?? 0
+        let period = ends.compactMap(\.nominalPeriod).max() ?? 0
+        let seriesCount = queues.count
+        /// Whether any series gave a total energy over an interval longer
+        /// than its gap threshold.
+        func longGap(_ longest: [Int64], at index: Int) -> Bool {
+            (0..<seriesCount).contains { k in
+                let length = longest[index * seriesCount + k]
+                return length >= 0 && Double(length) > ends[k].gapThreshold
+            }
+        }
+        var runFlags = runFlags
+        if longGap(runLongest, at: 0) { runFlags.insert(.longGapInterpolated) }
 
         /// Flags that follow from a window's extent alone.
         func windowFlags(start: Int64, end: Int64) -> (covered: Bool, flags: EnergyFlags) {
@@ -311,6 +359,7 @@ final class DomainSweep {
                 let spans = turnSpans[turn]
                 var (covered, flags) = windowFlags(start: turnStart[turn], end: turnEnd[turn])
                 flags.formUnion(turnFlags[turn])
+                if longGap(turnLongest, at: turn) { flags.insert(.longGapInterpolated) }
                 if covered && spans.contains(where: { spanEnd[$0] - spanStart[$0] < period }) {
                     flags.insert(.partShorterThanSamplingInterval)
                 }
@@ -323,6 +372,7 @@ final class DomainSweep {
             }
             var (covered, flags) = windowFlags(start: query.start, end: query.end)
             flags.formUnion(queryFlags[index])
+            if longGap(queryLongest, at: index) { flags.insert(.longGapInterpolated) }
             if covered { attributed.add(queryTotal[index].value) }
             results.append(QueryEnergy(
                 id: query.id,

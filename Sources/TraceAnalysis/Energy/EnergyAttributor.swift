@@ -63,15 +63,17 @@ public struct EnergyAttributor: Sendable {
         guard !series.isEmpty else { return DomainSweep.missing(domain: domain, queries: queries) }
         let sweep = DomainSweep(
             domain: domain, queries: queries, sources: series.map(\.source),
-            series: series.map { DomainSweep.SeriesInfo(coverage: $0.coverage!, nominalPeriod: $0.nominalPeriod) })
+            series: series.map { DomainSweep.SeriesInfo(coverage: $0.coverage!) })
         for (k, s) in series.enumerated() {
             for (i, time) in s.times.enumerated() {
+                // The sweep judges long gaps itself (see ``DomainSweep``).
                 sweep.push(series: k, time: time, interval: i == 0 ? nil : SeriesInterval(
-                    joules: s.intervalJoules[i - 1], flags: s.intervalFlags[i - 1], shape: s.shapePowers[i - 1]))
+                    joules: s.intervalJoules[i - 1], flags: s.intervalFlags[i - 1].subtracting(.longGapInterpolated),
+                    shape: s.shapePowers[i - 1]))
             }
         }
         sweep.finishInput()
         sweep.advance()
-        return sweep.result()
+        return sweep.result(series.map { DomainSweep.SeriesEnd(nominalPeriod: $0.nominalPeriod, gapThreshold: $0.gapThreshold) })
     }
 }

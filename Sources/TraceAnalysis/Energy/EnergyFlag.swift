@@ -51,6 +51,13 @@ public struct EnergyFlags: Sendable, Hashable {
     /// Adds a flag.
     public mutating func insert(_ flag: EnergyFlag) { bits |= Self.bit(flag) }
 
+    /// The set without one flag.
+    public func subtracting(_ flag: EnergyFlag) -> EnergyFlags {
+        var copy = self
+        copy.bits &= ~Self.bit(flag)
+        return copy
+    }
+
     /// Adds every flag of another set.
     public mutating func formUnion(_ other: EnergyFlags) { bits |= other.bits }
 

@@ -71,6 +71,8 @@ public struct EnergySeries: Sendable {
     public let intervalFlags: [EnergyFlags]
     /// The median interval length (the nominal sampling period), if any.
     public let nominalPeriod: Int64?
+    /// An interval longer than this (ns) is a gap: nominal period × gap factor.
+    let gapThreshold: Double
     /// How many times the counter went backwards without a wrap range.
     public let counterResets: Int
     /// How many times the counter wrapped around its declared range.
@@ -103,7 +105,7 @@ public struct EnergySeries: Sendable {
             }.map(\.element)
         var survey = SeriesSurvey()
         let clean = ordered.map { survey.add($0) }
-        var builder = SeriesBuilder(plan: survey.plan(gapFactor: options.gapFactor), shape: options.shape)
+        var builder = SeriesBuilder(plan: survey.plan(), shape: options.shape)
         var times: [Int64] = []
         var intervals: [SeriesInterval] = []
         func take(_ time: Int64, _ interval: SeriesInterval?) {
@@ -112,20 +114,27 @@ public struct EnergySeries: Sendable {
         }
         for reading in clean { builder.add(reading, emit: take) }
         builder.finish(emit: take)
-        self.init(source: source, domain: domain, survey: survey, builder: builder, times: times, intervals: intervals)
+        self.init(source: source, domain: domain, survey: survey, builder: builder, times: times, intervals: intervals,
+                  gapFactor: options.gapFactor)
     }
 
     /// Assembles a series from what its survey and builder found.
     init(source: String, domain: EnergyDomain, survey: SeriesSurvey, builder: SeriesBuilder,
-         times: [Int64], intervals: [SeriesInterval]) {
+         times: [Int64], intervals: [SeriesInterval], gapFactor: Double) {
         self.source = source
         self.domain = domain
         method = builder.plan.method
         self.times = times
         intervalJoules = intervals.map(\.joules)
-        intervalFlags = intervals.map(\.flags)
+        let period = builder.nominalPeriod
+        nominalPeriod = period
+        gapThreshold = period.map { Double($0) * gapFactor } ?? .infinity
+        var flags = intervals.map(\.flags)
+        for i in flags.indices where Double(times[i + 1] - times[i]) > gapThreshold {
+            flags[i].insert(.longGapInterpolated)
+        }
+        intervalFlags = flags
         shapePowers = intervals.map(\.shape)
-        nominalPeriod = builder.plan.nominalPeriod
         counterResets = builder.counterResets
         counterWraps = builder.counterWraps
         skippedValues = survey.skippedValues

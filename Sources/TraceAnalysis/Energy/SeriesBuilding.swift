@@ -7,6 +7,13 @@
 /// log and the builder over a second, holding only the current interval.
 /// Both see the same readings in the same order, so both give the same
 /// intervals, bit for bit.
+///
+/// The nominal sampling period (the median interval length) is found in
+/// memory that does not grow with the number of readings: the survey counts
+/// interval lengths per ``LengthBucket`` (12 significant bits), which names
+/// the bucket holding the median and its rank there; the builder then counts
+/// the exact lengths that fall in that one bucket (at most 2^(b−12) distinct
+/// values for lengths of b bits) and picks the median from them.
 
 /// A reading with its unusable values removed: NaN, infinite, negative and
 /// the -1 "unavailable" sentinel become nil, and so does a wrap range that
@@ -38,35 +45,74 @@ struct CleanReading: Sendable {
     }
 }
 
-/// The lengths of a series' intervals, kept compactly (4 bytes for an
-/// interval under 2^32 ns ≈ 4.3 s, 8 beyond) for the median sampling period.
-struct IntervalLengths: Sendable {
-    private var short: [UInt32] = []
-    private var long: [Int64] = []
+/// Interval lengths grouped by their 12 most significant bits: lengths
+/// below 4096 ns each have their own bucket; a longer one of `b` bits shares
+/// its bucket with the 2^(b−12) lengths that agree on those bits. Bucket
+/// numbers increase with the lengths they hold.
+enum LengthBucket {
+    /// The bucket of `length` (≥ 0).
+    static func of(_ length: Int64) -> Int64 {
+        let value = UInt64(max(length, 0))
+        let bits = 64 - value.leadingZeroBitCount
+        guard bits > 12 else { return Int64(value) }
+        let shift = bits - 12
+        return Int64(shift) << 12 | Int64(value >> UInt64(shift))
+    }
+}
 
-    /// The number of lengths.
-    var count: Int { short.count + long.count }
+/// How many interval lengths fell in each ``LengthBucket``.
+struct LengthHistogram: Sendable {
+    private var counts: [Int64: Int] = [:]
+    /// The number of lengths counted.
+    private(set) var total = 0
 
-    /// Adds one length (≥ 0).
-    mutating func append(_ length: Int64) {
-        if length >= 0 && length <= Int64(UInt32.max) {
-            short.append(UInt32(length))
-        } else {
-            long.append(length)
-        }
+    /// Counts one length.
+    mutating func add(_ length: Int64) {
+        counts[LengthBucket.of(length), default: 0] += 1
+        total += 1
     }
 
-    /// Forgets every length.
+    /// Forgets every count.
     mutating func removeAll() {
-        short = []
-        long = []
+        counts = [:]
+        total = 0
     }
 
-    /// The value at position `k` of the lengths sorted ascending. Every
-    /// short length is below every long one, so `k` falls in one part.
-    func select(_ k: Int) -> Int64 {
-        if k < short.count { return Int64(OrderStatistics.select(k, in: short)) }
-        return OrderStatistics.select(k - short.count, in: long)
+    /// The bucket holding the `k`-th smallest length (0-based) and that
+    /// length's rank among the bucket's lengths.
+    func locate(_ k: Int) -> (bucket: Int64, rank: Int) {
+        var below = 0
+        for bucket in counts.keys.sorted() {
+            let count = counts[bucket]!
+            if k < below + count { return (bucket, k - below) }
+            below += count
+        }
+        preconditionFailure("rank \(k) beyond \(total) lengths")
+    }
+}
+
+/// The exact lengths of one bucket, counted, to pick one by rank.
+struct BucketLengths: Sendable {
+    /// The bucket kept.
+    let bucket: Int64
+    private var counts: [Int64: Int] = [:]
+
+    /// Keeps the lengths of `bucket`.
+    init(bucket: Int64) { self.bucket = bucket }
+
+    /// Counts `length` when it falls in the bucket.
+    mutating func add(_ length: Int64) {
+        if LengthBucket.of(length) == bucket { counts[length, default: 0] += 1 }
+    }
+
+    /// The `rank`-th smallest length counted (0-based).
+    func select(_ rank: Int) -> Int64? {
+        var below = 0
+        for length in counts.keys.sorted() {
+            below += counts[length]!
+            if rank < below { return length }
+        }
+        return nil
     }
 }
 
@@ -83,8 +129,8 @@ struct SeriesSurvey: Sendable {
     private var lastCounter: Int64 = 0
     private var firstPower: Int64 = 0
     private var lastPower: Int64 = 0
-    private var counterLengths = IntervalLengths()
-    private var powerLengths = IntervalLengths()
+    private var counterLengths = LengthHistogram()
+    private var powerLengths = LengthHistogram()
     /// Values dropped as unusable.
     private(set) var skippedValues = 0
     /// The time of the last reading, to check the order.
@@ -103,7 +149,7 @@ struct SeriesSurvey: Sendable {
                 firstCounter = clean.time
                 counterKnots = 1
             } else if clean.time != lastCounter {
-                counterLengths.append(clean.time - lastCounter)
+                counterLengths.add(clean.time - lastCounter)
                 counterKnots += 1
             }
             lastCounter = clean.time
@@ -116,7 +162,7 @@ struct SeriesSurvey: Sendable {
                 firstPower = clean.time
                 powerKnots = 1
             } else if clean.time != lastPower {
-                if counterKnots < 2 { powerLengths.append(clean.time - lastPower) }
+                if counterKnots < 2 { powerLengths.add(clean.time - lastPower) }
                 powerKnots += 1
             }
             lastPower = clean.time
@@ -124,28 +170,26 @@ struct SeriesSurvey: Sendable {
         return clean
     }
 
-    /// Forgets the interval lengths (after ``plan(gapFactor:)``, which needs them).
+    /// Forgets the interval lengths (after ``plan()``, which needs them).
     mutating func dropLengths() {
         counterLengths.removeAll()
         powerLengths.removeAll()
     }
 
     /// The plan for building the series.
-    func plan(gapFactor: Double) -> SeriesPlan {
+    func plan() -> SeriesPlan {
         let method: EnergySeries.Method?
         let first: Int64
         let last: Int64
-        let lengths: IntervalLengths
+        let lengths: LengthHistogram
         if counterKnots >= 2 {
             (method, first, last, lengths) = (.counter, firstCounter, lastCounter, counterLengths)
         } else if powerKnots >= 2 {
             (method, first, last, lengths) = (.powerIntegration, firstPower, lastPower, powerLengths)
         } else {
-            return SeriesPlan(method: nil, coverage: nil, nominalPeriod: nil, gapThreshold: 0)
+            return SeriesPlan(method: nil, coverage: nil, median: nil)
         }
-        let period = lengths.select((lengths.count - 1) / 2)
-        return SeriesPlan(method: method, coverage: first...last, nominalPeriod: period,
-                          gapThreshold: Double(period) * gapFactor)
+        return SeriesPlan(method: method, coverage: first...last, median: lengths.locate((lengths.total - 1) / 2))
     }
 }
 
@@ -155,10 +199,9 @@ struct SeriesPlan: Sendable {
     var method: EnergySeries.Method?
     /// The first and last knot times, when there are at least two knots.
     var coverage: ClosedRange<Int64>?
-    /// The median interval length.
-    var nominalPeriod: Int64?
-    /// An interval longer than this (ns) is a gap.
-    var gapThreshold: Double
+    /// Where the median interval length is: its ``LengthBucket`` and its
+    /// rank there (nil without intervals).
+    var median: (bucket: Int64, rank: Int)?
 }
 
 /// One interval of a series: its energy, what is uncertain about it and how
@@ -166,7 +209,7 @@ struct SeriesPlan: Sendable {
 struct SeriesInterval: Sendable {
     /// The energy of the interval, joules (≥ 0).
     var joules: Double
-    /// What is uncertain about it.
+    /// What is uncertain about it (a long gap is judged later, from lengths).
     var flags: EnergyFlags
     /// The power profile, or nil for a linear one.
     var shape: EnergySeries.ShapePowers?
@@ -177,7 +220,8 @@ struct SeriesInterval: Sendable {
 ///
 /// A knot is final when a reading with a later time arrives (of several
 /// usable readings with the same time, the last is used), so the builder
-/// holds one pending knot.
+/// holds one pending knot. Intervals are not flagged as gaps here: that
+/// needs the nominal period, known only at the end (``nominalPeriod``).
 struct SeriesBuilder: Sendable {
     /// The plan.
     let plan: SeriesPlan
@@ -190,11 +234,21 @@ struct SeriesBuilder: Sendable {
     private(set) var counterResets = 0
     /// How many times the counter wrapped around its declared range.
     private(set) var counterWraps = 0
+    /// The lengths of the bucket that holds the median.
+    private var medianBucket: BucketLengths?
 
     /// Creates a builder.
     init(plan: SeriesPlan, shape: EnergySeries.Shape) {
         self.plan = plan
         self.shape = shape
+        medianBucket = plan.median.map { BucketLengths(bucket: $0.bucket) }
+    }
+
+    /// The median interval length (the nominal sampling period), once
+    /// every reading has been added and ``finish(emit:)`` has run.
+    var nominalPeriod: Int64? {
+        guard let median = plan.median else { return nil }
+        return medianBucket?.select(median.rank)
     }
 
     /// Takes the next cleaned reading. `emit` is called with each knot that
@@ -253,7 +307,7 @@ struct SeriesBuilder: Sendable {
         case nil:
             return
         }
-        if Double(knot.time - previous.time) > plan.gapThreshold { interval.flags.insert(.longGapInterpolated) }
+        medianBucket?.add(knot.time - previous.time)
         emit(knot.time, interval)
     }
 }
