@@ -27,34 +27,31 @@ enum StreamedAnalysis {
     /// whole with ``LogReader`` then.
     static func analyze(_ paths: [String], metricSet: DefaultMetricSet) -> Outcome? {
         var runs: [String: DefaultRunStream] = [:]
-        var latest: DefaultRunStream?
-        let pass = LogStream.forEachEvent(in: paths) { event in
-            // Runs change rarely: keep the current one at hand.
-            if latest?.runID != event.runID {
-                latest = runs[event.runID] ?? {
-                    let stream = DefaultRunStream(runID: event.runID, metricSet: metricSet)
-                    runs[event.runID] = stream
-                    return stream
-                }()
-            }
-            latest!.survey(event)
-        } visitSample: { header, sequence, timestamp, sample in
-            if latest?.runID != header.runID {
-                latest = runs[header.runID] ?? {
-                    let stream = DefaultRunStream(runID: header.runID, metricSet: metricSet)
-                    runs[header.runID] = stream
-                    return stream
-                }()
-            }
-            latest!.survey(sample: sample, sequence: sequence, timestamp: timestamp)
+        // The run of the segment being read (events name their run too;
+        // samples belong to their segment's).
+        var current: DefaultRunStream?
+        func stream(_ id: String) -> DefaultRunStream {
+            if let current, current.runID == id { return current }
+            if let known = runs[id] { return known }
+            let created = DefaultRunStream(runID: id, metricSet: metricSet)
+            runs[id] = created
+            return created
+        }
+        let pass = LogStream.forEachEvent(in: paths) { header in
+            current = stream(header.runID)
+        } _: { event in
+            current!.survey(event)
+        } visitSample: { sequence, timestamp, sample in
+            current!.survey(sample: sample, sequence: sequence, timestamp: timestamp)
         }
         guard pass.segmentsInOrder, runs.values.allSatisfy(\.isStreamable) else { return nil }
         for stream in runs.values { stream.beginAttribution() }
-        latest = nil
-        _ = LogStream.forEachEvent(in: paths, samplesOnly: true) { _ in
-        } visitSample: { header, _, timestamp, sample in
-            if latest?.runID != header.runID { latest = runs[header.runID] }
-            latest?.attribute(sample: sample, timestamp: timestamp)
+        current = nil
+        _ = LogStream.forEachEvent(in: paths, samplesOnly: true) { header in
+            current = runs[header.runID]
+        } _: { _ in
+        } visitSample: { _, timestamp, sample in
+            current?.attribute(sample: sample, timestamp: timestamp)
         }
         // A run whose segments hold no events analyses as an empty run.
         let analyzed = pass.runs.map { id in

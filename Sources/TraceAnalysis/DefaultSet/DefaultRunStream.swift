@@ -103,12 +103,28 @@ public final class DefaultRunStream {
 
     private func surveySample(_ sample: TelemetrySample, at timestamp: Int64) {
         var position: Int?
-        for (d, domain) in EnergyDomain.allCases.enumerated() {
-            guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
+        for d in 0..<3 {
+            guard let reading = Self.reading(sample, domain: d, at: timestamp) else { continue }
             let source = position ?? sourcePosition(sample.source ?? "unknown")
             position = source
             surveys[slot(domain: d, source: source)].add(reading)
         }
+    }
+
+    /// The reading `sample` holds for domain `d` (gpu, cpu, dram: as
+    /// ``EnergyReading/init(sample:domain:timestamp:)`` makes it), read in
+    /// place.
+    @inline(__always)
+    private static func reading(_ sample: borrowing TelemetrySample, domain d: Int, at timestamp: Int64) -> EnergyReading? {
+        let counter: Double?
+        let power: Double?
+        switch d {
+        case 0: (counter, power) = (sample.gpuEnergyJoules, sample.gpuPowerWatts)
+        case 1: (counter, power) = (sample.cpuEnergyJoules, sample.cpuPowerWatts)
+        default: (counter, power) = (sample.dramEnergyJoules, sample.dramPowerWatts)
+        }
+        if counter == nil && power == nil { return nil }
+        return EnergyReading(timestamp: timestamp, counterJoules: counter, powerWatts: power, wrapJoules: sample.energyWrapJoules)
     }
 
     /// The position of source `name` among ``sources``, added when new.
@@ -170,10 +186,10 @@ public final class DefaultRunStream {
         let name = sample.source ?? "unknown"
         guard let position = sources.firstIndex(where: { $0.name == name }) else { return }
         var touched = 0
-        for (d, domain) in EnergyDomain.allCases.enumerated() {
+        for d in 0..<3 {
             let slot = sources[position].slots[d]
             guard slot >= 0, let target = targets[slot],
-                  let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
+                  let reading = Self.reading(sample, domain: d, at: timestamp) else { continue }
             var ignored = 0
             let clean = CleanReading(reading, skipped: &ignored)
             let sweep = sweeps[target.domain]!

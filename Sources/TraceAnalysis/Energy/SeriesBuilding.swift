@@ -60,56 +60,95 @@ enum LengthBucket {
     }
 }
 
-/// How many interval lengths fell in each ``LengthBucket``.
-struct LengthHistogram: Sendable {
-    private var counts: [Int64: Int] = [:]
-    /// The number of lengths counted.
+/// Counts per integer key, in an array over the range of keys seen (keys
+/// cluster: interval lengths sit near the sampling period), so counting
+/// costs an index, not a hash. Callers bound the range of keys.
+struct DenseCounts: Sendable {
+    private var low: Int64 = 0
+    private var counts: [UInt32] = []
+    /// The number of keys counted.
     private(set) var total = 0
 
-    /// Counts one length.
-    mutating func add(_ length: Int64) {
-        counts[LengthBucket.of(length), default: 0] += 1
+    /// Counts `key` once.
+    mutating func add(_ key: Int64) {
+        if counts.isEmpty {
+            low = key
+            counts = [0]
+        } else if key < low {
+            counts.insert(contentsOf: repeatElement(0, count: Int(low - key)), at: 0)
+            low = key
+        } else if key - low >= Int64(counts.count) {
+            counts.append(contentsOf: repeatElement(0, count: Int(key - low) - counts.count + 1))
+        }
+        counts[Int(key - low)] += 1
         total += 1
     }
 
-    /// Forgets every count.
-    mutating func removeAll() {
-        counts = [:]
-        total = 0
+    /// The `k`-th smallest key counted (0-based) and its rank among the
+    /// keys equal to it.
+    func locate(_ k: Int) -> (key: Int64, rank: Int)? {
+        var below = 0
+        for (offset, count) in counts.enumerated() where count > 0 {
+            if k < below + Int(count) { return (low + Int64(offset), k - below) }
+            below += Int(count)
+        }
+        return nil
     }
+}
+
+/// How many interval lengths fell in each ``LengthBucket`` (at most
+/// 64 × 4096 buckets).
+struct LengthHistogram: Sendable {
+    private var buckets = DenseCounts()
+    /// The number of lengths counted.
+    var total: Int { buckets.total }
+
+    /// Counts one length.
+    mutating func add(_ length: Int64) { buckets.add(LengthBucket.of(length)) }
+
+    /// Forgets every count.
+    mutating func removeAll() { buckets = DenseCounts() }
 
     /// The bucket holding the `k`-th smallest length (0-based) and that
     /// length's rank among the bucket's lengths.
     func locate(_ k: Int) -> (bucket: Int64, rank: Int) {
-        var below = 0
-        for bucket in counts.keys.sorted() {
-            let count = counts[bucket]!
-            if k < below + count { return (bucket, k - below) }
-            below += count
-        }
-        preconditionFailure("rank \(k) beyond \(total) lengths")
+        guard let found = buckets.locate(k) else { preconditionFailure("rank \(k) beyond \(total) lengths") }
+        return (found.key, found.rank)
     }
 }
 
-/// The exact lengths of one bucket, counted, to pick one by rank.
+/// The exact lengths of one bucket, counted, to pick one by rank: densely
+/// for buckets up to 2^16 lengths wide (lengths under 2^28 ns ≈ 0.27 s),
+/// in a dictionary for wider ones.
 struct BucketLengths: Sendable {
     /// The bucket kept.
     let bucket: Int64
-    private var counts: [Int64: Int] = [:]
+    private let dense: Bool
+    private var denseCounts = DenseCounts()
+    private var sparseCounts: [Int64: Int] = [:]
 
     /// Keeps the lengths of `bucket`.
-    init(bucket: Int64) { self.bucket = bucket }
+    init(bucket: Int64) {
+        self.bucket = bucket
+        dense = bucket >> 12 <= 16
+    }
 
     /// Counts `length` when it falls in the bucket.
     mutating func add(_ length: Int64) {
-        if LengthBucket.of(length) == bucket { counts[length, default: 0] += 1 }
+        guard LengthBucket.of(length) == bucket else { return }
+        if dense {
+            denseCounts.add(length)
+        } else {
+            sparseCounts[length, default: 0] += 1
+        }
     }
 
     /// The `rank`-th smallest length counted (0-based).
     func select(_ rank: Int) -> Int64? {
+        if dense { return denseCounts.locate(rank)?.key }
         var below = 0
-        for length in counts.keys.sorted() {
-            below += counts[length]!
+        for length in sparseCounts.keys.sorted() {
+            below += sparseCounts[length]!
             if rank < below { return length }
         }
         return nil

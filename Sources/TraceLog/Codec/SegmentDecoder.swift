@@ -38,22 +38,25 @@ public enum SegmentDecoder {
     public static func decode(
         _ content: UnsafeRawBufferPointer, samplesOnly: Bool, visit: (TraceEvent) -> Void
     ) throws(SegmentDecodingError) -> DecodedSegment {
-        try decode(content, samplesOnly: samplesOnly, visit: visit) { header, sequence, timestamp, sample in
-            visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
+        var runID = ""
+        return try decode(content, samplesOnly: samplesOnly, segment: { runID = $0.runID }, visit: visit) { sequence, timestamp, sample in
+            visit(TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
         }
     }
 
     /// Decodes `content` like ``decode(_:samplesOnly:visit:)``, but hands
-    /// telemetry samples to `visitSample` as they are (with the segment's
-    /// header, the sequence number and the wall-clock timestamp) instead of
-    /// wrapping each in a ``TraceEvent``: the cheapest way to read the
-    /// telemetry of a long log.
+    /// telemetry samples to `visitSample` as they are (with the sequence
+    /// number and the wall-clock timestamp) instead of wrapping each in a
+    /// ``TraceEvent``: the cheapest way to read the telemetry of a long log.
+    /// `segment` is given the segment's header before any of its events.
     public static func decode(
-        _ content: UnsafeRawBufferPointer, samplesOnly: Bool, visit: (TraceEvent) -> Void,
-        visitSample: (_ header: SegmentHeader, _ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
+        _ content: UnsafeRawBufferPointer, samplesOnly: Bool, segment: (SegmentHeader) -> Void,
+        visit: (TraceEvent) -> Void,
+        visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
     ) throws(SegmentDecodingError) -> DecodedSegment {
         var reader = ByteReader(content)
         let header = try readHeader(&reader)
+        segment(header)
         var segment = DecodedSegment(header: header, events: [], unknownRecords: 0, problem: nil)
         var strings: [String] = []
         var timestamp = header.monotonicAnchorNanoseconds
@@ -91,7 +94,7 @@ public enum SegmentDecoder {
                         } else {
                             sample = try decoder.sample()
                         }
-                        visitSample(header, sequence, wallClock, sample)
+                        visitSample(sequence, wallClock, sample)
                     } else {
                         visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
                                          payload: try decoder.payload(of: kind)))

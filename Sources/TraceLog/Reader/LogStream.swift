@@ -31,18 +31,21 @@ public enum LogStream {
     public static func forEachEvent(
         in paths: [String], samplesOnly: Bool = false, _ visit: (TraceEvent) -> Void
     ) -> Pass {
-        forEachEvent(in: paths, samplesOnly: samplesOnly, visit) { header, sequence, timestamp, sample in
-            visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
+        var runID = ""
+        return forEachEvent(in: paths, samplesOnly: samplesOnly, segment: { runID = $0.runID }, visit) { sequence, timestamp, sample in
+            visit(TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
         }
     }
 
     /// Visits every event of every file and directory in `paths`, handing
     /// telemetry samples to `visitSample` unwrapped (see
-    /// ``SegmentDecoder/decode(_:samplesOnly:visit:visitSample:)``) and every
-    /// other event to `visit`.
+    /// ``SegmentDecoder/decode(_:samplesOnly:segment:visit:visitSample:)``)
+    /// and every other event to `visit`; `segment` is given each segment's
+    /// header before its events (a sample belongs to the run it names).
     public static func forEachEvent(
-        in paths: [String], samplesOnly: Bool = false, _ visit: (TraceEvent) -> Void,
-        visitSample: (_ header: SegmentHeader, _ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
+        in paths: [String], samplesOnly: Bool = false, segment: (SegmentHeader) -> Void,
+        _ visit: (TraceEvent) -> Void,
+        visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
     ) -> Pass {
         let (files, expandDiagnostics) = LogReader.expand(paths)
         var pass = Pass(diagnostics: expandDiagnostics)
@@ -55,7 +58,8 @@ public enum LogStream {
                 let contents = withExtendedLifetime(file) {
                     LogFileScanner.walk(file.bytes, path: path, frameDone: { file.release(before: $0) }) { content in
                         Result { () throws(SegmentDecodingError) in
-                            try SegmentDecoder.decode(content, samplesOnly: samplesOnly, visit: visit, visitSample: visitSample)
+                            try SegmentDecoder.decode(
+                                content, samplesOnly: samplesOnly, segment: segment, visit: visit, visitSample: visitSample)
                         }
                     }
                 }
