@@ -5,7 +5,10 @@ import TraceLog
 
 /// The analyser on the demo agent's logs of 1× and 10× size (100 and 1000
 /// queries, made by `tools/bench.sh` in `.bench/`): read, decode, analyse
-/// with the default metric set, per `--by turn` and `--by query` row set.
+/// with the default metric set, per `--by turn` and `--by query` row set;
+/// whole (`LogReader` + ``DefaultMetricSet/analyze(_:)``, what the tool and
+/// model views and the exports use) and streamed (``StreamedLogAnalysis``,
+/// what `trace-analyze --by turn|query|run|label:KEY` uses).
 /// The 100× log and peak memory per size are measured by `tools/bench.sh`
 /// (one process per size, `/usr/bin/time -v`).
 func analyzerBenchmarks() {
@@ -35,6 +38,17 @@ func analyzerBenchmarks() {
                 blackHole(rows)
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 benchmark.measurement(.custom("kevents/s", polarity: .prefersLarger), Int(Double(events) / seconds / 1000))
+            }
+            Benchmark("analyze streamed --by \(view), \(size) log", configuration: .init(
+                metrics: [.wallClock, .peakMemoryResident, .custom("kevents/s", polarity: .prefersLarger)],
+                maxDuration: .seconds(10), maxIterations: 20)) { benchmark in
+                let start = ContinuousClock.now
+                guard let outcome = StreamedLogAnalysis.analyze([path]) else { fatalError("\(path) cannot be streamed") }
+                let rows = outcome.runs.reduce(0) { $0 + (view == "turn" ? $1.result.turns.count : $1.result.queries.count) }
+                let elapsed = ContinuousClock.now - start
+                blackHole(rows)
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                benchmark.measurement(.custom("kevents/s", polarity: .prefersLarger), Int(Double(outcome.pass.eventCount) / seconds / 1000))
             }
         }
     }

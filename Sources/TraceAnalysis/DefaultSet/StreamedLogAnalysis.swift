@@ -1,0 +1,58 @@
+import TraceLog
+
+/// The `default` set over logs read as a stream, twice, holding no
+/// telemetry (see ``DefaultRunStream``): the same rows as reading the logs
+/// whole with `LogReader` and analysing each run with
+/// ``DefaultMetricSet/analyze(_:)``, in memory that does not grow with the
+/// number of samples.
+public enum StreamedLogAnalysis {
+    /// What a streamed analysis gives: the runs, in order of first
+    /// appearance, and what reading the logs found.
+    public struct Outcome: Sendable {
+        /// The runs' rows, with their events other than samples.
+        public var runs: [AnalyzedRun]
+        /// The diagnostics and counts of the first pass over the logs.
+        public var pass: LogStream.Pass
+    }
+
+    /// Analyses the logs at `paths`; nil when their order does not allow a
+    /// stream (a run's segments out of order or repeated, events out of
+    /// record order, a source's readings out of time order): read them
+    /// whole with ``LogReader`` then.
+    public static func analyze(_ paths: [String], metricSet: DefaultMetricSet = DefaultMetricSet()) -> Outcome? {
+        var runs: [String: DefaultRunStream] = [:]
+        // The run of the segment being read (events name their run too;
+        // samples belong to their segment's).
+        var current: DefaultRunStream?
+        func stream(_ id: String) -> DefaultRunStream {
+            if let current, current.runID == id { return current }
+            if let known = runs[id] { return known }
+            let created = DefaultRunStream(runID: id, metricSet: metricSet)
+            runs[id] = created
+            return created
+        }
+        let pass = LogStream.forEachEvent(in: paths) { header in
+            current = stream(header.runID)
+        } _: { event in
+            current!.survey(event)
+        } visitSample: { sequence, timestamp, sample in
+            current!.survey(sample: sample, sequence: sequence, timestamp: timestamp)
+        }
+        guard pass.segmentsInOrder, runs.values.allSatisfy(\.isStreamable) else { return nil }
+        for stream in runs.values { stream.beginAttribution() }
+        current = nil
+        _ = LogStream.forEachEvent(in: paths, samplesOnly: true) { header in
+            current = runs[header.runID]
+        } _: { _ in
+        } visitSample: { _, timestamp, sample in
+            current?.attribute(sample: sample, timestamp: timestamp)
+        }
+        // A run whose segments hold no events analyses as an empty run.
+        let analyzed = pass.runs.map { id in
+            let stream = runs[id] ?? DefaultRunStream(runID: id, metricSet: metricSet)
+            if runs[id] == nil { stream.beginAttribution() }
+            return stream.finish()
+        }
+        return Outcome(runs: analyzed, pass: pass)
+    }
+}
