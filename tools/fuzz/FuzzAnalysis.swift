@@ -17,6 +17,25 @@ enum FuzzAnalysis {
                 }
                 for diagnostic in result.diagnostics { _ = diagnostic.description }
             }
+            compareStreamed(RunEvents(runID: runID, events: events))
         }
+    }
+
+    /// The streamed default set must give exactly what the whole-run one
+    /// gives whenever it accepts the run (a differential check: a mismatch
+    /// is reported as a crash).
+    static func compareStreamed(_ run: RunEvents) {
+        let stream = DefaultRunStream(runID: run.runID)
+        for event in run.events { stream.survey(event) }
+        guard stream.isStreamable else { return }
+        stream.beginAttribution()
+        for event in run.events { stream.attribute(event) }
+        let streamed = stream.finish().result
+        let whole = DefaultMetricSet().analyze(run)
+        func text(_ result: AnalysisResult) -> String {
+            [result.turns, result.queries, result.runs].map { JSONRenderer().render($0, metricSet: DefaultMetricSet.identity) }
+                .joined() + result.diagnostics.map(\.description).joined(separator: "\n")
+        }
+        if text(streamed) != text(whole) { fatalError("streamed and whole-run default analyses differ") }
     }
 }
