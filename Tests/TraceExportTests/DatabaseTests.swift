@@ -197,4 +197,16 @@ import TraceLog
         let indexes = try db.rows("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").compactMap { $0[0] }
         #expect(indexes == ["loads_key", "models_key", "queries_key", "runs_key", "tool_calls_key", "tools_key", "turns_key"])
     }
+
+    @Test func aNewFileIsWrittenWithoutSyncsAndAFileWithLoadsWithNormalSyncs() throws {
+        let path = temporaryPath("sync.sqlite")
+        let hash = LogContentHash.hex(ofFiles: [demoLogPath])
+        let first = try SQLiteConnection(path: path)
+        _ = try DatabaseWriter(connection: first).write(Self.content(demoRuns, "default", logHash: hash))
+        #expect(try first.rows("PRAGMA synchronous").first?.first == "0")
+        let second = try SQLiteConnection(path: path)
+        _ = try DatabaseWriter(connection: second).write(Self.content(demoRuns, "ipw", logHash: hash))
+        #expect(try second.rows("PRAGMA synchronous").first?.first == "1")
+        #expect(try second.rows("PRAGMA journal_mode").first?.first == "wal")
+    }
 }
