@@ -56,18 +56,23 @@ struct DbCommand: ParsableCommand {
         progress.phase("inserting rows")
         let outcome: DatabaseWriter.Outcome
         let clock = ContinuousClock()
-        var insertTime = Duration.zero
         let started = clock.now
+        var timing = LoadTiming(started: started)
         do {
             let connection = try SQLiteConnection(path: output)
-            let writing = clock.now
-            outcome = try DatabaseWriter(connection: connection).write(content) { progress.update($0, of: $1) }
-            insertTime = clock.now - writing
+            timing.writing = clock.now
+            outcome = try DatabaseWriter(connection: connection).write(content) { progress.update($0, of: $1) } phase: {
+                timing.phases.append(($0, clock.now))
+            }
+            timing.written = clock.now
+            // The file is closed (and checkpointed) when the connection
+            // goes, after this.
+            withExtendedLifetime(connection) {}
         } catch {
             progress.finish()
             throw ValidationError("\(error)")
         }
-        let totalTime = clock.now - started
+        timing.closed = clock.now
         progress.finish()
         switch outcome {
         case .alreadyLoaded:
@@ -75,16 +80,45 @@ struct DbCommand: ParsableCommand {
         case .loaded(let rows):
             let summary = zip(DatabaseSchema.tableNames, rows).map { "\($1) \($0)" }.joined(separator: ", ")
             StandardStreams.err("\(output): added \(summary) (\(metricSet.identity.tag), logs \(hash.prefix(12)))\n")
-            if stats {
-                func seconds(_ d: Duration) -> Double {
-                    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-                }
-                let total = rows.reduce(0, +)
-                func rate(_ d: Duration) -> Int { seconds(d) > 0 ? Int(Double(total) / seconds(d)) : 0 }
-                StandardStreams.err(
-                    "inserted \(total) rows in \(Int(seconds(insertTime) * 1000)) ms (\(rate(insertTime)) rows/s, one transaction); "
-                        + "\(Int(seconds(totalTime) * 1000)) ms with opening and closing the file (\(rate(totalTime)) rows/s)\n")
+            if stats { StandardStreams.err(timing.line(rows: rows.reduce(0, +)) + "\n") }
+        }
+    }
+
+    /// When each step of a load began and ended, for `--stats`.
+    struct LoadTiming {
+        /// Before the file was opened.
+        var started: ContinuousClock.Instant
+        /// The file is open; the write (pragmas, then one transaction) begins.
+        var writing: ContinuousClock.Instant?
+        /// The start of each phase of the write.
+        var phases: [(DatabaseWriter.Phase, ContinuousClock.Instant)] = []
+        /// The commit has returned.
+        var written: ContinuousClock.Instant?
+        /// The file is closed.
+        var closed: ContinuousClock.Instant?
+
+        /// The `--stats` line: the insert rate over the whole write of the
+        /// load — from the first pragma to the end of the commit, with the
+        /// tables created or altered, the rows and their index entries
+        /// inserted, the load recorded and the commit written to the log —
+        /// then the parts of it, then the load with opening and closing
+        /// (checkpointing) the file.
+        func line(rows: Int) -> String {
+            func start(_ phase: DatabaseWriter.Phase) -> ContinuousClock.Instant? { phases.first { $0.0 == phase }?.1 }
+            guard let writing, let written, let closed, let tables = start(.preparingTables),
+                  let inserting = start(.insertingRows), let committing = start(.committing) else { return "" }
+            func seconds(_ d: Duration) -> Double {
+                Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
             }
+            func milliseconds(_ d: Duration) -> String {
+                let ms = seconds(d) * 1000
+                return (ms < 100 ? String((ms * 10).rounded() / 10) : String(Int(ms.rounded()))) + " ms"
+            }
+            func rate(_ d: Duration) -> String { seconds(d) > 0 ? "\(Int(Double(rows) / seconds(d))) rows/s" : "-" }
+            return "inserted \(rows) rows in \(milliseconds(written - writing)) (\(rate(written - writing)), one transaction: "
+                + "tables \(milliseconds(inserting - tables)), rows \(milliseconds(committing - inserting)), "
+                + "commit \(milliseconds(written - committing))); "
+                + "\(milliseconds(closed - started)) with opening and closing the file (\(rate(closed - started)))"
         }
     }
 

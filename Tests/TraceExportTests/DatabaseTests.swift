@@ -114,4 +114,99 @@ import TraceLog
         #expect(models.columns.first == "model")
         #expect(models.rows.count == 1)
     }
+
+    /// A load of one hand-made `turns` table under log hash `hash`.
+    static func turnsContent(_ rows: [[AnalysisValue]], columns: [String], hash: String) -> DatabaseContent {
+        let tables = DatabaseSchema.tableNames.map { name in
+            name == "turns"
+                ? DatabaseTable(name: name, columns: columns, rows: rows)
+                : DatabaseTable(name: name, columns: [], rows: [])
+        }
+        return DatabaseContent(
+            logHash: hash, metricSet: MetricSets.named("default")!.identity, priceTableHash: nil, tables: tables,
+            diagnostics: [])
+    }
+
+    @Test func valuesAreStoredAsTheirSQLiteValueWhateverTheBatchAndTheBuffer() throws {
+        let decomposed = "e\u{301}"  // equal to "é" as a Swift string, other bytes
+        let long = String(repeating: "x", count: 70_000)  // larger than the insert buffer
+        var rows: [[AnalysisValue]] = []
+        for i in 0..<37 {  // two full multi-row statements and five rows one by one
+            rows.append([
+                .string("run"), .string("q\(i % 5)"), .int(Int64(i)),
+                .string(i == 3 ? decomposed : "é"),
+                .string(i % 7 == 0 ? "quote \" back \\ line \n tab \t ctl \u{01} ünï" : (i == 11 ? long : "plain \(i)")),
+                .strings(i % 4 == 0 ? [] : ["read_file", "say \"hi\"\n", i == 13 ? long : "python"]),
+                .object([("read_file", .double(0.25 * Double(i))), ("nan", .double(.nan)), ("n", .int(-3)), ("b", .bool(i % 2 == 0)),
+                         ("s", .string("a\\b")), ("l", .strings(["x"])), ("o", .object([]))]),
+                .double(i == 5 ? .infinity : 1.5), .bool(i % 3 == 0), .null,
+            ])
+        }
+        let columns = ["run_id", "query_id", "turn_index", "accent", "note", "tools_called", "tool_latencies_s", "w", "ok", "nothing"]
+        let path = temporaryPath("values.sqlite")
+        let outcome = try DatabaseWriter(connection: SQLiteConnection(path: path)).write(Self.turnsContent(rows, columns: columns, hash: "h"))
+        #expect(outcome == .loaded(rows: [0, 0, 37, 0, 0, 0]))
+        let db = try SQLiteConnection(path: path)
+        let stored = try db.rows("SELECT \(columns.map { "\"\($0)\"" }.joined(separator: ", ")), hex(accent) FROM turns ORDER BY rowid")
+        #expect(stored.count == rows.count)
+        for (row, back) in zip(rows, stored) {
+            for (value, text) in zip(row, back) {
+                let expected: String? = switch SQLiteValue(value) {
+                case .null: nil
+                case .integer(let i): String(i)
+                case .real(let d): String(try #require(db.rows("SELECT CAST(? AS TEXT)", [.real(d)]).first?.first ?? nil))
+                case .text(let t): t
+                }
+                #expect(text == expected)
+            }
+        }
+        // Bytes, not Unicode equivalence, decide what is stored.
+        #expect(stored[3][10] == "65CC81" && stored[4][10] == "C3A9")
+        #expect(try count(db, "SELECT count(*) FROM turns WHERE tool_latencies_s ->> '$.read_file' IS NOT NULL") == 37)
+    }
+
+    @Test func aFailedLoadLeavesTheDatabaseAsItWas() throws {
+        let path = temporaryPath("failed.sqlite")
+        _ = try load(path, "default")
+        let db = try SQLiteConnection(path: path)
+        let before = try DatabaseSchema.tableNames.map { try count(db, "SELECT count(*) FROM \($0)") }
+        // run_id is NOT NULL: the 30th row fails after two statements went in.
+        let rows: [[AnalysisValue]] = (0..<40).map { [$0 == 29 ? .null : .string("r"), .string("q"), .int(Int64($0))] }
+        #expect(throws: SQLiteError.self) {
+            try DatabaseWriter(connection: SQLiteConnection(path: path))
+                .write(Self.turnsContent(rows, columns: ["run_id", "query_id", "turn_index"], hash: "other"))
+        }
+        #expect(try DatabaseSchema.tableNames.map { try count(db, "SELECT count(*) FROM \($0)") } == before)
+        #expect(try count(db, "SELECT count(*) FROM loads") == 1)
+    }
+
+    @Test func theExampleQueriesOfTheDocsRunAndTheJoinsUseTheIndexes() throws {
+        let path = temporaryPath("examples.sqlite")
+        _ = try load(path, "default")
+        _ = try load(path, "ipw")
+        let db = try SQLiteConnection(path: path)
+        let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/SQL.md"), encoding: .utf8)
+        let queries = doc.components(separatedBy: "```sql\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        #expect(queries.count >= 6)
+        for query in queries { _ = try db.rows(query) }
+        let plans = try queries.prefix(2).map { query in
+            try db.rows("EXPLAIN QUERY PLAN " + query).compactMap { $0.last ?? nil }.joined(separator: "; ")
+        }
+        #expect(plans[0].contains("INDEX queries_key"), "\(plans[0])")
+        #expect(plans[1].contains("INDEX tool_calls_key"), "\(plans[1])")
+        let indexes = try db.rows("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").compactMap { $0[0] }
+        #expect(indexes == ["loads_key", "models_key", "queries_key", "runs_key", "tool_calls_key", "tools_key", "turns_key"])
+    }
+
+    @Test func aNewFileIsWrittenWithoutSyncsAndAFileWithLoadsWithNormalSyncs() throws {
+        let path = temporaryPath("sync.sqlite")
+        let hash = LogContentHash.hex(ofFiles: [demoLogPath])
+        let first = try SQLiteConnection(path: path)
+        _ = try DatabaseWriter(connection: first).write(Self.content(demoRuns, "default", logHash: hash))
+        #expect(try first.rows("PRAGMA synchronous").first?.first == "0")
+        let second = try SQLiteConnection(path: path)
+        _ = try DatabaseWriter(connection: second).write(Self.content(demoRuns, "ipw", logHash: hash))
+        #expect(try second.rows("PRAGMA synchronous").first?.first == "1")
+        #expect(try second.rows("PRAGMA journal_mode").first?.first == "wal")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TraceAnalysis
 
 /// The rows of one database table before they are written: column names
@@ -63,17 +64,29 @@ extension SQLiteValue {
     }
 }
 
-extension SQLiteStatement {
-    /// Binds an analysis value as ``SQLiteValue/init(_:)`` stores it, without
-    /// building the intermediate value.
-    func bind(_ value: AnalysisValue, at index: Int32) {
-        switch value {
-        case .null: bindNull(at: index)
-        case .bool(let b): bindInteger(b ? 1 : 0, at: index)
-        case .int(let i): bindInteger(i, at: index)
-        case .double(let d): bindReal(d, at: index)
-        case .string(let s): bindText(s, at: index)
-        case .strings, .object: bindText(JSONText.value(value), at: index)
+extension AnalysisValue {
+    /// Whether `self` is stored exactly as `other` is: the same case with
+    /// the same value, strings compared by their UTF-8 bytes (not by
+    /// Unicode equivalence, as `==` does) and doubles by bit pattern.
+    func isStored(as other: AnalysisValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
+        case (.string(let a), .string(let b)): return sameBytes(a, b)
+        case (.strings(let a), .strings(let b)): return a.count == b.count && zip(a, b).allSatisfy { sameBytes($0, $1) }
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { sameBytes($0.0, $1.0) && $0.1.isStored(as: $1.1) }
+        default: return false
         }
     }
+}
+
+/// Whether two strings have the same UTF-8 bytes.
+private func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    var a = a
+    var b = b
+    return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
 }

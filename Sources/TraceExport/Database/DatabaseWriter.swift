@@ -20,55 +20,85 @@ public struct DatabaseWriter {
         case alreadyLoaded
     }
 
+    /// The steps of a load after the check for an earlier identical load,
+    /// reported as each begins (for progress display and timing).
+    public enum Phase: Sendable, Equatable {
+        /// Tables (with their indexes) are created or given the columns
+        /// they lack.
+        case preparingTables
+        /// Rows are being inserted (and the indexes updated).
+        case insertingRows
+        /// The transaction is being committed.
+        case committing
+    }
+
     /// Inserts `content` unless the same logs were loaded with the same
     /// metric set (name and version) and price table before.
-    public func write(_ content: DatabaseContent, progress: ExportProgress? = nil) throws(SQLiteError) -> Outcome {
+    ///
+    /// `progress` is told the rows inserted so far; `phase` is told each
+    /// ``Phase`` as it begins.
+    public func write(
+        _ content: DatabaseContent, progress: ExportProgress? = nil, phase: ((Phase) -> Void)? = nil
+    ) throws(SQLiteError) -> Outcome {
         // Write-ahead logging: one load is one transaction whose commit
-        // appends to the log instead of rewriting pages twice.
+        // appends to the log instead of rewriting pages twice; until the
+        // commit, nothing of the load is visible, and a crash or a failed
+        // load leaves the database as it was. Into a file that holds loads,
+        // `synchronous = NORMAL`: the commit is not synced; the log header
+        // of a fresh log and the checkpoint that copies the log into the
+        // file are, so a power loss can cost the last load but never the
+        // earlier ones. A new file holds nothing to keep, so it is written
+        // with `synchronous = OFF`: no sync at all (they cost more than the
+        // rows on a slow disk); it is safe against crashes of the program,
+        // and on a power loss before the system has written it out it may
+        // be lost or damaged, and is loaded again.
         // 64 KiB pages (for a new file) cut the number of page writes at
-        // commit and checkpoint 16-fold; the indexes built after a bulk
-        // insert sort in memory.
+        // commit and checkpoint 16-fold.
+        let isNew = try connection.rows("PRAGMA page_count").first?.first == "0"
         try connection.execute(
-            "PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+            "PRAGMA page_size = 65536; PRAGMA synchronous = \(isNew ? "OFF" : "NORMAL"); PRAGMA journal_mode = WAL; "
+                + "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         return try connection.transaction { () throws(SQLiteError) -> Outcome in
-            try connection.execute(DatabaseSchema.create)
+            try connection.execute(DatabaseSchema.createLoads)
             let present = try connection.rows(
                 "SELECT count(*) FROM loads WHERE log_hash = ? AND metric_set = ? AND metric_set_version = ? AND price_table_hash IS ?",
                 identifying(content))
             if present.first?.first == "1" { return .alreadyLoaded }
 
+            phase?(.preparingTables)
+            // A table that does not exist yet is created with every column
+            // this load brings (one statement instead of one `ALTER TABLE`
+            // and schema reload per column), and with its indexes. Rows come
+            // in key order, mostly, so each index insert lands next to the
+            // previous one; that costs less than dropping the indexes of an
+            // empty table and sorting them after the insert, even for rows
+            // in random order.
+            let existing = Set(try connection.rows("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0[0] })
+            for name in DatabaseSchema.tableNames {
+                let table = content.tables.first { $0.name == name }
+                if !existing.contains(name) {
+                    let columns = table.map { table in
+                        table.columns.enumerated().map { ($1, table.declaredType(ofColumn: $0)) }
+                    } ?? []
+                    try connection.execute(DatabaseSchema.createTable(name, columns: columns))
+                } else if let table {
+                    try addMissingColumns(of: table)
+                }
+                for index in DatabaseSchema.indexes[name] ?? [] { try connection.execute(index) }
+            }
+
+            phase?(.insertingRows)
             let total = content.rowCount
             var done = 0
             var counts: [Int] = []
-            // Indexes of tables that are still empty are dropped and built
-            // again after the insert: one sort instead of a B-tree insert
-            // per row and index. The transaction hides the gap.
-            var deferredIndexes: [String] = []
-            for table in content.tables where !table.rows.isEmpty {
-                if try isEmpty(table.name) { deferredIndexes += try dropIndexes(of: table.name) }
-            }
             for table in content.tables {
-                try addMissingColumns(of: table)
-                let names = DatabaseSchema.identifyingColumns + table.columns
-                let sql = "INSERT INTO \(quoted(table.name)) (\(names.map(quoted).joined(separator: ", "))) VALUES ("
-                    + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
-                let insert = try connection.prepare(sql)
-                for (i, value) in identifying(content).enumerated() { insert.bind(value, at: Int32(i + 1)) }
-                let offset = Int32(DatabaseSchema.identifyingColumns.count)
-                for row in table.rows {
-                    var parameter = offset
-                    for value in row {
-                        parameter += 1
-                        insert.bind(value, at: parameter)
-                    }
-                    try insert.step()
-                    insert.reset()
-                    done += 1
-                    if done & 0xFFF == 0 { progress?(done, total) }
+                try insertRows(of: table, content: content) { rows in
+                    if (done + rows) >> 12 != done >> 12 { progress?(done + rows, total) }
+                    done += rows
                 }
                 counts.append(table.rows.count)
             }
-            for index in deferredIndexes { try connection.execute(index) }
+
             let record = try connection.prepare(
                 "INSERT INTO loads (log_hash, metric_set, metric_set_version, price_table_hash, runs, queries, turns, tools, models, tool_calls) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -77,34 +107,36 @@ public struct DatabaseWriter {
             }
             try record.step()
             progress?(total, total)
+            phase?(.committing)
             return .loaded(rows: counts)
         }
+    }
+
+    /// Inserts the rows of `table` (``RowInserter``). Columns that hold the
+    /// same value in every row (for example `run_id` when the logs hold one
+    /// run) are bound once with the identifying columns; only the others are
+    /// bound per row. `inserted` is told how many rows went in at each step.
+    private func insertRows(
+        of table: DatabaseTable, content: DatabaseContent, inserted: (Int) -> Void
+    ) throws(SQLiteError) {
+        guard let first = table.rows.first else { return }
+        let constant = table.columns.indices.filter { column in
+            table.rows.allSatisfy { $0[column].isStored(as: first[column]) }
+        }
+        let constantSet = Set(constant)
+        let varying = table.columns.indices.filter { !constantSet.contains($0) }
+        let inserter = try RowInserter(
+            connection: connection, table: table.name,
+            sharedNames: DatabaseSchema.identifyingColumns + constant.map { table.columns[$0] },
+            sharedValues: identifying(content) + constant.map { SQLiteValue(first[$0]) },
+            names: varying.map { table.columns[$0] }, columns: varying)
+        try inserter.insert(table.rows, inserted: inserted)
     }
 
     /// The identifying columns' values.
     private func identifying(_ content: DatabaseContent) -> [SQLiteValue] {
         [.text(content.logHash), .text(content.metricSet.name), .text(content.metricSet.version),
          content.priceTableHash.map { .text($0) } ?? .null]
-    }
-
-    /// Whether the data table `name` holds no rows.
-    private func isEmpty(_ name: String) throws(SQLiteError) -> Bool {
-        try connection.rows("SELECT NOT EXISTS (SELECT 1 FROM \(quoted(name)))").first?.first == "1"
-    }
-
-    /// Drops the indexes of table `name` and returns the statements that
-    /// create them again, exactly as they were created.
-    private func dropIndexes(of name: String) throws(SQLiteError) -> [String] {
-        let indexes = try connection.rows(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid",
-            [.text(name)])
-        var creates: [String] = []
-        for index in indexes {
-            guard let indexName = index[0], let sql = index[1] else { continue }
-            try connection.execute("DROP INDEX \(quoted(indexName))")
-            creates.append(sql)
-        }
-        return creates
     }
 
     /// Adds the columns a table's rows bring that the database table lacks.
@@ -117,7 +149,5 @@ public struct DatabaseWriter {
     }
 
     /// A quoted SQL identifier.
-    private func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    private func quoted(_ name: String) -> String { DatabaseSchema.quoted(name) }
 }

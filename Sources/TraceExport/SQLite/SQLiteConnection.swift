@@ -71,6 +71,9 @@ public final class SQLiteConnection {
         return rows
     }
 
+    /// The most parameters one statement may have (`SQLITE_LIMIT_VARIABLE_NUMBER`).
+    public var parameterLimit: Int32 { sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1) }
+
     /// SQLite's last error message.
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 }

@@ -51,6 +51,21 @@ public final class SQLiteStatement {
             Self.transient)
     }
 
+    /// Binds text given as UTF-8 bytes to the 1-based parameter `index`
+    /// without copying them (`SQLITE_STATIC`): the bytes must stay valid and
+    /// unchanged until the parameter is bound again or the bindings are
+    /// cleared (``clearBindings()``).
+    public func bindTextInPlace(_ bytes: UnsafeRawBufferPointer, at index: Int32) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            return
+        }
+        _ = sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
+
+    /// Sets every parameter to NULL (so no parameter refers to bytes bound in place).
+    public func clearBindings() { sqlite3_clear_bindings(handle) }
+
     /// Binds a string to the 1-based parameter `index`.
     public func bindText(_ text: String, at index: Int32) {
         var text = text
