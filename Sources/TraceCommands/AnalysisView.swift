@@ -57,8 +57,10 @@ struct AnalysisReport {
         rows(analyzed: runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) })
     }
 
-    /// The rows of the view over runs already analysed with ``metricSet``.
-    func rows(analyzed runs: [AnalyzedRun]) -> (rows: [AnalysisRow], notes: Notes) {
+    /// The rows of the view over runs already analysed with ``metricSet``;
+    /// `spanEnergy`, when given, holds each run's span energies (else they
+    /// are computed from the runs' events).
+    func rows(analyzed runs: [AnalyzedRun], spanEnergy given: [SpanEnergy]? = nil) -> (rows: [AnalysisRow], notes: Notes) {
         var notes = Notes(diagnostics: runs.flatMap(\.result.diagnostics))
         switch view {
         case .run:
@@ -73,7 +75,16 @@ struct AnalysisReport {
                 default: break
                 }
             }
-            let result = kind.rows(runs, prices: prices, energy: spanEnergy(kind, runs))
+            let energy: SpanEnergy
+            if let given, kind == .tool || kind == .model {
+                var byRun: [String: SpanEnergy] = [:]
+                for (run, span) in zip(runs, given) where byRun[run.events.runID] == nil { byRun[run.events.runID] = span }
+                let table = byRun
+                energy = SpanEnergy { reference in table[reference.runID]?.gpuJoules(reference) }
+            } else {
+                energy = spanEnergy(kind, runs)
+            }
+            let result = kind.rows(runs, prices: prices, energy: energy)
             notes.diagnostics += result.diagnostics
             notes.unpricedModels = result.unpricedModels
             notes.priced = kind != .tool
@@ -98,8 +109,11 @@ struct AnalysisReport {
     /// The rendered output and what to tell the user on stderr.
     func render(_ log: LogSet) -> (output: String, notes: Notes) { render(rows(log)) }
 
-    /// The rendered output of runs already analysed with ``metricSet``.
-    func render(analyzed runs: [AnalyzedRun]) -> (output: String, notes: Notes) { render(rows(analyzed: runs)) }
+    /// The rendered output of runs already analysed with ``metricSet``
+    /// (with their span energies, for the tool and model views).
+    func render(analyzed runs: [AnalyzedRun], spanEnergy: [SpanEnergy]? = nil) -> (output: String, notes: Notes) {
+        render(rows(analyzed: runs, spanEnergy: spanEnergy))
+    }
 
     private func render(_ made: (rows: [AnalysisRow], notes: Notes)) -> (output: String, notes: Notes) {
         let (rows, notes) = made

@@ -47,15 +47,15 @@ struct AnalyzeCommand: ParsableCommand {
         let output: String
         let notes: AnalysisReport.Notes
         let foundSegments: Bool
-        // The default set's row views stream the logs (flat memory); other
-        // sets and views, and logs whose order a stream cannot follow, are
-        // read whole.
+        // The default set's views stream the logs (memory flat in telemetry);
+        // other sets, and logs whose order a stream cannot follow, are read
+        // whole.
         if !noStream, StreamedAnalysis.applies(to: by, metricSet: metricSet),
            let streamed = StreamedAnalysis.analyze(inputs.logs, metricSet: metricSet as! DefaultMetricSet) {
             if !quiet {
                 for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
             }
-            (output, notes) = report.render(analyzed: streamed.runs)
+            (output, notes) = report.render(analyzed: streamed.runs, spanEnergy: streamed.spanEnergy)
             foundSegments = streamed.pass.segmentCount > 0
         } else {
             let log = inputs.read(quiet: quiet)

@@ -4,14 +4,11 @@ import TraceLog
 /// The default set's analysis of logs read as a stream, twice, holding no
 /// telemetry (``DefaultRunStream``): for the views made from the set's rows.
 enum StreamedAnalysis {
-    /// Whether `view` under `metricSet` can be made from a streamed analysis:
-    /// views built from the rows and the events other than samples.
+    /// Whether `view` under `metricSet` can be made from a streamed
+    /// analysis: every view of the default set (they are built from its
+    /// rows, its span energies and the events other than samples).
     static func applies(to view: AnalysisView, metricSet: any MetricSet) -> Bool {
-        guard metricSet is DefaultMetricSet else { return false }
-        switch view {
-        case .run, .view(.turn), .view(.query), .view(.label(_)): return true
-        case .view(.tool), .view(.model): return false
-        }
+        metricSet is DefaultMetricSet
     }
 
     /// Analyses the logs at `paths` (see ``StreamedLogAnalysis``); nil when

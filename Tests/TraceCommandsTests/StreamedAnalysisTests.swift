@@ -10,7 +10,7 @@ import TraceLog
 /// and it declines logs whose order it cannot follow.
 @Suite("Streamed analysis equals reading the logs whole")
 struct StreamedAnalysisTests {
-    static let views: [AnalysisView] = [.turn, .query, .run, .view(.label("data_id"))]
+    static let views: [AnalysisView] = [.turn, .query, .run, .view(.label("data_id")), .view(.tool), .view(.model)]
 
     /// Writes `files` to a fresh directory; their paths.
     static func write(_ files: [[UInt8]]) -> [String] {
@@ -31,7 +31,7 @@ struct StreamedAnalysisTests {
         for view in views {
             for format in [OutputFormat.table, .csv, .json] {
                 let report = AnalysisReport(metricSet: DefaultMetricSet(), view: view, format: format)
-                let (x, notesX) = report.render(analyzed: streamed.runs)
+                let (x, notesX) = report.render(analyzed: streamed.runs, spanEnergy: streamed.spanEnergy)
                 let (y, notesY) = report.render(log)
                 a.append(x + notesX.diagnostics.map(\.description).joined(separator: "\n"))
                 b.append(y + notesY.diagnostics.map(\.description).joined(separator: "\n"))
@@ -94,7 +94,7 @@ struct StreamedAnalysisTests {
     func command() throws {
         let reversed = Self.write([Self.frames.reversed().flatMap { $0 }])
         for paths in bundledLogs().map({ [$0.path] }) + [reversed] {
-            for view in ["turn", "query", "run"] {
+            for view in ["turn", "query", "run", "tool", "model"] {
                 let streamed = try runProcess(traceAnalyzeBinary, paths + ["--by", view, "--format", "csv"])
                 let whole = try runProcess(traceAnalyzeBinary, paths + ["--by", view, "--format", "csv", "--no-stream"])
                 #expect(streamed.status == whole.status)

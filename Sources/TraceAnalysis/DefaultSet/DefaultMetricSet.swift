@@ -131,9 +131,13 @@ public struct DefaultMetricSet: MetricSet {
     /// record's sequence number.
     public func spanEnergy(_ run: RunEvents) -> SpanEnergy {
         let a = attributed(run)
+        return Self.spanEnergy(runID: run.runID, parts: a.parts, gpu: a.attribution[.gpu])
+    }
+
+    /// The span energies of a run's structure and GPU attribution.
+    static func spanEnergy(runID: String, parts: [QueryParts], gpu: DomainAttribution) -> SpanEnergy {
         var joules: [String: Double] = [:]
-        let gpu = a.attribution[.gpu]
-        for (index, query) in a.parts.enumerated() {
+        for (index, query) in parts.enumerated() {
             for (turnIndex, turn) in query.turns.enumerated() {
                 guard let spans = gpu.queries[index].turns[turnIndex].spanJoules else { continue }
                 // Spans were given as [inference] + tools, in order.
@@ -144,7 +148,6 @@ public struct DefaultMetricSet: MetricSet {
             }
         }
         let table = joules
-        let runID = run.runID
         return SpanEnergy { reference in
             guard reference.runID == runID, let start = reference.startSequence else { return nil }
             return table["\(reference.kind.rawValue) \(start)"]

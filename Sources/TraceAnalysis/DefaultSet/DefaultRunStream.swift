@@ -201,8 +201,13 @@ public final class DefaultRunStream {
         for d in sweeps.indices where touched & (1 << d) != 0 { sweeps[d]!.advance() }
     }
 
+    /// The GPU energy of each inference and tool call, as
+    /// ``DefaultMetricSet/spanEnergy(_:)`` gives it (for the tool and model
+    /// views); set by ``finish()``.
+    public private(set) var spanEnergy = SpanEnergy.unknown
+
     /// Ends the second pass and gives the run's rows (and its events
-    /// without samples, for the views).
+    /// without samples, for the views); ``spanEnergy`` is then set too.
     public func finish() -> AnalyzedRun {
         for slot in builders.indices {
             guard let target = targets[slot] else { continue }
@@ -243,8 +248,10 @@ public final class DefaultRunStream {
             (keys[slot].source, keys[slot].domain, builders[slot]?.counterResets ?? 0, surveys[slot].skippedValues)
         })
         let wall = firstTime.flatMap { first in lastTime.map { DefaultMetricSet.seconds(first, $0) } }
+        let attribution = EnergyAttribution(domains: domains)
+        spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu])
         let result = DefaultMetricSet.result(
-            runID: runID, parts: parts, attribution: EnergyAttribution(domains: domains), diagnostics: diagnostics, wall: wall)
+            runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall)
         return AnalyzedRun(events: eventsWithoutSamples, result: result)
     }
 }

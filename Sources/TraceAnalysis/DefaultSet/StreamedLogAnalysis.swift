@@ -11,6 +11,9 @@ public enum StreamedLogAnalysis {
     public struct Outcome: Sendable {
         /// The runs' rows, with their events other than samples.
         public var runs: [AnalyzedRun]
+        /// Each run's span energies (``DefaultMetricSet/spanEnergy(_:)``),
+        /// in the order of ``runs``.
+        public var spanEnergy: [SpanEnergy]
         /// The diagnostics and counts of the first pass over the logs.
         public var pass: LogStream.Pass
     }
@@ -48,11 +51,11 @@ public enum StreamedLogAnalysis {
             current?.attribute(sample: sample, timestamp: timestamp)
         }
         // A run whose segments hold no events analyses as an empty run.
-        let analyzed = pass.runs.map { id in
+        let finished = pass.runs.map { id in
             let stream = runs[id] ?? DefaultRunStream(runID: id, metricSet: metricSet)
             if runs[id] == nil { stream.beginAttribution() }
-            return stream.finish()
+            return (stream.finish(), stream.spanEnergy)
         }
-        return Outcome(runs: analyzed, pass: pass)
+        return Outcome(runs: finished.map(\.0), spanEnergy: finished.map(\.1), pass: pass)
     }
 }
