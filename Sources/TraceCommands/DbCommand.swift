@@ -41,14 +41,30 @@ struct DbCommand: ParsableCommand {
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
         let prices = try priceOptions.load()
-        let log = inputs.read(quiet: quiet)
-        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
-        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+        // One analysis serves every table: streamed for the default set
+        // (memory flat in telemetry), else of the logs read whole.
+        let analyzed: [AnalyzedRun]
+        var spanEnergy: [SpanEnergy]?
+        let files: [String]
+        if let set = metricSet as? DefaultMetricSet, let streamed = StreamedAnalysis.analyze(inputs.logs, metricSet: set) {
+            if !quiet {
+                for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
+            }
+            if streamed.pass.segmentCount == 0 { throw ExitCode(1) }
+            analyzed = streamed.runs
+            spanEnergy = streamed.spanEnergy
+            files = LogReader.expand(inputs.logs).files
+        } else {
+            let log = inputs.read(quiet: quiet)
+            if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+            analyzed = log.runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) }
+            files = log.files.map(\.path)
+        }
         let progress = ProgressBar("hashing and analysing")
-        let hash = LogContentHash.hex(ofFiles: log.files.map(\.path))
-        let views = Self.views(log, metricSet: metricSet, prices: prices)
+        let hash = LogContentHash.hex(ofFiles: files)
+        let views = Self.views(analyzed, spanEnergy: spanEnergy, metricSet: metricSet, prices: prices)
         let content = DatabaseContent.make(
-            runs, views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
+            analyzed.map(\.events), views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
         ) { progress.update($0, of: $1) }
         if !quiet {
             for diagnostic in content.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
@@ -124,24 +140,26 @@ struct DbCommand: ParsableCommand {
 
     /// The rows of the views that become tables: runs, queries and turns
     /// per run (with `run_id` in front), tools and models over all runs.
-    static func views(_ log: LogSet, metricSet: any MetricSet, prices: PriceTable) -> DatabaseContent.Views {
+    static func views(
+        _ analyzed: [AnalyzedRun], spanEnergy: [SpanEnergy]?, metricSet: any MetricSet, prices: PriceTable
+    ) -> DatabaseContent.Views {
         func report(_ view: AnalysisView) -> AnalysisReport {
             AnalysisReport(metricSet: metricSet, view: view, format: .json, prices: prices, namesPriceTableInRows: false)
         }
         var views = DatabaseContent.Views(runs: [], queries: [], turns: [], tools: [], models: [])
-        for run in log.runs {
-            let runID = AnalysisValue.string(run.runID)
+        for run in analyzed {
+            let runID = AnalysisValue.string(run.events.runID)
             func withRunID(_ rows: [AnalysisRow]) -> [AnalysisRow] {
                 rows.map { $0["run_id"] == nil ? AnalysisRow([("run_id", runID)] + $0.columns) : $0 }
             }
-            let (runs, notes) = report(.run).rows([run])
+            let (runs, notes) = report(.run).rows(analyzed: [run])
             views.runs += withRunID(runs)
-            views.queries += withRunID(report(.query).rows([run]).rows)
-            views.turns += withRunID(report(.turn).rows([run]).rows)
+            views.queries += withRunID(report(.query).rows(analyzed: [run]).rows)
+            views.turns += withRunID(report(.turn).rows(analyzed: [run]).rows)
             views.diagnostics += notes.diagnostics
         }
-        views.tools = report(.view(.tool)).rows(log.runs).rows
-        views.models = report(.view(.model)).rows(log.runs).rows
+        views.tools = report(.view(.tool)).rows(analyzed: analyzed, spanEnergy: spanEnergy).rows
+        views.models = report(.view(.model)).rows(analyzed: analyzed, spanEnergy: spanEnergy).rows
         return views
     }
 }
