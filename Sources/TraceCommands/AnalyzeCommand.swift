@@ -50,8 +50,8 @@ struct AnalyzeCommand: ParsableCommand {
         // The default set's views stream the logs (memory flat in telemetry);
         // other sets, and logs whose order a stream cannot follow, are read
         // whole.
-        if !noStream, StreamedAnalysis.applies(to: by, metricSet: metricSet),
-           let streamed = StreamedAnalysis.analyze(inputs.logs, metricSet: metricSet as! DefaultMetricSet) {
+        if !noStream, let set = metricSet as? DefaultMetricSet,
+           let streamed = StreamedLogAnalysis.analyze(inputs.logs, metricSet: set) {
             if !quiet {
                 for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
             }

@@ -46,7 +46,7 @@ struct DbCommand: ParsableCommand {
         let analyzed: [AnalyzedRun]
         var spanEnergy: [SpanEnergy]?
         let files: [String]
-        if let set = metricSet as? DefaultMetricSet, let streamed = StreamedAnalysis.analyze(inputs.logs, metricSet: set) {
+        if let set = metricSet as? DefaultMetricSet, let streamed = StreamedLogAnalysis.analyze(inputs.logs, metricSet: set) {
             if !quiet {
                 for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
             }

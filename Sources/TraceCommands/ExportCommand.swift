@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
         var spanEnergy: [SpanEnergy]?
         let files: [String]
         let foundSegments: Bool
-        if let set = metricSet as? DefaultMetricSet, let streamed = StreamedAnalysis.analyze(inputs.logs, metricSet: set) {
+        if let set = metricSet as? DefaultMetricSet, let streamed = StreamedLogAnalysis.analyze(inputs.logs, metricSet: set) {
             for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
             analyzed = streamed.runs
             spanEnergy = streamed.spanEnergy

@@ -24,7 +24,7 @@ struct StreamedAnalysisTests {
 
     /// Every view and format of `paths` both ways; nil when the stream declines.
     static func compare(_ paths: [String]) -> (streamed: [String], whole: [String])? {
-        guard let streamed = StreamedAnalysis.analyze(paths, metricSet: DefaultMetricSet()) else { return nil }
+        guard let streamed = StreamedLogAnalysis.analyze(paths, metricSet: DefaultMetricSet()) else { return nil }
         let log = LogReader.read(paths)
         var a = [streamed.pass.diagnostics.map(\.description).joined(separator: "\n")]
         var b = [log.diagnostics.map(\.description).joined(separator: "\n")]
@@ -84,10 +84,10 @@ struct StreamedAnalysisTests {
 
     @Test("segments out of order or repeated are left to the whole-log reader")
     func declined() {
-        #expect(StreamedAnalysis.analyze(Self.write([Self.frames.reversed().flatMap { $0 }]), metricSet: DefaultMetricSet()) == nil)
-        #expect(StreamedAnalysis.analyze(Self.write([Self.frames[1], Self.frames[0]]), metricSet: DefaultMetricSet()) == nil)
+        #expect(StreamedLogAnalysis.analyze(Self.write([Self.frames.reversed().flatMap { $0 }]), metricSet: DefaultMetricSet()) == nil)
+        #expect(StreamedLogAnalysis.analyze(Self.write([Self.frames[1], Self.frames[0]]), metricSet: DefaultMetricSet()) == nil)
         let repeated = Self.frames[0] + Self.frames[0] + Self.frames[1]
-        #expect(StreamedAnalysis.analyze(Self.write([repeated]), metricSet: DefaultMetricSet()) == nil)
+        #expect(StreamedLogAnalysis.analyze(Self.write([repeated]), metricSet: DefaultMetricSet()) == nil)
     }
 
     @Test("the command prints the same with and without --no-stream, also where the stream declines")
