@@ -53,7 +53,7 @@ struct DbCommand: ParsableCommand {
             if streamed.pass.segmentCount == 0 { throw ExitCode(1) }
             analyzed = streamed.runs
             spanEnergy = streamed.spanEnergy
-            files = LogReader.expand(inputs.logs).files
+            files = streamed.pass.files.map(\.path)
         } else {
             let log = inputs.read(quiet: quiet)
             if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }

@@ -41,7 +41,7 @@ struct ExportCommand: ParsableCommand {
             for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
             analyzed = streamed.runs
             spanEnergy = streamed.spanEnergy
-            files = LogReader.expand(inputs.logs).files
+            files = streamed.pass.files.map(\.path)
             foundSegments = streamed.pass.segmentCount > 0
         } else {
             let log = inputs.read()

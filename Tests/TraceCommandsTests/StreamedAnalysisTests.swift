@@ -82,6 +82,27 @@ struct StreamedAnalysisTests {
         #expect(missing.streamed == missing.whole)
     }
 
+    @Test("a second pass reads the bytes the first read, though the log grew in between")
+    func growingLog() throws {
+        let paths = Self.write([Self.frames[0] + Self.frames[1]])
+        var first = 0
+        let pass = LogStream.forEachEvent(in: paths) { _ in } _: { _ in first += 1 } visitSample: { _, _, _ in first += 1 }
+        #expect(first == 6 && pass.files.map(\.byteCount) == [Self.frames[0].count + Self.frames[1].count])
+        // The recorder appends a segment and starts another (torn) one.
+        let handle = try #require(FileHandle(forWritingAtPath: paths[0]))
+        handle.seekToEndOfFile()
+        handle.write(Data(Self.frames[2] + Self.frames[0].prefix(9)))
+        try handle.close()
+        var second = 0
+        let again = LogStream.forEachEvent(in: pass.files) { _ in } _: { _ in second += 1 } visitSample: { _, _, _ in second += 1 }
+        #expect(second == first)
+        #expect(again.diagnostics.isEmpty && again.segmentCount == 2)
+        // A fresh pass sees the new segment and the torn tail.
+        var third = 0
+        let fresh = LogStream.forEachEvent(in: paths) { _ in } _: { _ in third += 1 } visitSample: { _, _, _ in third += 1 }
+        #expect(third == 9 && fresh.diagnostics.count == 1)
+    }
+
     @Test("segments out of order or repeated are left to the whole-log reader")
     func declined() {
         #expect(StreamedLogAnalysis.analyze(Self.write([Self.frames.reversed().flatMap { $0 }]), metricSet: DefaultMetricSet()) == nil)

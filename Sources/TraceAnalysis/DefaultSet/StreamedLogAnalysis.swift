@@ -44,7 +44,9 @@ public enum StreamedLogAnalysis {
         guard pass.segmentsInOrder, runs.values.allSatisfy(\.isStreamable) else { return nil }
         for stream in runs.values { stream.beginAttribution() }
         current = nil
-        _ = LogStream.forEachEvent(in: paths, samplesOnly: true) { header in
+        // The second pass reads the bytes the first one read (a log still
+        // being written may have grown since).
+        _ = LogStream.forEachEvent(in: pass.files, samplesOnly: true) { header in
             current = runs[header.runID]
         } _: { _ in
         } visitSample: { _, timestamp, sample in

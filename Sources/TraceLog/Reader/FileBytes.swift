@@ -98,23 +98,24 @@ final class MappedFile {
         }
     }
 
-    /// Maps the file at `path`; reads it into memory instead when it cannot
-    /// be mapped (not a regular file, say).
-    static func open(_ path: String) -> Result<MappedFile, FileError> {
+    /// Maps the file at `path` (its first `limit` bytes at most); reads it
+    /// into memory instead when it cannot be mapped (not a regular file, say).
+    static func open(_ path: String, limit: Int? = nil) -> Result<MappedFile, FileError> {
         let fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else { return .failure(FileError(path: path, operation: "open", code: errno)) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return .failure(FileError(path: path, operation: "stat", code: errno)) }
         if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(FileError(path: path, operation: "read", code: EISDIR)) }
-        let size = Int(info.st_size)
+        let size = min(Int(info.st_size), limit ?? .max)
         if size > 0, (info.st_mode & S_IFMT) == S_IFREG,
            let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
             madvise(base, size, MADV_SEQUENTIAL)
             return .success(MappedFile(bytes: UnsafeRawBufferPointer(start: base, count: size), isMapped: true))
         }
         switch FileBytes.read(path) {
-        case .success(let copy):
+        case .success(var copy):
+            if let limit, copy.count > limit { copy.removeLast(copy.count - limit) }
             guard !copy.isEmpty else { return .success(MappedFile(bytes: UnsafeRawBufferPointer(start: nil, count: 0), isMapped: false)) }
             let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: copy.count, alignment: 16)
             copy.withUnsafeBytes { owned.copyMemory(from: $0) }

@@ -22,6 +22,19 @@ public enum LogStream {
         /// Whether every run's segments came in strictly increasing
         /// segment-sequence order (so file order is record order).
         public var segmentsInOrder = true
+        /// The files read (directories expanded), each with the number of
+        /// bytes read (nil when it could not be opened): a second pass over
+        /// ``files`` reads exactly the same bytes, even of a log that is
+        /// still being written.
+        public var files: [File] = []
+    }
+
+    /// A file of a pass and how much of it was read.
+    public struct File: Sendable, Equatable {
+        /// The path.
+        public var path: String
+        /// The bytes read, from the start; nil when it could not be opened.
+        public var byteCount: Int?
     }
 
     /// Visits every event of every file and directory in `paths`.
@@ -48,13 +61,40 @@ public enum LogStream {
         visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
     ) -> Pass {
         let (files, expandDiagnostics) = LogReader.expand(paths)
-        var pass = Pass(diagnostics: expandDiagnostics)
+        var pass = forEachEvent(
+            in: files.map { File(path: $0, byteCount: nil) }, readingWhole: true, samplesOnly: samplesOnly,
+            segment: segment, visit, visitSample: visitSample)
+        pass.diagnostics = expandDiagnostics + pass.diagnostics
+        return pass
+    }
+
+    /// Visits the events of `files` again, as an earlier pass read them:
+    /// the same files, the first ``File/byteCount`` bytes of each (files
+    /// that pass could not open are skipped).
+    public static func forEachEvent(
+        in files: [File], samplesOnly: Bool = false, segment: (SegmentHeader) -> Void,
+        _ visit: (TraceEvent) -> Void,
+        visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
+    ) -> Pass {
+        forEachEvent(in: files, readingWhole: false, samplesOnly: samplesOnly, segment: segment, visit, visitSample: visitSample)
+    }
+
+    private static func forEachEvent(
+        in files: [File], readingWhole: Bool, samplesOnly: Bool, segment: (SegmentHeader) -> Void,
+        _ visit: (TraceEvent) -> Void,
+        visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
+    ) -> Pass {
+        var pass = Pass()
         var lastSequence: [String: UInt64] = [:]
-        for path in files {
-            switch MappedFile.open(path) {
+        for entry in files {
+            let path = entry.path
+            if !readingWhole && entry.byteCount == nil { continue }
+            switch MappedFile.open(path, limit: readingWhole ? nil : entry.byteCount) {
             case .failure(let error):
+                pass.files.append(File(path: path, byteCount: nil))
                 pass.diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.description))
             case .success(let file):
+                pass.files.append(File(path: path, byteCount: file.bytes.count))
                 let contents = withExtendedLifetime(file) {
                     LogFileScanner.walk(file.bytes, path: path, frameDone: { file.release(before: $0) }) { content in
                         Result { () throws(SegmentDecodingError) in
