@@ -17,7 +17,21 @@ struct ByteReader {
         return bytes[position]
     }
 
+    @inline(__always)
     mutating func readVarint() throws(SegmentDecodingError) -> UInt64 {
+        // Most varints of a log are one byte (small deltas, tags, keys).
+        if position < bytes.count {
+            let byte = bytes[position]
+            if byte < 0x80 {
+                position += 1
+                return UInt64(byte)
+            }
+        }
+        return try readLongVarint()
+    }
+
+    /// A varint of more than one byte, or a truncated one.
+    mutating func readLongVarint() throws(SegmentDecodingError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         let start = position

@@ -45,30 +45,34 @@ extension RecordFieldDecoder {
     /// key, presence bitmap, channel-coded values, then optional tagged
     /// fields (none defined yet; skipped).
     mutating func sampleV2(channels: SampleChannelTable) throws(SegmentDecodingError) -> TelemetrySample {
+        var sample = TelemetrySample()
+        try sampleV2(channels: channels, into: &sample)
+        return sample
+    }
+
+    /// Decodes a version-2 sample into `e`, setting every field (absent ones
+    /// to nil): a caller decoding many samples reuses one value instead of
+    /// returning and copying a new one each time.
+    mutating func sampleV2(channels: SampleChannelTable, into e: inout TelemetrySample) throws(SegmentDecodingError) {
         let sourceKey = try reader.readVarint()
-        let source = sourceKey > 0 ? try string(sourceKey - 1) : nil
+        e.source = sourceKey > 0 ? try string(sourceKey - 1) : nil
         let present = try reader.readVarint()
         guard present >> SampleValueCoding.valueFields == 0 else {
             throw fail("sample presence bitmap \(present) has bits beyond the 11 value fields")
         }
         let channel = channels.channels(of: sourceKey)
-        // The values are read into locals and the sample is made once at the
-        // end (building it field by field copied it on every throwing read).
-        func value(_ field: Int) throws(SegmentDecodingError) -> Double? {
-            present & 1 << field != 0 ? try sampleValue(channel + field) : nil
-        }
-        let gpuEnergy = try value(0), gpuPower = try value(1)
-        let cpuEnergy = try value(2), cpuPower = try value(3)
-        let dramEnergy = try value(4), dramPower = try value(5)
-        let wrap = try value(6)
-        let gpuUtilization = try value(7), cpuUtilization = try value(8)
-        let memory = try value(9), temperature = try value(10)
+        e.gpuEnergyJoules = present & 1 << 0 != 0 ? try sampleValue(channel) : nil
+        e.gpuPowerWatts = present & 1 << 1 != 0 ? try sampleValue(channel + 1) : nil
+        e.cpuEnergyJoules = present & 1 << 2 != 0 ? try sampleValue(channel + 2) : nil
+        e.cpuPowerWatts = present & 1 << 3 != 0 ? try sampleValue(channel + 3) : nil
+        e.dramEnergyJoules = present & 1 << 4 != 0 ? try sampleValue(channel + 4) : nil
+        e.dramPowerWatts = present & 1 << 5 != 0 ? try sampleValue(channel + 5) : nil
+        e.energyWrapJoules = present & 1 << 6 != 0 ? try sampleValue(channel + 6) : nil
+        e.gpuUtilizationPercent = present & 1 << 7 != 0 ? try sampleValue(channel + 7) : nil
+        e.cpuUtilizationPercent = present & 1 << 8 != 0 ? try sampleValue(channel + 8) : nil
+        e.memoryBytes = present & 1 << 9 != 0 ? try sampleValue(channel + 9) : nil
+        e.temperatureCelsius = present & 1 << 10 != 0 ? try sampleValue(channel + 10) : nil
         while try next() != nil {}
-        return TelemetrySample(
-            source: source, gpuEnergyJoules: gpuEnergy, gpuPowerWatts: gpuPower,
-            cpuEnergyJoules: cpuEnergy, cpuPowerWatts: cpuPower, dramEnergyJoules: dramEnergy, dramPowerWatts: dramPower,
-            energyWrapJoules: wrap, gpuUtilizationPercent: gpuUtilization, cpuUtilizationPercent: cpuUtilization,
-            memoryBytes: memory, temperatureCelsius: temperature)
     }
 
     /// One channel-coded telemetry value, updating the channel's state.

@@ -1,10 +1,11 @@
 /// Decodes the tagged fields of one record body into a payload.
 struct RecordFieldDecoder {
     var reader: ByteReader
-    let strings: [String]
+    /// The segment's string table so far, valid while the decoder is used.
+    let strings: UnsafeBufferPointer<String>
     let bodyOffset: Int
 
-    init(reader: ByteReader, strings: [String], bodyOffset: Int) {
+    init(reader: ByteReader, strings: UnsafeBufferPointer<String>, bodyOffset: Int) {
         self.reader = reader
         self.strings = strings
         self.bodyOffset = bodyOffset

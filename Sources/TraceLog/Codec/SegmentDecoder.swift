@@ -64,6 +64,8 @@ public enum SegmentDecoder {
         var recordIndex = 0
         // Version 2 codes telemetry values against per-segment channels.
         let channels: SampleChannelTable? = header.formatVersion >= 2 ? SampleChannelTable() : nil
+        // Reused for every version-2 sample (see ``RecordFieldDecoder/sampleV2(channels:into:)``).
+        var sample = TelemetrySample()
         while !reader.isAtEnd {
             do throws(SegmentDecodingError) {
                 let kindByte = try reader.readByte()
@@ -85,19 +87,22 @@ public enum SegmentDecoder {
                         recordIndex += 1
                         continue
                     }
-                    var decoder = RecordFieldDecoder(reader: fields, strings: strings, bodyOffset: bodyOffset)
                     let wallClock = header.wallClock(monotonic: timestamp)
-                    if kind == .sample {
-                        let sample: TelemetrySample
-                        if let channels {
-                            sample = try decoder.sampleV2(channels: channels)
+                    // The decoder reads the string table in place (no copy
+                    // of the array, no reference count traffic per record).
+                    try strings.withUnsafeBufferPointer { table throws(SegmentDecodingError) in
+                        var decoder = RecordFieldDecoder(reader: fields, strings: table, bodyOffset: bodyOffset)
+                        if kind == .sample {
+                            if let channels {
+                                try decoder.sampleV2(channels: channels, into: &sample)
+                            } else {
+                                sample = try decoder.sample()
+                            }
+                            visitSample(sequence, wallClock, sample)
                         } else {
-                            sample = try decoder.sample()
+                            visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
+                                             payload: try decoder.payload(of: kind)))
                         }
-                        visitSample(sequence, wallClock, sample)
-                    } else {
-                        visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
-                                         payload: try decoder.payload(of: kind)))
                     }
                     segment.eventCount += 1
                     sequence += 1
