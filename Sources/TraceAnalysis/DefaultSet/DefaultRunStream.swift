@@ -20,6 +20,9 @@ import TraceLog
 /// events in record order and each source's readings in time order. When
 /// that fails the whole run must be analysed with ``DefaultMetricSet/analyze(_:)``,
 /// which sorts.
+///
+/// A stream is a mutable object for one owner: use it from one thread at a
+/// time (its state is not locked).
 public final class DefaultRunStream {
     /// The run's identifier.
     public let runID: String
