@@ -44,24 +44,8 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let prices = try priceOptions.load()
         let report = AnalysisReport(metricSet: metricSet, view: by, format: format, prices: prices)
-        let output: String
-        let notes: AnalysisReport.Notes
-        let foundSegments: Bool
-        // The default set's views stream the logs (memory flat in telemetry);
-        // other sets, and logs whose order a stream cannot follow, are read
-        // whole.
-        if !noStream, let set = metricSet as? DefaultMetricSet,
-           let streamed = StreamedLogAnalysis.analyze(inputs.logs, metricSet: set) {
-            if !quiet {
-                for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
-            }
-            (output, notes) = report.render(analyzed: streamed.runs, spanEnergy: streamed.spanEnergy)
-            foundSegments = streamed.pass.segmentCount > 0
-        } else {
-            let log = inputs.read(quiet: quiet)
-            (output, notes) = report.render(log)
-            foundSegments = !log.files.allSatisfy({ $0.segments.isEmpty })
-        }
+        let analyzed = inputs.analyze(with: metricSet, quiet: quiet, stream: !noStream)
+        let (output, notes) = report.render(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
         if !quiet {
             for diagnostic in notes.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
         }
@@ -70,6 +54,6 @@ struct AnalyzeCommand: ParsableCommand {
                 "trace-analyze: no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
         }
         StandardStreams.out(output)
-        if !foundSegments { throw ExitCode(1) }
+        if !analyzed.foundSegments { throw ExitCode(1) }
     }
 }

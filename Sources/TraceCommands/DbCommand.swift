@@ -41,30 +41,14 @@ struct DbCommand: ParsableCommand {
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
         let prices = try priceOptions.load()
-        // One analysis serves every table: streamed for the default set
-        // (memory flat in telemetry), else of the logs read whole.
-        let analyzed: [AnalyzedRun]
-        var spanEnergy: [SpanEnergy]?
-        let files: [String]
-        if let set = metricSet as? DefaultMetricSet, let streamed = StreamedLogAnalysis.analyze(inputs.logs, metricSet: set) {
-            if !quiet {
-                for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
-            }
-            if streamed.pass.segmentCount == 0 { throw ExitCode(1) }
-            analyzed = streamed.runs
-            spanEnergy = streamed.spanEnergy
-            files = streamed.pass.files.map(\.path)
-        } else {
-            let log = inputs.read(quiet: quiet)
-            if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
-            analyzed = log.runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) }
-            files = log.files.map(\.path)
-        }
+        // One analysis serves every table.
+        let analyzed = inputs.analyze(with: metricSet, quiet: quiet)
+        if !analyzed.foundSegments { throw ExitCode(1) }
         let progress = ProgressBar("hashing and analysing")
-        let hash = LogContentHash.hex(ofFiles: files)
-        let views = Self.views(analyzed, spanEnergy: spanEnergy, metricSet: metricSet, prices: prices)
+        let hash = LogContentHash.hex(ofFiles: analyzed.files)
+        let views = Self.views(analyzed.runs, spanEnergy: analyzed.spanEnergy, metricSet: metricSet, prices: prices)
         let content = DatabaseContent.make(
-            analyzed.map(\.events), views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
+            analyzed.runs.map(\.events), views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
         ) { progress.update($0, of: $1) }
         if !quiet {
             for diagnostic in content.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }

@@ -31,34 +31,18 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
         let prices = try priceOptions.load()
-        // One analysis serves the four tables: streamed for the default set
-        // (memory flat in telemetry), else of the logs read whole.
-        let analyzed: [AnalyzedRun]
-        var spanEnergy: [SpanEnergy]?
-        let files: [String]
-        let foundSegments: Bool
-        if let set = metricSet as? DefaultMetricSet, let streamed = StreamedLogAnalysis.analyze(inputs.logs, metricSet: set) {
-            for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
-            analyzed = streamed.runs
-            spanEnergy = streamed.spanEnergy
-            files = streamed.pass.files.map(\.path)
-            foundSegments = streamed.pass.segmentCount > 0
-        } else {
-            let log = inputs.read()
-            analyzed = log.runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) }
-            files = log.files.map(\.path)
-            foundSegments = !log.files.allSatisfy({ $0.segments.isEmpty })
-        }
+        // One analysis serves the four tables.
+        let analyzed = inputs.analyze(with: metricSet)
         var unpriced: [String] = []
         func rows(_ kind: ViewKind) -> [AnalysisRow] {
             let report = AnalysisReport(metricSet: metricSet, view: .view(kind), format: .csv, prices: prices)
-            let (rows, notes) = report.rows(analyzed: analyzed, spanEnergy: spanEnergy)
+            let (rows, notes) = report.rows(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
             for model in notes.unpricedModels where !unpriced.contains(model) { unpriced.append(model) }
             return rows
         }
         let input = Export.Input(
             turns: rows(.turn), queries: rows(.query), tools: rows(.tool), models: rows(.model),
-            metricSet: metricSet.identity, priceTable: prices.identity, logSHA256: LogContentHash.hex(ofFiles: files),
+            metricSet: metricSet.identity, priceTable: prices.identity, logSHA256: LogContentHash.hex(ofFiles: analyzed.files),
             unpricedModels: unpriced)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for (fileName, contents) in Export.files(input) {
@@ -71,6 +55,6 @@ struct ExportCommand: ParsableCommand {
             StandardStreams.err("trace-analyze: no price for \(unpriced.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
         }
         StandardStreams.err("wrote \(Export.fileNames.joined(separator: ", ")) to \(out)\n")
-        if !foundSegments { throw ExitCode(1) }
+        if !analyzed.foundSegments { throw ExitCode(1) }
     }
 }

@@ -8,9 +8,8 @@ import TraceLog
 /// 1. **Survey** (``survey(_:)``, every event in record order): keeps the
 ///    events that are not samples (the queries, turns and spans are made
 ///    from them) and surveys each source's readings per domain: the series'
-///    method, coverage and nominal sampling period (``SeriesSurvey``; the
-///    period needs each interval's length, 4 bytes per sample, dropped
-///    before the second pass).
+///    method, coverage and where its median interval length lies
+///    (``SeriesSurvey``, in memory bounded by the spread of the lengths).
 /// 2. **Attribute** (``attribute(_:)``, the samples again, in the same
 ///    order): builds each series' intervals as its readings arrive and
 ///    sweeps every domain's pieces of time as soon as their ends are known
@@ -38,21 +37,17 @@ public final class DefaultRunStream {
     @exclusivity(unchecked) private var firstTime: Int64?
     @exclusivity(unchecked) private var lastTime: Int64?
 
-    private struct Key {
-        var domain: EnergyDomain
-        var source: String
-    }
-    /// Each (domain, source)'s survey, in order of first appearance.
-    @exclusivity(unchecked) private var keys: [Key] = []
+    /// The (domain, source) series seen, and each one's survey.
+    @exclusivity(unchecked) private var slots = SeriesSlots()
     @exclusivity(unchecked) private var surveys: [SeriesSurvey] = []
-    /// The sources seen, each with its slot per domain (-1: none yet).
-    @exclusivity(unchecked) private var sources: [(name: String, slots: [Int])] = []
 
     /// Second-pass state: per slot, its builder and where its knots go.
     @exclusivity(unchecked) private var builders: [SeriesBuilder?] = []
     @exclusivity(unchecked) private var targets: [(domain: Int, series: Int)?] = []
     @exclusivity(unchecked) private var sweeps: [DomainSweep?] = []
     @exclusivity(unchecked) private var parts: [DefaultMetricSet.QueryParts] = []
+    /// The queries as the attribution takes them (normalised).
+    @exclusivity(unchecked) private var queries: [QueryInterval] = []
     @exclusivity(unchecked) private var structureDiagnostics: [AnalysisDiagnostic] = []
 
     /// Starts the analysis of run `runID`.
@@ -71,15 +66,7 @@ public final class DefaultRunStream {
 
     /// First pass: takes the run's next event in record order.
     public func survey(_ event: TraceEvent) {
-        if let lastSequence, event.sequence < lastSequence { recordOrder = false }
-        lastSequence = event.sequence
-        guard RunEvents.plausibleTimestamps.contains(event.timestamp) else {
-            implausible += 1
-            if firstImplausible == nil { firstImplausible = event }
-            return
-        }
-        firstTime = min(firstTime ?? event.timestamp, event.timestamp)
-        lastTime = max(lastTime ?? event.timestamp, event.timestamp)
+        guard admit(sequence: event.sequence, timestamp: event.timestamp, event: event) else { return }
         guard case .sample(let sample) = event.payload else {
             events.append(event)
             return
@@ -90,63 +77,37 @@ public final class DefaultRunStream {
     /// First pass: takes the run's next event in record order when it is a
     /// sample, given unwrapped (the same as ``survey(_:)`` of the event).
     public func survey(sample: TelemetrySample, sequence: UInt64, timestamp: Int64) {
+        guard admit(sequence: sequence, timestamp: timestamp,
+                    event: TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
+        else { return }
+        surveySample(sample, at: timestamp)
+    }
+
+    /// Checks the record order and the timestamp of the next event; false
+    /// (and counted) when its timestamp is left out of the analysis.
+    private func admit(sequence: UInt64, timestamp: Int64, event: @autoclosure () -> TraceEvent) -> Bool {
         if let lastSequence, sequence < lastSequence { recordOrder = false }
         lastSequence = sequence
         guard RunEvents.plausibleTimestamps.contains(timestamp) else {
             implausible += 1
-            if firstImplausible == nil {
-                firstImplausible = TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample))
-            }
-            return
+            if firstImplausible == nil { firstImplausible = event() }
+            return false
         }
         firstTime = min(firstTime ?? timestamp, timestamp)
         lastTime = max(lastTime ?? timestamp, timestamp)
-        surveySample(sample, at: timestamp)
+        return true
     }
 
     private func surveySample(_ sample: TelemetrySample, at timestamp: Int64) {
         var position: Int?
-        for d in 0..<3 {
-            guard let reading = Self.reading(sample, domain: d, at: timestamp) else { continue }
-            let source = position ?? sourcePosition(sample.source ?? "unknown")
+        for (d, domain) in SeriesSlots.domains.enumerated() {
+            guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
+            let source = position ?? slots.position(adding: sample.source ?? "unknown")
             position = source
-            surveys[slot(domain: d, source: source)].add(reading)
+            let slot = slots.slot(adding: d, source: source)
+            if slot == surveys.count { surveys.append(SeriesSurvey()) }
+            surveys[slot].add(reading)
         }
-    }
-
-    /// The reading `sample` holds for domain `d` (gpu, cpu, dram: as
-    /// ``EnergyReading/init(sample:domain:timestamp:)`` makes it), read in
-    /// place.
-    @inline(__always)
-    private static func reading(_ sample: borrowing TelemetrySample, domain d: Int, at timestamp: Int64) -> EnergyReading? {
-        let counter: Double?
-        let power: Double?
-        switch d {
-        case 0: (counter, power) = (sample.gpuEnergyJoules, sample.gpuPowerWatts)
-        case 1: (counter, power) = (sample.cpuEnergyJoules, sample.cpuPowerWatts)
-        default: (counter, power) = (sample.dramEnergyJoules, sample.dramPowerWatts)
-        }
-        if counter == nil && power == nil { return nil }
-        return EnergyReading(timestamp: timestamp, counterJoules: counter, powerWatts: power, wrapJoules: sample.energyWrapJoules)
-    }
-
-    /// The position of source `name` among ``sources``, added when new.
-    private func sourcePosition(_ name: String) -> Int {
-        if let position = sources.firstIndex(where: { $0.name == name }) { return position }
-        sources.append((name, Array(repeating: -1, count: EnergyDomain.allCases.count)))
-        return sources.count - 1
-    }
-
-    /// The slot of (domain `d`, source at `position`), added when new.
-    private func slot(domain d: Int, source position: Int) -> Int {
-        var slot = sources[position].slots[d]
-        if slot < 0 {
-            slot = keys.count
-            keys.append(Key(domain: EnergyDomain.allCases[d], source: sources[position].name))
-            surveys.append(SeriesSurvey())
-            sources[position].slots[d] = slot
-        }
-        return slot
     }
 
     /// Between the passes: builds the queries and turns and plans every
@@ -155,19 +116,19 @@ public final class DefaultRunStream {
         let (parts, intervals, diagnostics) = metricSet.structure(eventsWithoutSamples)
         self.parts = parts
         structureDiagnostics = diagnostics
-        let queries = intervals.map(EnergyAttributor.normalize)
-        let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
-        builders = Array(repeating: nil, count: keys.count)
-        targets = Array(repeating: nil, count: keys.count)
-        for (d, domain) in EnergyDomain.allCases.enumerated() {
+        queries = intervals.map(EnergyAttributor.normalize)
+        let order = slots.sorted
+        builders = Array(repeating: nil, count: slots.count)
+        targets = Array(repeating: nil, count: slots.count)
+        for (d, domain) in SeriesSlots.domains.enumerated() {
             var names: [String] = []
             var infos: [DomainSweep.SeriesInfo] = []
-            for slot in order where keys[slot].domain == domain {
+            for slot in order where slots.keys[slot].domain == domain {
                 let plan = surveys[slot].plan()
                 guard let coverage = plan.coverage else { continue }
                 builders[slot] = SeriesBuilder(plan: plan, shape: metricSet.options.shape)
                 targets[slot] = (d, infos.count)
-                names.append(keys[slot].source)
+                names.append(slots.keys[slot].source)
                 infos.append(DomainSweep.SeriesInfo(coverage: coverage))
             }
             sweeps.append(infos.isEmpty ? nil : DomainSweep(domain: domain, queries: queries, sources: names, series: infos))
@@ -186,13 +147,11 @@ public final class DefaultRunStream {
     /// Second pass: takes the run's next sample in record order, unwrapped.
     public func attribute(sample: TelemetrySample, timestamp: Int64) {
         guard RunEvents.plausibleTimestamps.contains(timestamp) else { return }
-        let name = sample.source ?? "unknown"
-        guard let position = sources.firstIndex(where: { $0.name == name }) else { return }
+        guard let position = slots.position(of: sample.source ?? "unknown") else { return }
         var touched = 0
-        for d in 0..<3 {
-            let slot = sources[position].slots[d]
-            guard slot >= 0, let target = targets[slot],
-                  let reading = Self.reading(sample, domain: d, at: timestamp) else { continue }
+        for (d, domain) in SeriesSlots.domains.enumerated() {
+            guard let slot = slots.slot(domain: d, source: position), let target = targets[slot],
+                  let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
             var ignored = 0
             let clean = CleanReading(reading, skipped: &ignored)
             let sweep = sweeps[target.domain]!
@@ -219,19 +178,15 @@ public final class DefaultRunStream {
                 sweep.push(series: target.series, time: time, interval: interval)
             }
         }
+        let order = slots.sorted
         var domains: [DomainAttribution] = []
-        for (d, domain) in EnergyDomain.allCases.enumerated() {
+        for (d, domain) in SeriesSlots.domains.enumerated() {
             guard let sweep = sweeps[d] else {
-                domains.append(DomainSweep.missing(
-                    domain: domain, queries: parts.map { query in
-                        QueryInterval(id: query.queryID, start: query.start, end: query.end,
-                                      turns: query.turns.map { _ in TurnInterval(start: 0, end: 0, spans: []) })
-                    }))
+                domains.append(DomainSweep.missing(domain: domain, queries: queries))
                 continue
             }
             sweep.finishInput()
             sweep.advance()
-            let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
             let ends = order.filter { targets[$0]?.domain == d }.map { slot in
                 let period = builders[slot]!.nominalPeriod
                 return DomainSweep.SeriesEnd(
@@ -246,9 +201,8 @@ public final class DefaultRunStream {
                 runID: runID, first: first, count: implausible))
         }
         diagnostics += structureDiagnostics
-        let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
         diagnostics += DefaultMetricSet.seriesDiagnostics(runID: runID, order.map { slot in
-            (keys[slot].source, keys[slot].domain, builders[slot]?.counterResets ?? 0, surveys[slot].skippedValues)
+            (slots.keys[slot].source, slots.keys[slot].domain, builders[slot]?.counterResets ?? 0, surveys[slot].skippedValues)
         })
         let wall = firstTime.flatMap { first in lastTime.map { DefaultMetricSet.seconds(first, $0) } }
         let attribution = EnergyAttribution(domains: domains)

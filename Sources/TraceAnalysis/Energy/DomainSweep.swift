@@ -257,13 +257,10 @@ final class DomainSweep {
             queues[k].head = head
             coveredBy += 1
             let t0 = queues[k].times[head]
+            let t1 = queues[k].times[head + 1]
             let interval = queues[k].intervals[head]
-            pieceLength[k] = queues[k].times[head + 1] - t0
-            let length = Double(pieceLength[k])
-            let u0 = Double(a - t0) / length
-            let u1 = Double(b - t0) / length
-            energy.add(interval.joules * (EnergySeries.ShapePowers.cumulativeFraction(interval.shape, at: u1)
-                - EnergySeries.ShapePowers.cumulativeFraction(interval.shape, at: u0)))
+            pieceLength[k] = t1 - t0
+            energy.add(EnergySeries.ShapePowers.joules(interval.joules, shape: interval.shape, over: t0, t1, from: a, to: b))
             pieceFlags.formUnion(interval.flags)
         }
         if coveredBy == 0 { return }

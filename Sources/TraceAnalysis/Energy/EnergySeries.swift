@@ -185,11 +185,8 @@ public struct EnergySeries: Sendable {
 
     /// The energy spent between two instants inside interval `index`.
     func joules(interval index: Int, from start: Int64, to end: Int64) -> Double {
-        let t0 = times[index]
-        let length = Double(times[index + 1] - t0)
-        let u0 = Double(start - t0) / length
-        let u1 = Double(end - t0) / length
-        return intervalJoules[index] * (cumulativeFraction(interval: index, at: u1) - cumulativeFraction(interval: index, at: u0))
+        ShapePowers.joules(intervalJoules[index], shape: shapePowers[index],
+                           over: times[index], times[index + 1], from: start, to: end)
     }
 
     /// The cleaned cumulative energy at `time` (zero at the first usable
@@ -220,41 +217,24 @@ extension EnergySeries {
     /// Events are ordered by timestamp, then sequence. A sample without a
     /// source name is filed under `unknown`.
     public static func series(from events: [TraceEvent], options: Options = Options()) -> [EnergySeries] {
-        struct Key: Hashable {
-            var domain: EnergyDomain
-            var source: String
-        }
-        // Each distinct key's readings, in order of first appearance; the
-        // sources seen so far are searched linearly (a run has a few), so
-        // no string is hashed per sample.
-        var keys: [Key] = []
+        var slots = SeriesSlots()
         var readings: [[EnergyReading]] = []
-        var sources: [(name: String, slots: [Int])] = []
-        let domains = EnergyDomain.allCases
         for index in sampleOrder(events) {
             guard case .sample(let sample) = events[index].payload else { continue }
             let timestamp = events[index].timestamp
-            let name = sample.source ?? "unknown"
-            var position = sources.firstIndex { $0.name == name }
-            for d in domains.indices {
-                let domain = domains[d]
+            var position: Int?
+            for (d, domain) in SeriesSlots.domains.enumerated() {
                 guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
-                if position == nil {
-                    sources.append((name, Array(repeating: -1, count: domains.count)))
-                    position = sources.count - 1
-                }
-                var slot = sources[position!].slots[d]
-                if slot < 0 {
-                    slot = keys.count
-                    keys.append(Key(domain: domain, source: name))
-                    readings.append([])
-                    sources[position!].slots[d] = slot
-                }
+                let source = position ?? slots.position(adding: sample.source ?? "unknown")
+                position = source
+                let slot = slots.slot(adding: d, source: source)
+                if slot == readings.count { readings.append([]) }
                 readings[slot].append(reading)
             }
         }
-        let order = keys.indices.sorted { (keys[$0].domain, keys[$0].source) < (keys[$1].domain, keys[$1].source) }
-        return order.map { EnergySeries(source: keys[$0].source, domain: keys[$0].domain, readings: readings[$0], options: options) }
+        return slots.sorted.map { slot in
+            EnergySeries(source: slots.keys[slot].source, domain: slots.keys[slot].domain, readings: readings[slot], options: options)
+        }
     }
 
     /// The indices of the samples among `events`, ordered by timestamp, then

@@ -352,6 +352,18 @@ struct SeriesBuilder: Sendable {
 }
 
 extension EnergySeries.ShapePowers {
+    /// The part of an interval's energy `joules` (spread by `shape` over
+    /// `t0 ..< t1`) spent between `start` and `end` inside it.
+    @inline(__always)
+    static func joules(
+        _ joules: Double, shape: EnergySeries.ShapePowers?, over t0: Int64, _ t1: Int64, from start: Int64, to end: Int64
+    ) -> Double {
+        let length = Double(t1 - t0)
+        let u0 = Double(start - t0) / length
+        let u1 = Double(end - t0) / length
+        return joules * (cumulativeFraction(shape, at: u1) - cumulativeFraction(shape, at: u0))
+    }
+
     /// The share (0…1) of the interval's energy spent before fraction `u`
     /// (0…1) of it; nil (`profile`) is linear.
     @inline(__always)

@@ -21,34 +21,30 @@ public enum SegmentDecoder {
     /// set, keeping every event before it.
     public static func decode(_ content: UnsafeRawBufferPointer) throws(SegmentDecodingError) -> DecodedSegment {
         var events: [TraceEvent] = []
-        var segment = try decode(content, samplesOnly: false) { events.append($0) }
+        var runID = ""
+        var segment = try decode(content, samplesOnly: false, segment: { runID = $0.runID }) {
+            events.append($0)
+        } visitSample: { sequence, timestamp, sample in
+            events.append(TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
+        }
         segment.events = events
         return segment
     }
 
-    /// Decodes `content`, handing each event to `visit` in record order
-    /// instead of gathering them: the returned segment's `events` is empty
-    /// and ``DecodedSegment/eventCount`` says how many were visited.
+    /// Decodes `content`, handing each event to a visitor in record order
+    /// instead of gathering them: telemetry samples go to `visitSample` as
+    /// they are (with the sequence number and the wall-clock timestamp, not
+    /// wrapped in a ``TraceEvent``: the cheapest way to read the telemetry of
+    /// a long log), every other event to `visit`. `segment` is given the
+    /// segment's header before any of its events. The returned segment's
+    /// `events` is empty and ``DecodedSegment/eventCount`` says how many
+    /// were visited.
     ///
     /// With `samplesOnly`, records of other kinds are skipped after reading
     /// their timestamp (which later records are coded against) and are
     /// neither decoded nor visited, nor counted in `eventCount`; sequence
     /// numbers still count them. Problems in a skipped record's other
     /// fields then go unnoticed.
-    public static func decode(
-        _ content: UnsafeRawBufferPointer, samplesOnly: Bool, visit: (TraceEvent) -> Void
-    ) throws(SegmentDecodingError) -> DecodedSegment {
-        var runID = ""
-        return try decode(content, samplesOnly: samplesOnly, segment: { runID = $0.runID }, visit: visit) { sequence, timestamp, sample in
-            visit(TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
-        }
-    }
-
-    /// Decodes `content` like ``decode(_:samplesOnly:visit:)``, but hands
-    /// telemetry samples to `visitSample` as they are (with the sequence
-    /// number and the wall-clock timestamp) instead of wrapping each in a
-    /// ``TraceEvent``: the cheapest way to read the telemetry of a long log.
-    /// `segment` is given the segment's header before any of its events.
     public static func decode(
         _ content: UnsafeRawBufferPointer, samplesOnly: Bool, segment: (SegmentHeader) -> Void,
         visit: (TraceEvent) -> Void,

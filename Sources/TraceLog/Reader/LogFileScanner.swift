@@ -127,7 +127,7 @@ public enum LogFileScanner {
     /// Walks `data` frame by frame on the calling thread, handing each
     /// frame's decompressed content to `decode`, with the diagnostics of a
     /// sequential scan. `decode` may visit the events instead of gathering
-    /// them (``SegmentDecoder/decode(_:samplesOnly:visit:)``); the segments
+    /// them (``SegmentDecoder/decode(_:samplesOnly:segment:visit:visitSample:)``); the segments
     /// are recorded as it returns them. `frameDone` is told the end offset of
     /// every frame passed, so the caller may release the bytes before it.
     public static func walk(

@@ -37,24 +37,12 @@ public enum LogStream {
         public var byteCount: Int?
     }
 
-    /// Visits every event of every file and directory in `paths`.
-    ///
-    /// With `samplesOnly`, only telemetry samples are decoded and visited
-    /// (see ``SegmentDecoder/decode(_:samplesOnly:visit:)``).
-    public static func forEachEvent(
-        in paths: [String], samplesOnly: Bool = false, _ visit: (TraceEvent) -> Void
-    ) -> Pass {
-        var runID = ""
-        return forEachEvent(in: paths, samplesOnly: samplesOnly, segment: { runID = $0.runID }, visit) { sequence, timestamp, sample in
-            visit(TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
-        }
-    }
-
     /// Visits every event of every file and directory in `paths`, handing
-    /// telemetry samples to `visitSample` unwrapped (see
-    /// ``SegmentDecoder/decode(_:samplesOnly:segment:visit:visitSample:)``)
-    /// and every other event to `visit`; `segment` is given each segment's
-    /// header before its events (a sample belongs to the run it names).
+    /// telemetry samples to `visitSample` unwrapped and every other event to
+    /// `visit`; `segment` is given each segment's header before its events
+    /// (a sample belongs to the run it names). With `samplesOnly`, only
+    /// samples are decoded and visited (see
+    /// ``SegmentDecoder/decode(_:samplesOnly:segment:visit:visitSample:)``).
     public static func forEachEvent(
         in paths: [String], samplesOnly: Bool = false, segment: (SegmentHeader) -> Void,
         _ visit: (TraceEvent) -> Void,
