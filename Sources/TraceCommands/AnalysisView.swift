@@ -85,7 +85,12 @@ struct AnalysisReport {
                 energy = spanEnergy(kind, runs)
             }
             let result = kind.rows(runs, prices: prices, energy: energy)
-            notes.diagnostics += result.diagnostics
+            // The views read the same run structure as the set: report each
+            // of its problems once.
+            var seen = Set(notes.diagnostics)
+            for diagnostic in result.diagnostics where seen.insert(diagnostic).inserted {
+                notes.diagnostics.append(diagnostic)
+            }
             notes.unpricedModels = result.unpricedModels
             notes.priced = kind != .tool
             guard notes.priced && format != .table && namesPriceTableInRows else { return (result.rows, notes) }

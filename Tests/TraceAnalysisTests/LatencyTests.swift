@@ -78,7 +78,7 @@ import TraceLog
         #expect(spans.toolCalls.map(\.tool) == ["search", "search", "fetch", "fetch"])
         #expect(spans.toolCalls.map(\.latencySeconds) == [0.2, 1.0, 0.1, nil])
         #expect(spans.diagnostics.map(\.description) == [
-            "run r1, query q1, record 7: tool start never ended (tool \"fetch\", counted without latency)",
+            "run r1, query q1, record 7: tool call never ended (tool \"fetch\", no latency, runs to the query's end)",
         ])
         let rows = ToolView.rows([log.run]).rows
         #expect(rows == [

@@ -78,21 +78,18 @@ public struct DefaultMetricSet: MetricSet {
     }
 
     /// The queries and turns of a run's events in record order (samples are
-    /// ignored), the windows the attributor takes, and the problems met.
+    /// ignored, see ``RunStructure``), the windows the attributor takes, and
+    /// the problems met.
     func structure(_ ordered: RunEvents) -> (parts: [QueryParts], intervals: [QueryInterval], diagnostics: [AnalysisDiagnostic]) {
-        let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
-        var diagnostics = splitDiagnostics
-        var parts: [QueryParts] = []
-        for window in windows {
-            let status = window.endStatus
-            let completed = window.end != nil && status != "failed" && status != "timed_out"
-            let start = window.start.timestamp
-            let end = max(window.endTimestamp, start)
-            var builder = DefaultTurnBuilder(runID: ordered.runID, queryID: window.queryID)
-            let (turns, unassigned) = builder.build(window.events, queryEnd: end)
-            diagnostics += builder.diagnostics
-            parts.append(QueryParts(queryID: window.queryID, completed: completed, start: start, end: end,
-                                    turns: turns, unassignedTools: unassigned.count))
+        structure(RunStructure(ordered))
+    }
+
+    /// The default set's queries and turns of a run's structure, the windows
+    /// the attributor takes, and the structure's diagnostics.
+    func structure(_ run: RunStructure) -> (parts: [QueryParts], intervals: [QueryInterval], diagnostics: [AnalysisDiagnostic]) {
+        let parts = run.queries.map { query in
+            QueryParts(queryID: query.queryID, completed: query.completed, start: query.start, end: query.end,
+                       turns: query.turns.map { DefaultTurn($0, in: run) }, unassignedTools: query.toolsOutsideTurns.count)
         }
         let intervals = parts.map { query in
             QueryInterval(id: query.queryID, start: query.start, end: query.end, turns: query.turns.map { turn in
@@ -103,7 +100,7 @@ public struct DefaultMetricSet: MetricSet {
                 return TurnInterval(start: turn.start, end: turn.end, spans: spans)
             })
         }
-        return (parts, intervals, diagnostics)
+        return (parts, intervals, run.diagnostics)
     }
 
     /// The diagnostics about energy series (source, domain, counter resets,
@@ -136,21 +133,26 @@ public struct DefaultMetricSet: MetricSet {
 
     /// The span energies of a run's structure and GPU attribution.
     static func spanEnergy(runID: String, parts: [QueryParts], gpu: DomainAttribution) -> SpanEnergy {
-        var joules: [String: Double] = [:]
+        // By start record's sequence, one table per kind.
+        var inferences: [UInt64: Double] = [:]
+        var tools: [UInt64: Double] = [:]
         for (index, query) in parts.enumerated() {
             for (turnIndex, turn) in query.turns.enumerated() {
                 guard let spans = gpu.queries[index].turns[turnIndex].spanJoules else { continue }
                 // Spans were given as [inference] + tools, in order.
-                joules["inference \(turn.inference.startSequence)"] = spans[0]
+                inferences[turn.inference.startSequence] = spans[0]
                 for (k, tool) in turn.tools.enumerated() where k + 1 < spans.count {
-                    joules["tool \(tool.startSequence)"] = spans[k + 1]
+                    tools[tool.startSequence] = spans[k + 1]
                 }
             }
         }
-        let table = joules
+        let (inferenceTable, toolTable) = (inferences, tools)
         return SpanEnergy { reference in
             guard reference.runID == runID, let start = reference.startSequence else { return nil }
-            return table["\(reference.kind.rawValue) \(start)"]
+            switch reference.kind {
+            case .inference: return inferenceTable[start]
+            case .tool: return toolTable[start]
+            }
         }
     }
 
@@ -173,6 +175,9 @@ public struct DefaultMetricSet: MetricSet {
         var result = AnalysisResult()
         for (index, query) in parts.enumerated() {
             for (turnIndex, turn) in query.turns.enumerated() {
+                result.turnInferences.append(SpanReference(
+                    kind: .inference, runID: runID, queryID: query.queryID, spanID: turn.inference.spanID,
+                    startSequence: turn.inference.startSequence, endSequence: nil))
                 result.turns.append(Self.turnRow(turn, index: turnIndex, queryID: query.queryID,
                                                  gpu: gpu.queries[index].turns[turnIndex],
                                                  cpu: cpu.queries[index].turns[turnIndex]))

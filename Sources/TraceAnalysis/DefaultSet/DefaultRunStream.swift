@@ -49,6 +49,8 @@ public final class DefaultRunStream {
     /// The queries as the attribution takes them (normalised).
     @exclusivity(unchecked) private var queries: [QueryInterval] = []
     @exclusivity(unchecked) private var structureDiagnostics: [AnalysisDiagnostic] = []
+    /// The run's structure, built once between the passes.
+    @exclusivity(unchecked) private var structure: RunStructure?
 
     /// Starts the analysis of run `runID`.
     public init(runID: String, metricSet: DefaultMetricSet = DefaultMetricSet()) {
@@ -113,7 +115,9 @@ public final class DefaultRunStream {
     /// Between the passes: builds the queries and turns and plans every
     /// series. Call once, after the last ``survey(_:)``.
     public func beginAttribution() {
-        let (parts, intervals, diagnostics) = metricSet.structure(eventsWithoutSamples)
+        let structure = RunStructure(eventsWithoutSamples)
+        self.structure = structure
+        let (parts, intervals, diagnostics) = metricSet.structure(structure)
         self.parts = parts
         structureDiagnostics = diagnostics
         queries = intervals.map(EnergyAttributor.normalize)
@@ -209,6 +213,7 @@ public final class DefaultRunStream {
         spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu])
         let result = DefaultMetricSet.result(
             runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall)
-        return AnalyzedRun(events: eventsWithoutSamples, result: result)
+        let events = eventsWithoutSamples
+        return AnalyzedRun(events: events, result: result, structure: structure ?? RunStructure(events))
     }
 }

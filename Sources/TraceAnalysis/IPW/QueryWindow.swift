@@ -41,7 +41,18 @@ struct QueryWindow {
 enum QuerySplitter {
     /// The windows in start order, and the problems met.
     static func split(_ run: RunEvents) -> (windows: [QueryWindow], diagnostics: [AnalysisDiagnostic]) {
+        let split = splitKeepingOutside(run)
+        return (split.windows, split.diagnostics)
+    }
+
+    /// The windows in start order, the events (not samples, run starts,
+    /// query starts or ends) that belong to no window, in record order, and
+    /// the problems met.
+    static func splitKeepingOutside(
+        _ run: RunEvents
+    ) -> (windows: [QueryWindow], outside: [TraceEvent], diagnostics: [AnalysisDiagnostic]) {
         var windows: [QueryWindow] = []
+        var outside: [TraceEvent] = []
         var diagnostics: [AnalysisDiagnostic] = []
         // Indices into `windows` of the open queries, in start order.
         var open: [Int] = []
@@ -81,11 +92,14 @@ enum QuerySplitter {
                 if let id = event.payload.queryID {
                     guard let index = openIndex(of: id) else {
                         warn(event, id, "\(event.payload.kind.interchangeName) for a query that is not open (ignored)")
+                        outside.append(event)
                         continue
                     }
                     windows[index].events.append(event)
                 } else if let index = open.last {
                     windows[index].events.append(event)
+                } else {
+                    outside.append(event)
                 }
             }
         }
@@ -93,6 +107,6 @@ enum QuerySplitter {
             warn(windows[index].start, windows[index].queryID,
                  "query without an end (counted as not completed, window closed at its last event)")
         }
-        return (windows, diagnostics)
+        return (windows, outside, diagnostics)
     }
 }

@@ -9,6 +9,13 @@ public struct AnalysisResult: Sendable, Equatable {
     public var runs: [AnalysisRow]
     /// Warnings about the input; analysis went on past each of them.
     public var diagnostics: [AnalysisDiagnostic]
+    /// For sets whose turns are each one inference start (the `default`
+    /// set): that inference of each turn row, in the order of ``turns``,
+    /// found by its start record (``SpanReference/startSequence``; the end
+    /// sequence is not set). Empty when the set's turns are not so made; the
+    /// turn view then pairs rows with inferences by the `ipw` convention
+    /// (the `turn_index`-th inference end of the query).
+    public var turnInferences: [SpanReference] = []
 
     /// Creates a result.
     public init(

@@ -1,15 +1,24 @@
-/// One run's events together with what a metric set made of them; the input
-/// of the views built on a metric set's rows (turns, queries, labels).
+/// One run's events together with what a metric set made of them and the
+/// run's structure; the input of the views (turns, queries, tools, models,
+/// labels).
 public struct AnalyzedRun: Sendable {
-    /// The run's events.
+    /// The run's events (samples may be left out: the views do not read them).
     public var events: RunEvents
     /// The metric set's result for those events.
     public var result: AnalysisResult
+    /// The run's queries, turns and spans, built once from ``events``.
+    public var structure: RunStructure
 
-    /// Pairs a run with its analysis.
+    /// Pairs a run with its analysis; the structure is built from the events.
     public init(events: RunEvents, result: AnalysisResult) {
+        self.init(events: events, result: result, structure: RunStructure(events))
+    }
+
+    /// Pairs a run with its analysis and its structure (built from the same events).
+    public init(events: RunEvents, result: AnalysisResult, structure: RunStructure) {
         self.events = events
         self.result = result
+        self.structure = structure
     }
 
     /// Analyses a run with a metric set.

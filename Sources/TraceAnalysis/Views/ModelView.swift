@@ -15,6 +15,11 @@
 public enum ModelView {
     /// The rows of the model view for several runs, grouped across runs.
     public static func rows(_ runs: [RunEvents], prices: PriceTable, energy: SpanEnergy = .unknown) -> ViewResult {
+        rows(runs.map(RunStructure.init), prices: prices, energy: energy)
+    }
+
+    /// The rows of the model view for the structures of several runs.
+    public static func rows(_ runs: [RunStructure], prices: PriceTable, energy: SpanEnergy = .unknown) -> ViewResult {
         var groups: [String: [InferenceSpan]] = [:]
         var diagnostics: [AnalysisDiagnostic] = []
         var unpriced = Set<String>()

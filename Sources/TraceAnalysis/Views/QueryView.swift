@@ -30,7 +30,7 @@ public enum QueryView {
         var rows: [AnalysisRow] = []
         var unpriced = Set<String>()
         for run in runs {
-            let spans = RunSpans(run.events)
+            let spans = RunSpans(run.structure)
             for span in spans.inferences where InferenceCost.isUnpriced(span, prices: prices) {
                 if let model = span.model { unpriced.insert(model) }
             }

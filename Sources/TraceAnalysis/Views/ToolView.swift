@@ -12,6 +12,11 @@
 public enum ToolView {
     /// The rows of the tool view for several runs, grouped across runs.
     public static func rows(_ runs: [RunEvents], energy: SpanEnergy = .unknown) -> ViewResult {
+        rows(runs.map(RunStructure.init), energy: energy)
+    }
+
+    /// The rows of the tool view for the structures of several runs.
+    public static func rows(_ runs: [RunStructure], energy: SpanEnergy = .unknown) -> ViewResult {
         var groups: [String: [ToolCallSpan]] = [:]
         var diagnostics: [AnalysisDiagnostic] = []
         for run in runs {

@@ -1,16 +1,25 @@
 /// `--by turn`: a metric set's turn rows, with model, cost and latency
 /// columns added, for several runs (rows of the first run first).
 ///
-/// A turn row (`query_id`, `turn_index`) is matched to the `turn_index`-th
-/// inference end (0-based) attributed to that query, the turn convention
-/// of turn-per-inference sets such as `ipw`; a turn with no such inference
-/// (e.g. `ipw`'s synthetic turn) gets `null`s. Added columns:
-/// `model`, `cost_usd` (see ``InferenceCost``), `inference_latency_s`
-/// (end − start), `ttft_s` (time to first token, when recorded),
-/// `ms_per_output_token`, `output_tokens_per_s` (over the inference
-/// latency, see ``InferenceSpan``), `energy_per_output_token_joules` (the
-/// row's energy column, by default `gpu_energy_joules`, over the inference's
-/// completion tokens). A column the set already has is replaced in place.
+/// Each row is joined to its inference by span: a set that names the
+/// inference of each turn row (``AnalysisResult/turnInferences``, as the
+/// `default` set does) is joined through that reference to the run's
+/// ``RunStructure``, so an unfinished inference (a timeout before a retry)
+/// keeps its own row and shifts nothing. For other sets, a row
+/// (`query_id`, `turn_index`) is joined to the `turn_index`-th inference
+/// end (0-based) of that query, the turn convention of turn-per-inference
+/// sets such as `ipw`; a turn with no such inference (e.g. `ipw`'s
+/// synthetic turn) gets `null`s.
+///
+/// Added columns: `model`, `cost_usd` (see ``InferenceCost``),
+/// `inference_latency_s` (end − start), `ttft_s` (time to first token, when
+/// recorded), `ms_per_output_token`, `output_tokens_per_s` (over the
+/// inference latency, see ``InferenceSpan``), `energy_per_output_token_joules`
+/// (the row's energy column, by default `gpu_energy_joules`, over the
+/// inference's completion tokens). A column the set already has is replaced
+/// in place. A row whose inference never ended gets the flag
+/// `inference:unfinished` appended to its `flags` column (when it has one):
+/// its latency, tokens and cost are `null`.
 public enum TurnView {
     /// The augmented turn rows of several runs.
     public static func rows(
@@ -19,30 +28,62 @@ public enum TurnView {
         var rows: [AnalysisRow] = []
         var unpriced = Set<String>()
         for run in runs {
-            let spans = RunSpans(run.events)
-            var byTurn: [String: [Int: InferenceSpan]] = [:]
-            for span in spans.inferences {
-                if InferenceCost.isUnpriced(span, prices: prices), let model = span.model { unpriced.insert(model) }
-                guard let id = span.reference.queryID else { continue }
-                if byTurn[id]?[span.turnIndex] == nil { byTurn[id, default: [:]][span.turnIndex] = span }
+            let structure = run.structure
+            for (span, position) in structure.endedInferences {
+                let inference = InferenceSpan(structure, span: span, turnIndex: position)
+                if InferenceCost.isUnpriced(inference, prices: prices), let model = inference.model { unpriced.insert(model) }
             }
-            for row in run.result.turns {
-                var span: InferenceSpan?
-                if let id = row["query_id"]?.stringValue, let index = row["turn_index"]?.intValue {
-                    span = byTurn[id]?[Int(index)]
-                }
+            let join = Join(run)
+            for (index, row) in run.result.turns.enumerated() {
+                let span = join.inference(of: row, at: index)
                 var out = row
-                out.set("model", .string(span?.model))
-                out.set("cost_usd", .double(span.flatMap { InferenceCost.usd(of: $0, prices: prices) }))
-                out.set("inference_latency_s", .double(span?.latencySeconds))
-                out.set("ttft_s", .double(span?.timeToFirstTokenSeconds.flatMap { $0.isFinite ? $0 : nil }))
-                out.set("ms_per_output_token", .double(span?.msPerOutputToken))
-                out.set("output_tokens_per_s", .double(span?.outputTokensPerSecond))
+                let inference = span.map { InferenceSpan(structure, span: $0, turnIndex: 0) }
+                out.set("model", .string(inference?.model))
+                out.set("cost_usd", .double(inference.flatMap { InferenceCost.usd(of: $0, prices: prices) }))
+                out.set("inference_latency_s", .double(inference?.latencySeconds))
+                out.set("ttft_s", .double(inference?.timeToFirstTokenSeconds.flatMap { $0.isFinite ? $0 : nil }))
+                out.set("ms_per_output_token", .double(inference?.msPerOutputToken))
+                out.set("output_tokens_per_s", .double(inference?.outputTokensPerSecond))
                 out.set("energy_per_output_token_joules", .double(
-                    QueryView.perToken(row[energyColumn]?.doubleValue, span?.completionTokens)))
+                    QueryView.perToken(row[energyColumn]?.doubleValue, inference?.completionTokens)))
+                if let span, structure.spans[span].state == .unfinished, case .strings(let flags)? = row["flags"] {
+                    out.set("flags", .strings(flags + ["inference:unfinished"]))
+                }
                 rows.append(out)
             }
         }
         return ViewResult(rows: rows, unpricedModels: unpriced.sorted(by: utf8Precedes))
+    }
+
+    /// How a run's turn rows find their inferences: by the set's references
+    /// when it gives one per row, else by the `ipw` convention.
+    struct Join {
+        var byReference: Bool
+        var references: [SpanReference]
+        var starts: [UInt64: Int] = [:]
+        var endedByQuery: [String: [Int]] = [:]
+
+        init(_ run: AnalyzedRun) {
+            let result = run.result
+            byReference = result.turnInferences.count == result.turns.count
+            if byReference {
+                references = result.turnInferences
+                starts = run.structure.inferenceStarts
+            } else {
+                references = []
+                endedByQuery = run.structure.endedInferencesByQuery
+            }
+        }
+
+        /// The structure span of turn row `index`, if any.
+        func inference(of row: AnalysisRow, at index: Int) -> Int? {
+            if byReference {
+                guard index < references.count, let sequence = references[index].startSequence else { return nil }
+                return starts[sequence]
+            }
+            guard let id = row["query_id"]?.stringValue, let turn = row["turn_index"]?.intValue,
+                  let spans = endedByQuery[id], turn >= 0, turn < spans.count else { return nil }
+            return spans[Int(turn)]
+        }
     }
 }

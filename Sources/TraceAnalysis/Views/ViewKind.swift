@@ -45,8 +45,8 @@ public enum ViewKind: Sendable, Equatable, Hashable, CustomStringConvertible {
         switch self {
         case .turn: TurnView.rows(runs, prices: prices)
         case .query: QueryView.rows(runs, prices: prices)
-        case .tool: ToolView.rows(runs.map(\.events), energy: energy)
-        case .model: ModelView.rows(runs.map(\.events), prices: prices, energy: energy)
+        case .tool: ToolView.rows(runs.map(\.structure), energy: energy)
+        case .model: ModelView.rows(runs.map(\.structure), prices: prices, energy: energy)
         case .label(let key): LabelView.rows(runs, key: key, prices: prices)
         }
     }
