@@ -2,16 +2,13 @@ import TraceAnalysis
 import TraceLog
 
 /// A run's queries, turns, inferences and tool calls as time spans: what the
-/// timeline, the report and the database draw from the events.
+/// timeline, the report and the database draw, read off the run's
+/// ``RunStructure`` (its pairing rules are the only ones; see
+/// docs/METRICS.md, "Run structure").
 ///
-/// Rules (record order): a query start opens a query; events naming a query
-/// belong to it, events naming none to the most recently started open query;
-/// a query end closes it (an end without an id closes the most recent open
-/// query). Inference and tool ends close the start with the same span id; an
-/// end without one closes the most recent open inference, or the most recent
-/// open call of the same tool. Spans that never ended have a nil end. Turns
-/// follow the default metric set: turn k spans from inference k's start to
-/// inference k+1's start (by start time), the last ends at the query's end.
+/// Spans recorded with a start are drawn; ends without a start have no
+/// place in time and are left out (the views count them). Spans that never
+/// ended have a nil end. Turns are the structure's.
 public struct RunTimeline: Sendable {
     /// The run's id.
     public var runID: String
@@ -24,106 +21,53 @@ public struct RunTimeline: Sendable {
 
     /// Builds the timeline of a run from its events in record order.
     public init(runID: String, events: [TraceEvent]) {
-        self.runID = runID
-        start = events.map(\.timestamp).min() ?? 0
-        end = events.map(\.timestamp).max() ?? 0
-        var queries: [TimelineQuery] = []
-        var lastEvent: [Int64] = []
-        var ended: [Bool] = []
-        var byID: [String: Int] = [:]
-        var open: [Int] = []
-        var openInferences: [[Int]] = []
-        var openTools: [[Int]] = []
-
-        func query(for id: String?, at time: Int64) -> Int? {
-            if let id {
-                if let index = byID[id] { return index }
-                return nil
-            }
-            return open.last
+        let run = RunEvents(runID: runID, events: events)
+        var first: Int64?
+        var last: Int64?
+        for event in run.withPlausibleTimestamps().run.events {
+            first = min(first ?? event.timestamp, event.timestamp)
+            last = max(last ?? event.timestamp, event.timestamp)
         }
-        for event in events {
-            let time = event.timestamp
-            switch event.payload {
-            case .queryStart(let s):
-                let id = s.queryID ?? "query-\(queries.count + 1)"
-                if let existing = byID[id], !ended[existing] { continue }
-                byID[id] = queries.count
-                open.append(queries.count)
-                queries.append(TimelineQuery(queryID: id, start: time, end: time))
-                lastEvent.append(time)
-                ended.append(false)
-                openInferences.append([])
-                openTools.append([])
-            case .queryEnd(let e):
-                guard let q = query(for: e.queryID, at: time), !ended[q] else { continue }
-                queries[q].end = max(time, queries[q].start)
-                queries[q].status = e.status
-                queries[q].error = e.error
-                ended[q] = true
-                open.removeAll { $0 == q }
-            case .sample, .runStart:
-                continue
-            default:
-                guard let q = query(for: event.payload.queryID, at: time) else { continue }
-                lastEvent[q] = max(lastEvent[q], time)
-                switch event.payload {
-                case .inferenceStart(let s):
-                    queries[q].inferences.append(TimelineInference(spanID: s.spanID, model: s.model, start: time))
-                    openInferences[q].append(queries[q].inferences.count - 1)
-                case .inferenceEnd(let e):
-                    let position = e.spanID.flatMap { id in openInferences[q].lastIndex { queries[q].inferences[$0].spanID == id } }
-                        ?? (e.spanID == nil ? openInferences[q].indices.last : nil)
-                    guard let position else { continue }
-                    let i = openInferences[q].remove(at: position)
-                    var inference = queries[q].inferences[i]
-                    inference.end = max(time, inference.start)
-                    inference.model = inference.model ?? e.model
-                    inference.routedModel = e.routedModel
-                    inference.promptTokens = e.promptTokens
-                    inference.completionTokens = e.completionTokens
-                    inference.cachedTokens = e.cachedTokens
-                    inference.costUSD = e.costUSD
-                    inference.timeToFirstTokenSeconds = e.timeToFirstTokenSeconds
-                    inference.status = e.status
-                    inference.error = e.error
-                    inference.stopReason = e.stopReason
-                    queries[q].inferences[i] = inference
-                case .toolStart(let s):
-                    queries[q].tools.append(TimelineTool(spanID: s.spanID, tool: s.tool ?? "unknown",
-                                                         parentSpanID: s.parentSpanID, start: time))
-                    openTools[q].append(queries[q].tools.count - 1)
-                case .toolEnd(let e):
-                    let name = e.tool ?? "unknown"
-                    let tools = queries[q].tools
-                    let position = e.spanID.flatMap { id in openTools[q].lastIndex { tools[$0].spanID == id } }
-                        ?? openTools[q].lastIndex { tools[$0].tool == name && (e.spanID == nil || tools[$0].spanID == nil) }
-                    guard let position else { continue }
-                    let i = openTools[q].remove(at: position)
-                    queries[q].tools[i].end = max(time, tools[i].start)
-                    queries[q].tools[i].ok = e.ok
-                    queries[q].tools[i].error = e.error
-                    queries[q].tools[i].outputBytes = e.outputBytes
-                default:
-                    continue
-                }
-            }
-        }
-        for q in queries.indices {
-            if !ended[q] { queries[q].end = max(queries[q].start, lastEvent[q]) }
-            let inferences = queries[q].inferences
-            let order = inferences.indices.sorted { (inferences[$0].start, $0) < (inferences[$1].start, $1) }
-            queries[q].turns = order.enumerated().map { position, i in
-                let end = position + 1 < order.count
-                    ? inferences[order[position + 1]].start : max(queries[q].end, inferences[i].start)
-                return TimelineTurn(index: position, inference: i, start: inferences[i].start, end: end)
-            }
-        }
-        self.queries = queries
+        self.init(RunStructure(run), start: first ?? 0, end: last ?? 0)
     }
 
     /// The timeline of a run read from logs.
     public init(_ run: RunEvents) {
         self.init(runID: run.runID, events: run.events)
+    }
+
+    /// The timeline of a run's structure spanning `start...end`.
+    public init(_ structure: RunStructure, start: Int64, end: Int64) {
+        runID = structure.runID
+        self.start = start
+        self.end = end
+        queries = structure.queries.map { query in
+            var out = TimelineQuery(queryID: query.queryID, start: query.start, end: query.end)
+            out.status = query.status
+            out.error = query.error
+            var position: [Int: Int] = [:]
+            for index in query.spans {
+                let span = structure.spans[index]
+                guard let spanStart = span.start else { continue }
+                switch span.kind {
+                case .inference:
+                    position[index] = out.inferences.count
+                    out.inferences.append(TimelineInference(
+                        spanID: span.spanID, model: span.startModel ?? span.endModel, routedModel: span.routedModel,
+                        start: spanStart, end: span.clampedEnd, promptTokens: span.promptTokens,
+                        completionTokens: span.completionTokens, cachedTokens: span.cachedTokens,
+                        costUSD: span.costUSD, timeToFirstTokenSeconds: span.timeToFirstTokenSeconds,
+                        status: span.status, error: span.error, stopReason: span.stopReason))
+                case .tool:
+                    out.tools.append(TimelineTool(
+                        spanID: span.spanID, tool: span.toolName, parentSpanID: span.parentSpanID, start: spanStart,
+                        end: span.clampedEnd, ok: span.ok, error: span.error, outputBytes: span.outputBytes))
+                }
+            }
+            out.turns = query.turns.enumerated().map { turnIndex, turn in
+                TimelineTurn(index: turnIndex, inference: position[turn.inference] ?? 0, start: turn.start, end: turn.end)
+            }
+            return out
+        }
     }
 }
