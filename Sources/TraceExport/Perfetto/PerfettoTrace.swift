@@ -49,11 +49,18 @@ public struct PerfettoTrace {
             emit(#"{"ph":"M","name":"process_name","pid":\#(pid),"tid":0,"args":{"name":\#(JSONText.string("run " + run.runID))}}"#)
             emit(#"{"ph":"M","name":"process_sort_index","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
             var nextTID = 1
+            // The set's rows by query (the first row of an id, as a lookup
+            // by id finds it), gathered once: linear in the queries.
+            var queryRows: [String: AnalysisRow] = [:]
+            for row in result.queries {
+                if let id = row["query_id"]?.stringValue, queryRows[id] == nil { queryRows[id] = row }
+            }
+            var turnRows: [String: [AnalysisRow]] = [:]
+            for row in result.turns {
+                if let id = row["query_id"]?.stringValue { turnRows[id, default: []].append(row) }
+            }
             for query in timeline.queries {
-                let queryRow = result.queries.first { $0["query_id"]?.stringValue == query.queryID }
-                let slices = Self.slices(of: query, queryRow: queryRow, turnRows: result.turns.filter {
-                    $0["query_id"]?.stringValue == query.queryID
-                })
+                let slices = Self.slices(of: query, queryRow: queryRows[query.queryID], turnRows: turnRows[query.queryID] ?? [])
                 let layout = TrackLayout.place(slices.enumerated().map {
                     TrackLayout.Slice(start: $0.element.start, end: $0.element.end, rank: $0.element.rank, id: $0.offset)
                 })

@@ -37,27 +37,47 @@ public struct TelemetryChannel: Sendable, Equatable {
     /// infinite and negative values. Of several readings at one instant the
     /// last in record order is kept.
     public static func channels(from events: [TraceEvent]) -> [TelemetryChannel] {
-        var raw: [String: [String: [(time: Int64, value: Double)]]] = [:]
+        // Points per (source, channel), mutated in place: one append per
+        // reading, no copy of a channel's array (linear in the samples).
+        let rawChannels = [
+            "gpu_power_w", "cpu_power_w", "dram_power_w", "gpu_utilization_pct", "cpu_utilization_pct",
+            "memory_bytes", "temperature_c",
+        ]
+        var sourceIndex: [String: Int] = [:]
+        var sourceNames: [String] = []
+        var points: [[[(time: Int64, value: Double)]]] = []
         let ordered = events.enumerated()
             .sorted { ($0.element.timestamp, $0.element.sequence, $0.offset) < ($1.element.timestamp, $1.element.sequence, $1.offset) }
             .map(\.element)
         for event in ordered {
             guard case .sample(let s) = event.payload else { continue }
-            let source = s.source ?? "unknown"
-            let values: [(String, Double?)] = [
-                ("gpu_power_w", s.gpuPowerWatts), ("cpu_power_w", s.cpuPowerWatts), ("dram_power_w", s.dramPowerWatts),
-                ("gpu_utilization_pct", s.gpuUtilizationPercent), ("cpu_utilization_pct", s.cpuUtilizationPercent),
-                ("memory_bytes", s.memoryBytes), ("temperature_c", s.temperatureCelsius),
+            let name = s.source ?? "unknown"
+            let source: Int
+            if let known = sourceIndex[name] {
+                source = known
+            } else {
+                source = sourceNames.count
+                sourceIndex[name] = source
+                sourceNames.append(name)
+                points.append(Array(repeating: [], count: rawChannels.count))
+            }
+            let values: [Double?] = [
+                s.gpuPowerWatts, s.cpuPowerWatts, s.dramPowerWatts, s.gpuUtilizationPercent, s.cpuUtilizationPercent,
+                s.memoryBytes, s.temperatureCelsius,
             ]
-            for (channel, value) in values {
+            for (channel, value) in values.enumerated() {
                 guard let value, value.isFinite, value >= 0 else { continue }
-                var points = raw[source, default: [:]][channel, default: []]
-                if let last = points.last, last.time == event.timestamp {
-                    points[points.count - 1].value = value
+                if let last = points[source][channel].last, last.time == event.timestamp {
+                    points[source][channel][points[source][channel].count - 1].value = value
                 } else {
-                    points.append((event.timestamp, value))
+                    points[source][channel].append((event.timestamp, value))
                 }
-                raw[source, default: [:]][channel] = points
+            }
+        }
+        var raw: [String: [String: [(time: Int64, value: Double)]]] = [:]
+        for (source, name) in sourceNames.enumerated() {
+            for (channel, channelName) in rawChannels.enumerated() where !points[source][channel].isEmpty {
+                raw[name, default: [:]][channelName] = points[source][channel]
             }
         }
         var energy: [String: [String: [(time: Int64, value: Double)]]] = [:]
