@@ -112,6 +112,73 @@ public final class DefaultRunStream {
         }
     }
 
+    /// Each global source number's position in ``slots`` (-1: not yet
+    /// known, -2: no position), for the energy-field passes.
+    @exclusivity(unchecked) private var sourcePositions: [Int] = []
+
+    /// First pass: takes the run's next event in record order when it is a
+    /// sample, given as its energy fields and its source's number (the same
+    /// as ``survey(sample:sequence:timestamp:)`` of the sample; `name` gives
+    /// a number's source name, asked once per number).
+    package func survey(
+        energy fields: EnergyFields, source: Int, name: (Int) -> String?, sequence: UInt64, timestamp: Int64
+    ) {
+        guard admit(sequence: sequence, timestamp: timestamp, event: TraceEvent(
+            runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(Self.sample(fields, source: name(source)))))
+        else { return }
+        var position: Int?
+        for d in 0..<SeriesSlots.domains.count where fields.hasDomain(d) {
+            let reading = EnergyReading(
+                timestamp: timestamp, counterJoules: fields.value(2 * d), powerWatts: fields.value(2 * d + 1),
+                wrapJoules: fields.value(6))
+            if position == nil {
+                if source >= sourcePositions.count {
+                    sourcePositions += Array(repeating: -1, count: source + 1 - sourcePositions.count)
+                }
+                if sourcePositions[source] < 0 { sourcePositions[source] = slots.position(adding: name(source) ?? "unknown") }
+                position = sourcePositions[source]
+            }
+            let slot = slots.slot(adding: d, source: position!)
+            if slot == surveys.count { surveys.append(SeriesSurvey()) }
+            surveys[slot].add(reading)
+        }
+    }
+
+    /// Second pass: takes the run's next sample in record order as its
+    /// energy fields (the same as ``attribute(sample:timestamp:)``).
+    package func attribute(energy fields: EnergyFields, source: Int, name: (Int) -> String?, timestamp: Int64) {
+        guard RunEvents.plausibleTimestamps.contains(timestamp) else { return }
+        if source >= sourcePositions.count {
+            sourcePositions += Array(repeating: -1, count: source + 1 - sourcePositions.count)
+        }
+        if sourcePositions[source] == -1 { sourcePositions[source] = slots.position(of: name(source) ?? "unknown") ?? -2 }
+        let position = sourcePositions[source]
+        guard position >= 0 else { return }
+        var touched = 0
+        for d in 0..<SeriesSlots.domains.count where fields.hasDomain(d) {
+            guard let slot = slots.slot(domain: d, source: position), let target = targets[slot] else { continue }
+            let reading = EnergyReading(
+                timestamp: timestamp, counterJoules: fields.value(2 * d), powerWatts: fields.value(2 * d + 1),
+                wrapJoules: fields.value(6))
+            var ignored = 0
+            let clean = CleanReading(reading, skipped: &ignored)
+            let sweep = sweeps[target.domain]!
+            builders[slot]!.add(clean) { time, interval in
+                sweep.push(series: target.series, time: time, interval: interval)
+            }
+            touched |= 1 << target.domain
+        }
+        for d in sweeps.indices where touched & (1 << d) != 0 { sweeps[d]!.advance() }
+    }
+
+    /// A sample holding `fields`, for messages.
+    static func sample(_ fields: EnergyFields, source: String?) -> TelemetrySample {
+        TelemetrySample(
+            source: source, gpuEnergyJoules: fields.value(0), gpuPowerWatts: fields.value(1),
+            cpuEnergyJoules: fields.value(2), cpuPowerWatts: fields.value(3), dramEnergyJoules: fields.value(4),
+            dramPowerWatts: fields.value(5), energyWrapJoules: fields.value(6))
+    }
+
     /// Between the passes: builds the queries and turns and plans every
     /// series. Call once, after the last ``survey(_:)``.
     public func beginAttribution() {

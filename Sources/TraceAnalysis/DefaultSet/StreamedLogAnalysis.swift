@@ -34,23 +34,44 @@ public enum StreamedLogAnalysis {
             runs[id] = created
             return created
         }
-        let pass = LogStream.forEachEvent(in: paths) { header in
+        // Sources are numbered across the logs, each name looked up once per
+        // segment; samples are read as their energy fields only.
+        var sourceNumbers: [String: Int] = [:]
+        var sourceNames: [String?] = []
+        var noSource: Int?
+        func number(_ name: String?) -> Int {
+            guard let name else {
+                if let noSource { return noSource }
+                noSource = sourceNames.count
+                sourceNames.append(nil)
+                return sourceNames.count - 1
+            }
+            if let known = sourceNumbers[name] { return known }
+            sourceNumbers[name] = sourceNames.count
+            sourceNames.append(name)
+            return sourceNames.count - 1
+        }
+        let pass = LogStream.forEachEnergy(in: paths) { header in
             current = stream(header.runID)
         } _: { event in
             current!.survey(event)
-        } visitSample: { sequence, timestamp, sample in
-            current!.survey(sample: sample, sequence: sequence, timestamp: timestamp)
+        } sourceID: { name in
+            number(name)
+        } visitEnergy: { sequence, timestamp, source, fields in
+            current!.survey(energy: fields, source: source, name: { sourceNames[$0] }, sequence: sequence, timestamp: timestamp)
         }
         guard pass.segmentsInOrder, runs.values.allSatisfy(\.isStreamable) else { return nil }
         for stream in runs.values { stream.beginAttribution() }
         current = nil
         // The second pass reads the bytes the first one read (a log still
         // being written may have grown since).
-        _ = LogStream.forEachEvent(in: pass.files, samplesOnly: true) { header in
+        _ = LogStream.forEachEnergy(in: pass.files, samplesOnly: true) { header in
             current = runs[header.runID]
         } _: { _ in
-        } visitSample: { _, timestamp, sample in
-            current?.attribute(sample: sample, timestamp: timestamp)
+        } sourceID: { name in
+            number(name)
+        } visitEnergy: { _, timestamp, source, fields in
+            current?.attribute(energy: fields, source: source, name: { sourceNames[$0] }, timestamp: timestamp)
         }
         // A run whose segments hold no events analyses as an empty run.
         let finished = pass.runs.map { id in

@@ -234,3 +234,41 @@ extension RecordFieldDecoder {
         return e
     }
 }
+
+extension RecordFieldDecoder {
+    /// Decodes a version-2 sample's energy fields into `e` (the other value
+    /// fields are stepped over, their channels left as they were: nothing
+    /// codes against a field but that field itself) and returns its source
+    /// key (string index + 1, 0 for none).
+    mutating func energyV2(channels: SampleChannelTable, into e: inout EnergyFields) throws(SegmentDecodingError) -> UInt64 {
+        let sourceKey = try reader.readVarint()
+        // An undefined string fails here, as ``sampleV2(channels:into:)`` fails.
+        if sourceKey > 0 && sourceKey - 1 >= UInt64(strings.count) { _ = try string(sourceKey - 1) }
+        let present = try reader.readVarint()
+        guard present >> SampleValueCoding.valueFields == 0 else {
+            throw fail("sample presence bitmap \(present) has bits beyond the 11 value fields")
+        }
+        let channel = channels.channels(of: sourceKey)
+        e.present = UInt16(truncatingIfNeeded: present & EnergyFields.all)
+        for field in 0..<EnergyFields.count where present & 1 << UInt64(field) != 0 {
+            e[field] = try sampleValue(channel + field)
+        }
+        var rest = present >> UInt64(EnergyFields.count)
+        while rest != 0 {
+            if rest & 1 != 0 { try skipSampleValue() }
+            rest >>= 1
+        }
+        while try next() != nil {}
+        return sourceKey
+    }
+
+    /// Steps over one channel-coded value.
+    mutating func skipSampleValue() throws(SegmentDecodingError) {
+        let word = try reader.readVarint()
+        guard word & 1 != 0 else { return }
+        let code = (word >> 1) & 31
+        if code <= UInt64(SampleValueCoding.maxScale) { return }
+        guard code == SampleValueCoding.rawCode && word >> 6 == 0 else { throw fail("bad sample value code \(word)") }
+        _ = try reader.readVarint()
+    }
+}

@@ -72,6 +72,51 @@ public enum LogStream {
         _ visit: (TraceEvent) -> Void,
         visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
     ) -> Pass {
+        forEachSegment(in: files, readingWhole: readingWhole) { content throws(SegmentDecodingError) in
+            try SegmentDecoder.decode(
+                content, samplesOnly: samplesOnly, segment: segment, visit: visit, visitSample: visitSample)
+        }
+    }
+
+    /// Visits every event of every file and directory in `paths` as
+    /// ``forEachEvent(in:samplesOnly:segment:_:visitSample:)-(String,_,_,_,_)``
+    /// does, but hands samples over as their energy fields only, with their
+    /// source numbered by `sourceID` (see
+    /// ``SegmentDecoder/decodeEnergy(_:samplesOnly:segment:visit:sourceID:visitEnergy:)``).
+    package static func forEachEnergy(
+        in paths: [String], samplesOnly: Bool = false, segment: (SegmentHeader) -> Void,
+        _ visit: (TraceEvent) -> Void, sourceID: (String?) -> Int,
+        visitEnergy: (_ sequence: UInt64, _ timestamp: Int64, _ source: Int, _ fields: EnergyFields) -> Void
+    ) -> Pass {
+        let (files, expandDiagnostics) = LogReader.expand(paths)
+        var pass = forEachSegment(in: files.map { File(path: $0, byteCount: nil) }, readingWhole: true) {
+            content throws(SegmentDecodingError) in
+            try SegmentDecoder.decodeEnergy(
+                content, samplesOnly: samplesOnly, segment: segment, visit: visit, sourceID: sourceID,
+                visitEnergy: visitEnergy)
+        }
+        pass.diagnostics = expandDiagnostics + pass.diagnostics
+        return pass
+    }
+
+    /// The energy fields of `files` again, as an earlier pass read them.
+    package static func forEachEnergy(
+        in files: [File], samplesOnly: Bool = false, segment: (SegmentHeader) -> Void,
+        _ visit: (TraceEvent) -> Void, sourceID: (String?) -> Int,
+        visitEnergy: (_ sequence: UInt64, _ timestamp: Int64, _ source: Int, _ fields: EnergyFields) -> Void
+    ) -> Pass {
+        forEachSegment(in: files, readingWhole: false) { content throws(SegmentDecodingError) in
+            try SegmentDecoder.decodeEnergy(
+                content, samplesOnly: samplesOnly, segment: segment, visit: visit, sourceID: sourceID,
+                visitEnergy: visitEnergy)
+        }
+    }
+
+    /// Reads `files` frame by frame, decoding each segment with `decode`.
+    private static func forEachSegment(
+        in files: [File], readingWhole: Bool,
+        decode: (UnsafeRawBufferPointer) throws(SegmentDecodingError) -> DecodedSegment
+    ) -> Pass {
         var pass = Pass()
         var lastSequence: [String: UInt64] = [:]
         for entry in files {
@@ -85,10 +130,7 @@ public enum LogStream {
                 pass.files.append(File(path: path, byteCount: file.bytes.count))
                 let contents = withExtendedLifetime(file) {
                     LogFileScanner.walk(file.bytes, path: path, frameDone: { file.release(before: $0) }) { content in
-                        Result { () throws(SegmentDecodingError) in
-                            try SegmentDecoder.decode(
-                                content, samplesOnly: samplesOnly, segment: segment, visit: visit, visitSample: visitSample)
-                        }
+                        Result { () throws(SegmentDecodingError) in try decode(content) }
                     }
                 }
                 pass.diagnostics += contents.diagnostics
