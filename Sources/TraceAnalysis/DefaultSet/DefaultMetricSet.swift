@@ -56,25 +56,31 @@ public struct DefaultMetricSet: MetricSet {
         var unassignedTools: Int
     }
 
-    /// One run's queries, turns and energy attribution: what both
-    /// ``analyze(_:)`` and ``spanEnergy(_:)`` are made from.
-    struct Attributed {
-        var ordered: RunEvents
-        var parts: [QueryParts]
-        var attribution: EnergyAttribution
-        var diagnostics: [AnalysisDiagnostic]
-    }
-
-    func attributed(_ run: RunEvents) -> Attributed {
-        let (run, timeDiagnostics) = run.withPlausibleTimestamps()
-        let ordered = RunEvents(runID: run.runID, events: run.eventsInRecordOrder)
-        let (parts, intervals, structureDiagnostics) = structure(ordered)
-        let series = EnergySeries.series(from: ordered.events, options: options)
-        let seriesDiagnostics = Self.seriesDiagnostics(
-            runID: run.runID, series.map { ($0.source, $0.domain, $0.counterResets, $0.skippedValues) })
-        let attribution = EnergyAttributor(series: series).attribute(intervals)
-        return Attributed(ordered: ordered, parts: parts, attribution: attribution,
-                          diagnostics: timeDiagnostics + structureDiagnostics + seriesDiagnostics)
+    /// One run analysed by the one engine (``DefaultRunStream``): sort, then
+    /// stream. The events that are not samples go in record order, the
+    /// samples ordered by time (then sequence, then position, a stable sort),
+    /// both passes over the same order; the stream then never sees a
+    /// reading out of time order.
+    func streamed(_ run: RunEvents) -> DefaultRunStream {
+        let stream = DefaultRunStream(runID: run.runID, metricSet: self)
+        // Events left out for their timestamps are reported as found in
+        // record order, the first of them named.
+        let range = RunEvents.plausibleTimestamps
+        var ordered = run.eventsInRecordOrder
+        if let first = ordered.first(where: { !range.contains($0.timestamp) }) {
+            let kept = ordered.filter { range.contains($0.timestamp) }
+            stream.leftOut(first: first, count: ordered.count - kept.count)
+            ordered = kept
+        }
+        let samples = EnergySeries.sampleOrder(ordered)
+        for event in ordered {
+            if case .sample = event.payload { continue }
+            stream.survey(event, checkingOrder: false)
+        }
+        for index in samples { stream.survey(ordered[index], checkingOrder: false) }
+        stream.beginAttribution()
+        for index in samples { stream.attribute(ordered[index]) }
+        return stream
     }
 
     /// The queries and turns of a run's events in record order (samples are
@@ -127,8 +133,9 @@ public struct DefaultMetricSet: MetricSet {
     /// for the tool and model views. Spans are found by their start
     /// record's sequence number.
     public func spanEnergy(_ run: RunEvents) -> SpanEnergy {
-        let a = attributed(run)
-        return Self.spanEnergy(runID: run.runID, parts: a.parts, gpu: a.attribution[.gpu])
+        let stream = streamed(run)
+        _ = stream.finish()
+        return stream.spanEnergy
     }
 
     /// The span energies of a run's structure and GPU attribution.
@@ -156,12 +163,9 @@ public struct DefaultMetricSet: MetricSet {
         }
     }
 
-    /// Analyses one run.
+    /// Analyses one run: sort, then stream (``streamed(_:)``).
     public func analyze(_ run: RunEvents) -> AnalysisResult {
-        let a = attributed(run)
-        let timestamps = a.ordered.events.map(\.timestamp)
-        let wall: Double? = timestamps.min().flatMap { first in timestamps.max().map { Self.seconds(first, $0) } }
-        return Self.result(runID: run.runID, parts: a.parts, attribution: a.attribution, diagnostics: a.diagnostics, wall: wall)
+        streamed(run).finish().result
     }
 
     /// The rows of a run from its structure and attribution; `wall` is the

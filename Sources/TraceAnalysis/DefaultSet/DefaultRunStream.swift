@@ -68,7 +68,22 @@ public final class DefaultRunStream {
 
     /// First pass: takes the run's next event in record order.
     public func survey(_ event: TraceEvent) {
-        guard admit(sequence: event.sequence, timestamp: event.timestamp, event: event) else { return }
+        survey(event, checkingOrder: true)
+    }
+
+    /// Records events left out for their timestamps before the first pass
+    /// (by a caller that filtered them itself).
+    func leftOut(first: TraceEvent, count: Int) {
+        firstImplausible = first
+        implausible += count
+    }
+
+    /// First pass: takes the run's next event; with `checkingOrder` false
+    /// the caller vouches for the order (``DefaultMetricSet`` sorts the
+    /// samples by time, which need not be record order).
+    func survey(_ event: TraceEvent, checkingOrder: Bool) {
+        guard admit(sequence: event.sequence, timestamp: event.timestamp, checkingOrder: checkingOrder, event: event)
+        else { return }
         guard case .sample(let sample) = event.payload else {
             events.append(event)
             return
@@ -87,9 +102,13 @@ public final class DefaultRunStream {
 
     /// Checks the record order and the timestamp of the next event; false
     /// (and counted) when its timestamp is left out of the analysis.
-    private func admit(sequence: UInt64, timestamp: Int64, event: @autoclosure () -> TraceEvent) -> Bool {
-        if let lastSequence, sequence < lastSequence { recordOrder = false }
-        lastSequence = sequence
+    private func admit(
+        sequence: UInt64, timestamp: Int64, checkingOrder: Bool = true, event: @autoclosure () -> TraceEvent
+    ) -> Bool {
+        if checkingOrder {
+            if let lastSequence, sequence < lastSequence { recordOrder = false }
+            lastSequence = sequence
+        }
         guard RunEvents.plausibleTimestamps.contains(timestamp) else {
             implausible += 1
             if firstImplausible == nil { firstImplausible = event() }
