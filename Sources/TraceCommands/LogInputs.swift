@@ -21,37 +21,15 @@ struct LogInputs: ParsableArguments {
     }
 }
 
-/// The logs of a command analysed once with one metric set, for every view
-/// the command prints or writes.
-struct AnalyzedLogs {
-    /// The runs, in order of first appearance, with their rows.
-    var runs: [AnalyzedRun]
-    /// Each run's span energies when the analysis made them (streamed);
-    /// nil to have the views compute them from the runs' events.
-    var spanEnergy: [SpanEnergy]?
-    /// The files read (directories expanded).
-    var files: [String]
-    /// Whether any segment was read.
-    var foundSegments: Bool
-}
-
 extension LogInputs {
-    /// Reads and analyses the logs: streamed for the default set (memory
-    /// flat in telemetry), else, or where a stream cannot follow the logs or
-    /// `stream` is false, read whole. Read problems go to standard error
-    /// unless `quiet`.
+    /// Reads and analyses the logs (``LogAnalysis``): streamed when the set
+    /// can and the logs allow it, else read whole. Read problems go to
+    /// standard error unless `quiet`.
     func analyze(with metricSet: any MetricSet, quiet: Bool = false, stream: Bool = true) -> AnalyzedLogs {
-        if stream, let set = metricSet as? DefaultMetricSet, let streamed = StreamedLogAnalysis.analyze(logs, metricSet: set) {
-            if !quiet {
-                for diagnostic in streamed.pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
-            }
-            return AnalyzedLogs(
-                runs: streamed.runs, spanEnergy: streamed.spanEnergy, files: streamed.pass.files.map(\.path),
-                foundSegments: streamed.pass.segmentCount > 0)
+        let analyzed = LogAnalysis.analyze(logs, with: metricSet, stream: stream)
+        if !quiet {
+            for diagnostic in analyzed.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
         }
-        let log = read(quiet: quiet)
-        return AnalyzedLogs(
-            runs: log.runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) },
-            spanEnergy: nil, files: log.files.map(\.path), foundSegments: !log.files.allSatisfy { $0.segments.isEmpty })
+        return analyzed
     }
 }

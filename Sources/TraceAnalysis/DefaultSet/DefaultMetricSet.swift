@@ -163,6 +163,12 @@ public struct DefaultMetricSet: MetricSet {
         }
     }
 
+    /// Analyses logs as a stream, twice, holding no telemetry
+    /// (``StreamedLogAnalysis``); nil when their order does not allow it.
+    public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? {
+        StreamedLogAnalysis.analyze(paths, metricSet: self)
+    }
+
     /// Analyses one run: sort, then stream (``streamed(_:)``).
     public func analyze(_ run: RunEvents) -> AnalysisResult {
         streamed(run).finish().result

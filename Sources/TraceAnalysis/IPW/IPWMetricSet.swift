@@ -55,6 +55,10 @@ public struct IPWMetricSet: MetricSet {
     /// `ipw`, version `1`.
     public static let identity = MetricSetIdentity(name: "ipw", version: "1")
 
+    /// The rows reproduce the reference runner's: the turn and query views
+    /// print them as made.
+    public var viewConvention: ViewConvention { .asDefined }
+
     /// Creates the metric set.
     public init() {}
 

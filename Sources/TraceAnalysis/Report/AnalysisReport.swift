@@ -1,0 +1,138 @@
+import TraceLog
+
+/// A metric set's view of analysed runs, as rows and as rendered text: what
+/// `trace-analyze LOG --by VIEW --format FORMAT` prints, as a library.
+///
+///     let logs = LogAnalysis.analyze(["run.zst"], with: DefaultMetricSet())
+///     let report = AnalysisReport(metricSet: DefaultMetricSet(), view: .turn, format: .csv)
+///     let (rows, notes) = report.rows(logs)          // typed rows and warnings
+///     let (text, _) = report.render(logs)            // the CSV `--by turn` prints
+///
+/// Every view reads the runs' ``RunStructure`` and the set's rows; what a
+/// set can do (attribute energy to single spans, print its own turn and
+/// query rows) comes from the ``MetricSet`` protocol.
+public struct AnalysisReport: Sendable {
+    /// The metric set the runs were analysed with.
+    public var metricSet: any MetricSet
+    /// The rows to make.
+    public var view: AnalysisView
+    /// How to render them.
+    public var format: OutputFormat
+    /// The prices costs are computed with.
+    public var prices: PriceTable
+    /// Whether CSV and JSON rows of priced views get a `price_table` column
+    /// (tables name the price table in a footer instead).
+    public var namesPriceTableInRows: Bool
+
+    /// Creates a report.
+    public init(
+        metricSet: any MetricSet, view: AnalysisView, format: OutputFormat = .table, prices: PriceTable = .default,
+        namesPriceTableInRows: Bool = true
+    ) {
+        self.metricSet = metricSet
+        self.view = view
+        self.format = format
+        self.prices = prices
+        self.namesPriceTableInRows = namesPriceTableInRows
+    }
+
+    /// What an analysis produced besides its rows.
+    public struct Notes: Sendable, Equatable {
+        /// Warnings about the input, each once, in the order found.
+        public var diagnostics: [AnalysisDiagnostic] = []
+        /// Models the price table lacks (their costs are null).
+        public var unpricedModels: [String] = []
+        /// Whether the view used the price table.
+        public var priced = false
+
+        /// Creates notes.
+        public init(diagnostics: [AnalysisDiagnostic] = [], unpricedModels: [String] = [], priced: Bool = false) {
+            self.diagnostics = diagnostics
+            self.unpricedModels = unpricedModels
+            self.priced = priced
+        }
+    }
+
+    /// The rows of the view over logs read whole (each run analysed with
+    /// ``metricSet``).
+    public func rows(_ log: LogSet) -> (rows: [AnalysisRow], notes: Notes) {
+        rows(analyzed: log.runs.map { AnalyzedRun(events: RunEvents(runID: $0.runID, events: $0.events), metricSet: metricSet) })
+    }
+
+    /// The rendered output of logs read whole.
+    public func render(_ log: LogSet) -> (output: String, notes: Notes) { render(rows(log)) }
+
+    /// The rows of the view over analysed logs.
+    public func rows(_ logs: AnalyzedLogs) -> (rows: [AnalysisRow], notes: Notes) {
+        rows(analyzed: logs.runs, spanEnergy: logs.spanEnergy)
+    }
+
+    /// The rows of the view over runs already analysed with ``metricSet``;
+    /// `spanEnergy`, when given, holds each run's span energies (else the
+    /// set computes them from the runs' events, ``MetricSet/spanEnergy(_:)``).
+    public func rows(analyzed runs: [AnalyzedRun], spanEnergy given: [SpanEnergy]? = nil) -> (rows: [AnalysisRow], notes: Notes) {
+        var notes = Notes(diagnostics: runs.flatMap(\.result.diagnostics))
+        switch view {
+        case .run:
+            return (runs.flatMap(\.result.runs), notes)
+        case .view(let kind):
+            // A set whose rows are final (the ipw set reproduces a reference
+            // runner exactly) has its turn and query rows printed as made.
+            if metricSet.viewConvention == .asDefined {
+                switch kind {
+                case .turn: return (runs.flatMap(\.result.turns), notes)
+                case .query: return (runs.flatMap(\.result.queries), notes)
+                default: break
+                }
+            }
+            let energy = kind == .tool || kind == .model ? spanEnergy(runs, given: given) : .unknown
+            let result = kind.rows(runs, prices: prices, energy: energy)
+            // The views read the same run structure as the set: report each
+            // of its problems once.
+            var seen = Set(notes.diagnostics)
+            for diagnostic in result.diagnostics where seen.insert(diagnostic).inserted {
+                notes.diagnostics.append(diagnostic)
+            }
+            notes.unpricedModels = result.unpricedModels
+            notes.priced = kind != .tool
+            guard notes.priced && format != .table && namesPriceTableInRows else { return (result.rows, notes) }
+            // Machine-readable outputs name the price table on every row
+            // (tables name it in their footer).
+            let tag = AnalysisValue.string(prices.identity.description)
+            return (result.rows.map { AnalysisRow($0.columns + [("price_table", tag)]) }, notes)
+        }
+    }
+
+    /// Per-span GPU energy for the tool and model views: the given energies
+    /// by run, else the set's own (``MetricSet/spanEnergy(_:)``).
+    func spanEnergy(_ runs: [AnalyzedRun], given: [SpanEnergy]?) -> SpanEnergy {
+        var byRun: [String: SpanEnergy] = [:]
+        if let given {
+            for (run, span) in zip(runs, given) where byRun[run.events.runID] == nil { byRun[run.events.runID] = span }
+        } else {
+            for run in runs where byRun[run.events.runID] == nil { byRun[run.events.runID] = metricSet.spanEnergy(run.events) }
+        }
+        let table = byRun
+        return SpanEnergy { reference in table[reference.runID]?.gpuJoules(reference) }
+    }
+
+    /// The rendered output of analysed logs and what to tell the user.
+    public func render(_ logs: AnalyzedLogs) -> (output: String, notes: Notes) { render(rows(logs)) }
+
+    /// The rendered output of runs already analysed with ``metricSet``
+    /// (with their span energies, for the tool and model views).
+    public func render(analyzed runs: [AnalyzedRun], spanEnergy: [SpanEnergy]? = nil) -> (output: String, notes: Notes) {
+        render(rows(analyzed: runs, spanEnergy: spanEnergy))
+    }
+
+    private func render(_ made: (rows: [AnalysisRow], notes: Notes)) -> (output: String, notes: Notes) {
+        let (rows, notes) = made
+        var output = format.render(rows, metricSet: metricSet.identity)
+        if notes.priced && format == .table {
+            let identity = prices.identity
+            output += "price table: \(identity.fileName)\(identity.version.map { "@" + $0 } ?? "")"
+                + " sha256:\(identity.sha256.prefix(12))\n"
+        }
+        return (output, notes)
+    }
+}
