@@ -12,12 +12,15 @@ struct DumpCommand: ParsableCommand {
     @OptionGroup var inputs: LogInputs
 
     func run() throws {
-        let log = inputs.read()
+        // The logs are indexed once, then each run's segments decoded again
+        // one at a time, in record order: memory does not grow with the logs.
+        let log = LogIndex.build(inputs.logs)
+        for diagnostic in log.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
         let encoder = InterchangeEncoder(timeFields: .seconds)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
-        for run in log.runs {
-            for event in run.events {
+        for run in log.runs.indices {
+            log.forEachEvent(ofRun: run) { event in
                 encoder.encode(event, into: &buffer)
                 buffer.append(0x0A)
                 if buffer.count >= 1 << 20 {

@@ -14,7 +14,8 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var inputs: LogInputs
 
     func run() throws {
-        let log = inputs.read(quiet: true)
+        // One pass that keeps no events: memory does not grow with the logs.
+        let log = LogIndex.build(inputs.logs)
         var intact = true
         for file in log.files {
             let runs = Set(file.segments.map(\.segment.header.runID)).count

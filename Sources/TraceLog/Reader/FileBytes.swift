@@ -76,9 +76,9 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 /// A file mapped read-only into memory, whose pages can be given back as a
 /// reader moves past them, so reading a file of any size holds little of it
 /// at a time.
-final class MappedFile {
+package final class MappedFile {
     /// The file's bytes (empty for an empty file).
-    let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
     /// Whether `bytes` is a mapping (else owned memory, from a plain read).
     private let isMapped: Bool
     private let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -100,7 +100,7 @@ final class MappedFile {
 
     /// Maps the file at `path` (its first `limit` bytes at most); reads it
     /// into memory instead when it cannot be mapped (not a regular file, say).
-    static func open(_ path: String, limit: Int? = nil) -> Result<MappedFile, FileError> {
+    package static func open(_ path: String, limit: Int? = nil) -> Result<MappedFile, FileError> {
         let fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else { return .failure(FileError(path: path, operation: "open", code: errno)) }
         defer { close(fd) }
@@ -127,11 +127,21 @@ final class MappedFile {
 
     /// Gives back the whole pages before byte `offset` (read again from the
     /// file if touched later).
-    func release(before offset: Int) {
+    package func release(before offset: Int) {
         guard isMapped, let base = bytes.baseAddress else { return }
         let end = (min(offset, bytes.count) / pageSize) * pageSize
         guard end > released else { return }
         madvise(UnsafeMutableRawPointer(mutating: base + released), end - released, MADV_DONTNEED)
         released = end
+    }
+
+    /// Gives back the whole pages inside `range` (for readers that jump
+    /// between frames).
+    package func release(_ range: Range<Int>) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let start = ((range.lowerBound + pageSize - 1) / pageSize) * pageSize
+        let end = (min(range.upperBound, bytes.count) / pageSize) * pageSize
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
 }

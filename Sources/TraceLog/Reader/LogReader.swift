@@ -72,45 +72,67 @@ public enum LogReader {
         set.files = files.map(readFile)
         for file in set.files { set.diagnostics += file.diagnostics }
 
-        // Group segments by run, in order of first appearance.
+        let (order, places, duplicates) = runOrder(set.files)
+        set.diagnostics += duplicates
+        for (run, segments) in zip(order, places) {
+            var events: [TraceEvent] = []
+            events.reserveCapacity(segments.reduce(0) { $0 + set.files[$1.file].segments[$1.segment].eventCount })
+            for place in segments {
+                // Each event is held once: in its run, not also in its segment
+                // (released here, segment by segment, as the run grows).
+                events += set.files[place.file].segments[place.segment].segment.events
+                set.files[place.file].segments[place.segment].segment.events = []
+            }
+            set.runs.append(RunLog(runID: run, events: events))
+        }
+        for file in set.files.indices {
+            for segment in set.files[file].segments.indices { set.files[file].segments[segment].segment.events = [] }
+        }
+        return set
+    }
+
+    /// The order a set of files' segments are read in: the runs in order of
+    /// first appearance, each run's segments (file, segment) in
+    /// segment-sequence order (file order among equals), a segment seen a
+    /// second time left out with a warning.
+    package static func runOrder(
+        _ files: [LogFileContents]
+    ) -> (runs: [String], places: [[(file: Int, segment: Int)]], diagnostics: [LogDiagnostic]) {
         var order: [String] = []
         var byRun: [String: [(file: Int, segment: Int)]] = [:]
-        for (fileIndex, file) in set.files.enumerated() {
+        for (fileIndex, file) in files.enumerated() {
             for (segmentIndex, read) in file.segments.enumerated() {
                 let run = read.segment.header.runID
                 if byRun[run] == nil { order.append(run) }
                 byRun[run, default: []].append((fileIndex, segmentIndex))
             }
         }
+        var diagnostics: [LogDiagnostic] = []
+        var places: [[(file: Int, segment: Int)]] = []
         for run in order {
-            let places = byRun[run]!
             func header(_ place: (file: Int, segment: Int)) -> SegmentHeader {
-                set.files[place.file].segments[place.segment].segment.header
+                files[place.file].segments[place.segment].segment.header
             }
-            let segments = places.enumerated().sorted {
+            let segments = byRun[run]!.enumerated().sorted {
                 (header($0.element).segmentSequence, $0.offset) < (header($1.element).segmentSequence, $1.offset)
             }.map(\.element)
-            var events: [TraceEvent] = []
-            events.reserveCapacity(segments.reduce(0) { $0 + set.files[$1.file].segments[$1.segment].eventCount })
+            var kept: [(file: Int, segment: Int)] = []
             var lastSequence: UInt64?
             for place in segments {
-                let read = set.files[place.file].segments[place.segment]
-                // Each event is held once: in its run, not also in its segment
-                // (released here, segment by segment, as the run grows).
-                set.files[place.file].segments[place.segment].segment.events = []
+                let read = files[place.file].segments[place.segment]
                 let sequence = read.segment.header.segmentSequence
                 if sequence == lastSequence {
-                    set.diagnostics.append(LogDiagnostic(
-                        severity: .warning, file: set.files[place.file].path, segment: read.frameIndex,
+                    diagnostics.append(LogDiagnostic(
+                        severity: .warning, file: files[place.file].path, segment: read.frameIndex,
                         byteOffset: read.byteOffset,
                         message: "duplicate of run \(run)'s segment \(sequence): skipped"))
                     continue
                 }
                 lastSequence = sequence
-                events += read.segment.events
+                kept.append(place)
             }
-            set.runs.append(RunLog(runID: run, events: events))
+            places.append(kept)
         }
-        return set
+        return (order, places, diagnostics)
     }
 }
