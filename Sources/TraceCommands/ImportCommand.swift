@@ -34,17 +34,20 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data: Data
+        let report: JSONLinesImporter.Report
+        let importer = JSONLinesImporter(inputName: input, segmentBytes: segmentBytes)
         if input == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            report = try data.withUnsafeBytes { raw throws(RecorderError) in try importer.importLines(raw, to: output) }
         } else {
-            guard let contents = FileManager.default.contents(atPath: input) else {
+            // Mapped, and given back as the lines are read: memory does not
+            // grow with the input.
+            guard case .success(let file) = MappedFile.open(input) else {
                 throw ValidationError("\(input): cannot read the file.")
             }
-            data = contents
-        }
-        let report = try data.withUnsafeBytes { raw throws(RecorderError) in
-            try JSONLinesImporter(inputName: input, segmentBytes: segmentBytes).importLines(raw, to: output)
+            report = try withExtendedLifetime(file) { () throws(RecorderError) in
+                try importer.importLines(file.bytes, to: output) { file.release(before: $0) }
+            }
         }
         for warning in report.warnings { StandardStreams.err("trace-analyze: warning: \(warning)\n") }
         for error in report.errors.prefix(50) { StandardStreams.err("trace-analyze: error: \(error)\n") }
@@ -69,7 +72,12 @@ struct JSONLinesImporter {
         var errors: [String] = []
     }
 
-    func importLines(_ input: UnsafeRawBufferPointer, to path: String) throws(RecorderError) -> Report {
+    /// Imports the lines of `input` into a log at `path`; `release` is told
+    /// the offsets of the bytes read so far (so a mapped input can give its
+    /// pages back).
+    func importLines(
+        _ input: UnsafeRawBufferPointer, to path: String, release: (Int) -> Void = { _ in }
+    ) throws(RecorderError) -> Report {
         var report = Report()
         var decoder = InterchangeDecoder()
         let lines = LineSplitter(input)
@@ -84,11 +92,12 @@ struct JSONLinesImporter {
         }
         let configuration = RecorderConfiguration(
             segmentBytes: segmentBytes, flushInterval: .seconds(86_400 * 365),
-            runID: runID ?? "import-" + Fingerprint.hex(input), anchor: .identity)
+            runID: runID ?? "import-" + Fingerprint.hex(input, release: release), anchor: .identity)
         let recorder = try Recorder(path: path, configuration: configuration)
         var number = 0
         for line in lines {
             number += 1
+            if number & 4095 == 0, let base = input.baseAddress, let start = line.baseAddress { release(start - base) }
             do throws(InterchangeError) {
                 guard let decoded = try decoder.decode(line) else { continue }
                 guard let timestamp = decoded.timestamp else {
@@ -153,11 +162,12 @@ struct LineSplitter: Sequence {
 
 /// A short, stable fingerprint of bytes (FNV-1a, 64 bits, hex).
 enum Fingerprint {
-    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    static func hex(_ bytes: UnsafeRawBufferPointer, release: (Int) -> Void = { _ in }) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
+        for (offset, byte) in bytes.enumerated() {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
+            if offset & 0xF_FFFF == 0xF_FFFF { release(offset) }
         }
         let text = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
