@@ -192,18 +192,24 @@ final class DomainSweep {
     private func nextPoint(after a: Int64) -> Int64? {
         var next = Int64.max
         if nextBoundary < boundaries.count { next = boundaries[nextBoundary] }
-        for queue in queues {
-            if a < queue.coverage.lowerBound {
-                next = min(next, queue.coverage.lowerBound)
+        // By index: a `for queue in queues` would copy each queue (and
+        // retain its arrays) for every piece.
+        for k in queues.indices {
+            let coverage = queues[k].coverage
+            if a < coverage.lowerBound {
+                next = min(next, coverage.lowerBound)
                 continue
             }
-            if a >= queue.coverage.upperBound { continue }
+            if a >= coverage.upperBound { continue }
             // The first knot after a.
-            var i = queue.head
-            while i < queue.times.count, queue.times[i] <= a { i += 1 }
-            if i < queue.times.count {
-                next = min(next, queue.times[i])
-            } else if !queue.complete {
+            let found: Int64? = queues[k].times.withUnsafeBufferPointer { times in
+                var i = queues[k].head
+                while i < times.count, times[i] <= a { i += 1 }
+                return i < times.count ? times[i] : nil
+            }
+            if let found {
+                next = min(next, found)
+            } else if !queues[k].complete {
                 return nil
             }
         }

@@ -40,13 +40,18 @@ public struct TableRenderer: Sendable {
         let names = ValueText.columnNames(of: rows)
         guard !names.isEmpty else { return "(no rows)\n" + footer }
 
-        var columns: [Column] = names.map { name in
-            let values = rows.map { $0[name] ?? .null }
+        // Rows that have exactly these columns in this order (the usual
+        // case) are read by position, not searched by name.
+        let positional = rows.map { row in
+            row.columns.count == names.count && zip(row.columns, names).allSatisfy { $0.name == $1 }
+        }
+        var columns: [Column] = names.enumerated().map { position, name in
+            let values = rows.indices.map { positional[$0] ? rows[$0].columns[position].value : rows[$0][name] ?? .null }
             let numeric = values.allSatisfy { $0.isNumber || $0 == .null }
-            let limit = max(maxColumnWidth, name.count)
+            let limit = max(maxColumnWidth, Self.count(name))
             let cells = values.map { Self.cut(Self.sanitized(Self.text($0)), to: limit) }
-            let cellWidth = cells.map(\.count).max() ?? 0
-            return Column(header: name, cells: cells, rightAligned: numeric, width: max(name.count, cellWidth))
+            let cellWidth = cells.map(Self.count).max() ?? 0
+            return Column(header: name, cells: cells, rightAligned: numeric, width: max(Self.count(name), cellWidth))
         }
         // Keep every panel within the width even for very long headers.
         for index in columns.indices where columns[index].width > width {
@@ -88,7 +93,7 @@ public struct TableRenderer: Sendable {
     /// One laid-out line, without trailing spaces, ending in LF.
     private func line(_ cells: [(Column, String)]) -> String {
         var text = cells.map { column, cell in
-            let pad = String(repeating: " ", count: max(0, column.width - cell.count))
+            let pad = String(repeating: " ", count: max(0, column.width - Self.count(cell)))
             return column.rightAligned ? pad + cell : cell + pad
         }.joined(separator: String(repeating: " ", count: Self.gap))
         while text.last == " " { text.removeLast() }
@@ -117,8 +122,23 @@ public struct TableRenderer: Sendable {
         }
     }
 
+    /// The number of characters of `s`: its bytes when all are printable
+    /// ASCII (the usual case, with no grapheme breaking), else its grapheme
+    /// clusters.
+    static func count(_ s: String) -> Int {
+        var ascii = true
+        var bytes = 0
+        for byte in s.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            bytes += 1
+        }
+        return ascii ? bytes : s.count
+    }
+
     /// The text with control characters replaced by spaces.
     static func sanitized(_ s: String) -> String {
+        // Printable ASCII has no control characters.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
         guard s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return s }
         var out = ""
         for scalar in s.unicodeScalars {
@@ -129,7 +149,7 @@ public struct TableRenderer: Sendable {
 
     /// The text cut to at most `limit` characters, ending in `…` when cut.
     static func cut(_ s: String, to limit: Int) -> String {
-        guard s.count > limit else { return s }
+        guard count(s) > limit else { return s }
         guard limit > 1 else { return String(s.prefix(limit)) }
         return String(s.prefix(limit - 1)) + "…"
     }

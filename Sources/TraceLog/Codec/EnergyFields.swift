@@ -7,6 +7,7 @@
 /// field's value is unspecified. Fields, in the order of the sample's value
 /// fields (docs/FORMAT.md §3): GPU energy (J), GPU power (W), CPU energy,
 /// CPU power, DRAM energy, DRAM power, energy wrap range (J).
+@frozen
 package struct EnergyFields: Sendable {
     /// The number of fields.
     package static let count = 7
@@ -14,14 +15,14 @@ package struct EnergyFields: Sendable {
     package static let all: UInt64 = (1 << 7) - 1
 
     /// Which fields are present.
-    package var present: UInt16 = 0
-    package var gpuEnergy = 0.0
-    package var gpuPower = 0.0
-    package var cpuEnergy = 0.0
-    package var cpuPower = 0.0
-    package var dramEnergy = 0.0
-    package var dramPower = 0.0
-    package var wrap = 0.0
+    @usableFromInline package var present: UInt16 = 0
+    @usableFromInline package var gpuEnergy = 0.0
+    @usableFromInline package var gpuPower = 0.0
+    @usableFromInline package var cpuEnergy = 0.0
+    @usableFromInline package var cpuPower = 0.0
+    @usableFromInline package var dramEnergy = 0.0
+    @usableFromInline package var dramPower = 0.0
+    @usableFromInline package var wrap = 0.0
 
     package init() {}
 
@@ -38,10 +39,11 @@ package struct EnergyFields: Sendable {
     }
 
     /// Field `i` when present.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func value(_ i: Int) -> Double? { present & 1 << UInt16(i) != 0 ? self[i] : nil }
 
     /// Field `i`'s stored value.
+    @inlinable
     package subscript(i: Int) -> Double {
         @inline(__always) get {
             switch i {
@@ -68,6 +70,6 @@ package struct EnergyFields: Sendable {
     }
 
     /// Whether any field of energy domain `d` (0 gpu, 1 cpu, 2 dram) is present.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func hasDomain(_ d: Int) -> Bool { present & (3 << UInt16(2 * d)) != 0 }
 }

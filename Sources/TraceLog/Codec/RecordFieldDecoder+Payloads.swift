@@ -240,19 +240,31 @@ extension RecordFieldDecoder {
     /// fields are stepped over, their channels left as they were: nothing
     /// codes against a field but that field itself) and returns its source
     /// key (string index + 1, 0 for none).
-    mutating func energyV2(channels: SampleChannelTable, into e: inout EnergyFields) throws(SegmentDecodingError) -> UInt64 {
+    /// `definedStrings` is the size of the segment's string table so far
+    /// (the decoder's own table is not read: the caller resolves the key).
+    @inline(__always)
+    mutating func energyV2(
+        channels: SampleChannelTable, definedStrings: Int, into e: inout EnergyFields
+    ) throws(SegmentDecodingError) -> UInt64 {
         let sourceKey = try reader.readVarint()
         // An undefined string fails here, as ``sampleV2(channels:into:)`` fails.
-        if sourceKey > 0 && sourceKey - 1 >= UInt64(strings.count) { _ = try string(sourceKey - 1) }
+        if sourceKey > 0 && sourceKey - 1 >= UInt64(definedStrings) {
+            throw .malformed("string reference \(sourceKey - 1) not defined (table has \(definedStrings))",
+                at: bodyOffset + reader.position)
+        }
         let present = try reader.readVarint()
         guard present >> SampleValueCoding.valueFields == 0 else {
             throw fail("sample presence bitmap \(present) has bits beyond the 11 value fields")
         }
         let channel = channels.channels(of: sourceKey)
         e.present = UInt16(truncatingIfNeeded: present & EnergyFields.all)
-        for field in 0..<EnergyFields.count where present & 1 << UInt64(field) != 0 {
-            e[field] = try sampleValue(channel + field)
-        }
+        if present & 1 << 0 != 0 { e.gpuEnergy = try sampleValue(channel) }
+        if present & 1 << 1 != 0 { e.gpuPower = try sampleValue(channel + 1) }
+        if present & 1 << 2 != 0 { e.cpuEnergy = try sampleValue(channel + 2) }
+        if present & 1 << 3 != 0 { e.cpuPower = try sampleValue(channel + 3) }
+        if present & 1 << 4 != 0 { e.dramEnergy = try sampleValue(channel + 4) }
+        if present & 1 << 5 != 0 { e.dramPower = try sampleValue(channel + 5) }
+        if present & 1 << 6 != 0 { e.wrap = try sampleValue(channel + 6) }
         var rest = present >> UInt64(EnergyFields.count)
         while rest != 0 {
             if rest & 1 != 0 { try skipSampleValue() }

@@ -46,23 +46,23 @@ extension SegmentDecoder {
                         continue
                     }
                     let wallClock = header.wallClock(monotonic: timestamp)
-                    try strings.withUnsafeBufferPointer { table throws(SegmentDecodingError) in
-                        var decoder = RecordFieldDecoder(reader: bodyReader, strings: table, bodyOffset: bodyOffset)
-                        if kind == .sample {
-                            let source: Int
-                            if let channels {
-                                let key = try decoder.energyV2(channels: channels, into: &fields)
-                                if sourceIDs[Int(key)] < 0 { sourceIDs[Int(key)] = sourceID(key == 0 ? nil : table[Int(key) - 1]) }
-                                source = sourceIDs[Int(key)]
-                            } else {
+                    if kind == .sample, let channels {
+                        // The hot path: no string table, no closure.
+                        var decoder = RecordFieldDecoder(
+                            reader: bodyReader, strings: UnsafeBufferPointer(start: nil, count: 0), bodyOffset: bodyOffset)
+                        let key = Int(try decoder.energyV2(channels: channels, definedStrings: strings.count, into: &fields))
+                        if sourceIDs[key] < 0 { sourceIDs[key] = sourceID(key == 0 ? nil : strings[key - 1]) }
+                        visitEnergy(sequence, wallClock, sourceIDs[key], fields)
+                    } else {
+                        try strings.withUnsafeBufferPointer { table throws(SegmentDecodingError) in
+                            var decoder = RecordFieldDecoder(reader: bodyReader, strings: table, bodyOffset: bodyOffset)
+                            if kind == .sample {
                                 let sample = try decoder.sample()
-                                fields = EnergyFields(sample)
-                                source = sourceID(sample.source)
+                                visitEnergy(sequence, wallClock, sourceID(sample.source), EnergyFields(sample))
+                            } else {
+                                visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
+                                                 payload: try decoder.payload(of: kind)))
                             }
-                            visitEnergy(sequence, wallClock, source, fields)
-                        } else {
-                            visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
-                                             payload: try decoder.payload(of: kind)))
                         }
                     }
                     segment.eventCount += 1
