@@ -38,7 +38,7 @@ public final class Recorder: Sendable {
         let segmentBytes = max(configuration.segmentBytes, 256)
         let encoder = SegmentEncoder(
             runID: runID, anchor: configuration.anchor ?? MonotonicClock.anchor(),
-            buffer: ByteBuffer(capacity: segmentBytes + segmentBytes / 8 + 4096))
+            buffer: RecordBuffer(capacity: segmentBytes + segmentBytes / 8 + 4096))
         core = RecorderCore(RecorderState(encoder: encoder, segmentBytes: segmentBytes))
         writer = SegmentWriter(file: file, configuration: configuration)
         writer.start(core: core)

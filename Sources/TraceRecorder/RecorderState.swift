@@ -17,9 +17,9 @@ struct RecorderState: Sendable {
     @usableFromInline var encoder: SegmentEncoder
     @usableFromInline let segmentBytes: Int
     /// Closed segments waiting for the writer.
-    var closedSegments: [ByteBuffer]
+    var closedSegments: [RecordBuffer]
     /// Empty buffers for reuse.
-    var spares: [ByteBuffer]
+    var spares: [RecordBuffer]
     /// Flushes waiting for the writer to sync.
     var flushTickets: [FlushTicket]
     /// Incremented whenever a segment closes; the writer uses it to close
@@ -42,7 +42,7 @@ struct RecorderState: Sendable {
     @usableFromInline
     mutating func closeSegment() {
         let size = segmentBytes
-        if let full = encoder.closeSegment(continuingIn: { spares.popLast() ?? ByteBuffer(capacity: size + size / 8 + 4096) }) {
+        if let full = encoder.closeSegment(continuingIn: { spares.popLast() ?? RecordBuffer(capacity: size + size / 8 + 4096) }) {
             closedSegments.append(full)
             generation &+= 1
         }

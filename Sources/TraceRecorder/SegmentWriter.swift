@@ -42,7 +42,7 @@ final class SegmentWriter: @unchecked Sendable {
 
     private func run(core: RecorderCore) {
         let wakeup = core.wakeup
-        var work: [ByteBuffer] = []
+        var work: [RecordBuffer] = []
         work.reserveCapacity(64)
         var tickets: [FlushTicket] = []
         var watchedGeneration: UInt64 = .max
@@ -98,7 +98,7 @@ final class SegmentWriter: @unchecked Sendable {
     }
 
     /// Compresses and appends one segment; returns the error if it was lost.
-    private func write(_ content: ByteBuffer) -> RecorderError? {
+    private func write(_ content: RecordBuffer) -> RecorderError? {
         do {
             let written = try compressor.compress(content.bytes) { frame in
                 Result { () throws(FileError) in try file.append(frame); return frame.count }

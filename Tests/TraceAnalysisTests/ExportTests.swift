@@ -36,7 +36,7 @@ import TraceLog
         let models = ModelView.rows(runs.map(\.events), prices: prices)
         let input = Export.Input(
             turns: turns.rows, queries: queries.rows, tools: tools.rows, models: models.rows,
-            metricSet: IPWMetricSet.identity, priceTable: prices.identity, logSHA256: SHA256.hex("log bytes"),
+            metricSet: IPWMetricSet.identity, priceTable: prices.identity, logSHA256: ContentDigest.hex("log bytes"),
             unpricedModels: models.unpricedModels)
         let files = Export.files(input)
         #expect(files.map(\.fileName) == Export.fileNames)
@@ -58,7 +58,7 @@ import TraceLog
         #expect(files[4].contents == """
             {"metric_set":"ipw","metric_set_version":"1",\
             "price_table":{"file":"default-prices.json","version":"2025-01-31","sha256":"\(hash)"},\
-            "log_sha256":"\(SHA256.hex("log bytes"))","unpriced_models":[],\
+            "log_sha256":"\(ContentDigest.hex("log bytes"))","unpriced_models":[],\
             "totals":{"queries":1,"turns":1,"inference_calls":1,"tool_calls":1,"tool_errors":0,\
             "input_tokens":1000,"output_tokens":400,"cached_tokens":200,"cost_usd":0.00625,\
             "gpu_energy_joules":80.0,"wall_clock_s":2.0},\

@@ -15,7 +15,7 @@ import Testing
         let bytes = try #require(Self.defaultFileBytes)
         #expect(Array(PriceTable.defaultJSON.utf8) == bytes)
         #expect(PriceTable.default.identity == PriceTableIdentity(
-            fileName: "default-prices.json", version: "2025-01-31", sha256: SHA256.hex(bytes)))
+            fileName: "default-prices.json", version: "2025-01-31", sha256: ContentDigest.hex(bytes)))
         #expect(PriceTable.default.asOf == "2025-01-31")
         #expect(PriceTable.default.source?.contains("openai.com/api/pricing") == true)
         #expect(PriceTable.default.price(for: "gpt-4o") == ModelPrice(
@@ -44,8 +44,8 @@ import Testing
         let table = try PriceTable(bytes: Array(json.utf8), fileName: "mine.json")
         #expect(table.identity.fileName == "mine.json")
         #expect(table.identity.version == "7")
-        #expect(table.identity.sha256 == SHA256.hex(json))
-        #expect(table.identity.description == "mine.json@7 sha256:\(SHA256.hex(json))")
+        #expect(table.identity.sha256 == ContentDigest.hex(json))
+        #expect(table.identity.description == "mine.json@7 sha256:\(ContentDigest.hex(json))")
         // One more byte, another hash.
         let spaced = try PriceTable(bytes: Array((json + " ").utf8), fileName: "mine.json")
         #expect(spaced.identity.sha256 != table.identity.sha256)

@@ -26,11 +26,11 @@ enum Catalogue {
 
     /// One zstd frame per segment of `perSegment` events.
     static func frames(_ events: [(EventPayload, Int64)], runID: String = "r1", perSegment: Int = 1 << 30) -> [[UInt8]] {
-        var encoder = SegmentEncoder(runID: runID, anchor: anchor, buffer: ByteBuffer(capacity: 1024))
+        var encoder = SegmentEncoder(runID: runID, anchor: anchor, buffer: RecordBuffer(capacity: 1024))
         let compressor = ZstdCompressor(level: 1)
         var frames: [[UInt8]] = []
         func close() {
-            if let content = encoder.closeSegment(continuingIn: { ByteBuffer(capacity: 1024) }) {
+            if let content = encoder.closeSegment(continuingIn: { RecordBuffer(capacity: 1024) }) {
                 frames.append(try! compressor.compress(content.bytes) as [UInt8])
             }
         }

@@ -179,7 +179,7 @@ import TraceLog
         let object = try #require(try JSONSerialization.jsonObject(with: summary) as? [String: Any])
         #expect(object["metric_set"] as? String == "default")
         let logBytes = try Data(contentsOf: URL(fileURLWithPath: log))
-        #expect(object["log_sha256"] as? String == SHA256.hex(Array(logBytes)))
+        #expect(object["log_sha256"] as? String == ContentDigest.hex(Array(logBytes)))
         #expect((object["price_table"] as? [String: Any])?["sha256"] as? String != nil)
     }
 }

@@ -36,7 +36,7 @@ import TraceLog
 
     @Test func varintsRoundTripAtTheEdges() throws {
         let values: [Int64] = [0, 1, -1, 63, -64, 64, 127, 128, -129, 1 << 35, Int64.max, Int64.min]
-        let buffer = ByteBuffer(capacity: 16)
+        let buffer = RecordBuffer(capacity: 16)
         for v in values { buffer.appendSignedVarint(v) }
         var decoded: [Int64] = []
         var position = 0

@@ -69,7 +69,7 @@ import TraceLog
         }
         let input = samples.map { (EventPayload.sample($0), Int64(0)) }
         var encoder = SegmentEncoder(runID: "r", anchor: ClockAnchor(wallNanoseconds: 0, monotonicNanoseconds: 0),
-            buffer: ByteBuffer(capacity: 1024))
+            buffer: RecordBuffer(capacity: 1024))
         for (payload, t) in input { encoder.append(payload, monotonic: t) }
         // kind, length, time, source, bitmap: 5 bytes; energy 3, power 2, temperature 1.
         #expect(encoder.byteCount < 30 + 12 * samples.count)
@@ -101,7 +101,7 @@ import TraceLog
     // MARK: - Version 1
 
     func v1StyleHeader(version: UInt64) -> [UInt8] {
-        let buffer = ByteBuffer(capacity: 64)
+        let buffer = RecordBuffer(capacity: 64)
         SegmentHeader(formatVersion: version, runID: "old", segmentSequence: 0, firstRecordSequence: 0,
             wallAnchorNanoseconds: 1_000, monotonicAnchorNanoseconds: 0).write(to: buffer)
         return Array(buffer.bytes)

@@ -8,12 +8,12 @@ struct LogBuilder {
 
     /// Returns the file bytes and the frame offsets.
     func build(_ payloads: [(EventPayload, Int64)], eventsPerSegment: Int) -> (bytes: [UInt8], frameOffsets: [Int]) {
-        var encoder = SegmentEncoder(runID: runID, anchor: anchor, buffer: ByteBuffer(capacity: 1024))
+        var encoder = SegmentEncoder(runID: runID, anchor: anchor, buffer: RecordBuffer(capacity: 1024))
         let compressor = ZstdCompressor(level: 1)
         var bytes: [UInt8] = []
         var offsets: [Int] = []
         func close() {
-            if let content = encoder.closeSegment(continuingIn: { ByteBuffer(capacity: 1024) }) {
+            if let content = encoder.closeSegment(continuingIn: { RecordBuffer(capacity: 1024) }) {
                 offsets.append(bytes.count)
                 bytes += try! compressor.compress(content.bytes) as [UInt8]
             }

@@ -46,7 +46,7 @@ import Testing
     /// closes, and colliding slots all intern to the same ids as before.
     @Test func internedStringsRoundTripWhateverTheirStorage() throws {
         var encoder = SegmentEncoder(runID: "r", anchor: ClockAnchor(wallNanoseconds: 0, monotonicNanoseconds: 0),
-                                     buffer: ByteBuffer(capacity: 256))
+                                     buffer: RecordBuffer(capacity: 256))
         var payloads: [EventPayload] = []
         let long = String(repeating: "tool-name-", count: 5)
         for i in 0..<500 {
@@ -59,11 +59,11 @@ import Testing
         var segments: [[UInt8]] = []
         for (i, payload) in payloads.enumerated() {
             encoder.append(payload, monotonic: Int64(i))
-            if i % 150 == 149, let closed = encoder.closeSegment(continuingIn: { ByteBuffer(capacity: 256) }) {
+            if i % 150 == 149, let closed = encoder.closeSegment(continuingIn: { RecordBuffer(capacity: 256) }) {
                 segments.append(Array(closed.bytes))
             }
         }
-        if let closed = encoder.closeSegment(continuingIn: { ByteBuffer(capacity: 256) }) { segments.append(Array(closed.bytes)) }
+        if let closed = encoder.closeSegment(continuingIn: { RecordBuffer(capacity: 256) }) { segments.append(Array(closed.bytes)) }
         var decoded: [EventPayload] = []
         for segment in segments {
             contents = segment

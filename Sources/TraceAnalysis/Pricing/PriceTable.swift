@@ -80,7 +80,7 @@ public struct PriceTable: Sendable, Equatable {
         self.prices = prices
         self.source = try text("source")
         self.asOf = try text("as_of")
-        self.identity = PriceTableIdentity(fileName: fileName, version: try text("version"), sha256: SHA256.hex(bytes))
+        self.identity = PriceTableIdentity(fileName: fileName, version: try text("version"), sha256: ContentDigest.hex(bytes))
     }
 
     /// Creates a table in code (tests); the identity is taken as given, so

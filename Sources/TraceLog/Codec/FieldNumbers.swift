@@ -1,90 +1,90 @@
 /// Field numbers of each record kind (docs/FORMAT.md). Numbers are never
 /// reused; new fields get new numbers, and readers skip numbers they do not
 /// know.
-public enum FieldNumber {
+@usableFromInline package enum FieldNumber {
     /// Fields of ``RunStart``.
-    public enum RunStart {
-        public static let runID: UInt64 = 1
-        public static let host: UInt64 = 2
-        public static let recorderVersion: UInt64 = 3
-        public static let label: UInt64 = 4
+    @usableFromInline package enum RunStart {
+        @usableFromInline package static let runID: UInt64 = 1
+        @usableFromInline package static let host: UInt64 = 2
+        @usableFromInline package static let recorderVersion: UInt64 = 3
+        @usableFromInline package static let label: UInt64 = 4
     }
     /// Fields of ``QueryStart``.
-    public enum QueryStart {
-        public static let queryID: UInt64 = 1
-        public static let workloadType: UInt64 = 2
-        public static let text: UInt64 = 3
-        public static let label: UInt64 = 4
+    @usableFromInline package enum QueryStart {
+        @usableFromInline package static let queryID: UInt64 = 1
+        @usableFromInline package static let workloadType: UInt64 = 2
+        @usableFromInline package static let text: UInt64 = 3
+        @usableFromInline package static let label: UInt64 = 4
     }
     /// Fields of ``QueryEnd``.
-    public enum QueryEnd {
-        public static let queryID: UInt64 = 1
-        public static let status: UInt64 = 2
-        public static let response: UInt64 = 3
-        public static let error: UInt64 = 4
-        public static let resolved: UInt64 = 5
-        public static let score: UInt64 = 6
+    @usableFromInline package enum QueryEnd {
+        @usableFromInline package static let queryID: UInt64 = 1
+        @usableFromInline package static let status: UInt64 = 2
+        @usableFromInline package static let response: UInt64 = 3
+        @usableFromInline package static let error: UInt64 = 4
+        @usableFromInline package static let resolved: UInt64 = 5
+        @usableFromInline package static let score: UInt64 = 6
     }
     /// Fields of ``InferenceStart``.
-    public enum InferenceStart {
-        public static let spanID: UInt64 = 1
-        public static let queryID: UInt64 = 2
-        public static let model: UInt64 = 3
+    @usableFromInline package enum InferenceStart {
+        @usableFromInline package static let spanID: UInt64 = 1
+        @usableFromInline package static let queryID: UInt64 = 2
+        @usableFromInline package static let model: UInt64 = 3
     }
     /// Fields of ``InferenceEnd``.
-    public enum InferenceEnd {
-        public static let spanID: UInt64 = 1
-        public static let queryID: UInt64 = 2
-        public static let model: UInt64 = 3
-        public static let routedModel: UInt64 = 4
-        public static let promptTokens: UInt64 = 5
-        public static let completionTokens: UInt64 = 6
-        public static let cachedTokens: UInt64 = 7
-        public static let reasoningTokens: UInt64 = 8
-        public static let costUSD: UInt64 = 9
-        public static let timeToFirstToken: UInt64 = 10
-        public static let cached: UInt64 = 11
-        public static let status: UInt64 = 12
-        public static let error: UInt64 = 13
-        public static let stopReason: UInt64 = 14
+    @usableFromInline package enum InferenceEnd {
+        @usableFromInline package static let spanID: UInt64 = 1
+        @usableFromInline package static let queryID: UInt64 = 2
+        @usableFromInline package static let model: UInt64 = 3
+        @usableFromInline package static let routedModel: UInt64 = 4
+        @usableFromInline package static let promptTokens: UInt64 = 5
+        @usableFromInline package static let completionTokens: UInt64 = 6
+        @usableFromInline package static let cachedTokens: UInt64 = 7
+        @usableFromInline package static let reasoningTokens: UInt64 = 8
+        @usableFromInline package static let costUSD: UInt64 = 9
+        @usableFromInline package static let timeToFirstToken: UInt64 = 10
+        @usableFromInline package static let cached: UInt64 = 11
+        @usableFromInline package static let status: UInt64 = 12
+        @usableFromInline package static let error: UInt64 = 13
+        @usableFromInline package static let stopReason: UInt64 = 14
     }
     /// Fields of ``ToolStart``.
-    public enum ToolStart {
-        public static let spanID: UInt64 = 1
-        public static let queryID: UInt64 = 2
-        public static let tool: UInt64 = 3
-        public static let parentSpanID: UInt64 = 4
-        public static let arguments: UInt64 = 5
+    @usableFromInline package enum ToolStart {
+        @usableFromInline package static let spanID: UInt64 = 1
+        @usableFromInline package static let queryID: UInt64 = 2
+        @usableFromInline package static let tool: UInt64 = 3
+        @usableFromInline package static let parentSpanID: UInt64 = 4
+        @usableFromInline package static let arguments: UInt64 = 5
     }
     /// Fields of ``ToolEnd``.
-    public enum ToolEnd {
-        public static let spanID: UInt64 = 1
-        public static let queryID: UInt64 = 2
-        public static let tool: UInt64 = 3
-        public static let ok: UInt64 = 4
-        public static let error: UInt64 = 5
-        public static let outputBytes: UInt64 = 6
+    @usableFromInline package enum ToolEnd {
+        @usableFromInline package static let spanID: UInt64 = 1
+        @usableFromInline package static let queryID: UInt64 = 2
+        @usableFromInline package static let tool: UInt64 = 3
+        @usableFromInline package static let ok: UInt64 = 4
+        @usableFromInline package static let error: UInt64 = 5
+        @usableFromInline package static let outputBytes: UInt64 = 6
     }
     /// Fields of ``TelemetrySample``.
-    public enum Sample {
-        public static let source: UInt64 = 1
-        public static let gpuEnergy: UInt64 = 2
-        public static let gpuPower: UInt64 = 3
-        public static let cpuEnergy: UInt64 = 4
-        public static let cpuPower: UInt64 = 5
-        public static let dramEnergy: UInt64 = 6
-        public static let dramPower: UInt64 = 7
-        public static let energyWrap: UInt64 = 8
-        public static let gpuUtilization: UInt64 = 9
-        public static let cpuUtilization: UInt64 = 10
-        public static let memory: UInt64 = 11
-        public static let temperature: UInt64 = 12
+    @usableFromInline package enum Sample {
+        @usableFromInline package static let source: UInt64 = 1
+        @usableFromInline package static let gpuEnergy: UInt64 = 2
+        @usableFromInline package static let gpuPower: UInt64 = 3
+        @usableFromInline package static let cpuEnergy: UInt64 = 4
+        @usableFromInline package static let cpuPower: UInt64 = 5
+        @usableFromInline package static let dramEnergy: UInt64 = 6
+        @usableFromInline package static let dramPower: UInt64 = 7
+        @usableFromInline package static let energyWrap: UInt64 = 8
+        @usableFromInline package static let gpuUtilization: UInt64 = 9
+        @usableFromInline package static let cpuUtilization: UInt64 = 10
+        @usableFromInline package static let memory: UInt64 = 11
+        @usableFromInline package static let temperature: UInt64 = 12
     }
     /// Fields of ``Mark``.
-    public enum Mark {
-        public static let name: UInt64 = 1
-        public static let queryID: UInt64 = 2
-        public static let spanID: UInt64 = 3
-        public static let text: UInt64 = 4
+    @usableFromInline package enum Mark {
+        @usableFromInline package static let name: UInt64 = 1
+        @usableFromInline package static let queryID: UInt64 = 2
+        @usableFromInline package static let spanID: UInt64 = 3
+        @usableFromInline package static let text: UInt64 = 4
     }
 }

@@ -73,7 +73,7 @@ public enum SampleValueCoding {
 /// of its 11 value fields. Memory is kept across segments, so steady-state
 /// appends allocate nothing.
 ///
-/// Like ``ByteBuffer``, it is only ever used by one owner at a time (under
+/// Like ``RecordBuffer``, it is only ever used by one owner at a time (under
 /// the recorder's lock).
 @usableFromInline
 final class SampleChannelTable {

@@ -15,11 +15,11 @@ public struct DecodedSegment: Sendable {
 }
 
 /// Decodes segment content (the decompressed bytes of one frame).
-public enum SegmentDecoder {
+package enum SegmentDecoder {
     /// Decodes `content`. Throws only when the header itself is unreadable;
     /// a bad record later on ends decoding with ``DecodedSegment/problem``
     /// set, keeping every event before it.
-    public static func decode(_ content: UnsafeRawBufferPointer) throws(SegmentDecodingError) -> DecodedSegment {
+    package static func decode(_ content: UnsafeRawBufferPointer) throws(SegmentDecodingError) -> DecodedSegment {
         var events: [TraceEvent] = []
         var runID = ""
         var segment = try decode(content, samplesOnly: false, segment: { runID = $0.runID }) {
@@ -45,7 +45,7 @@ public enum SegmentDecoder {
     /// neither decoded nor visited, nor counted in `eventCount`; sequence
     /// numbers still count them. Problems in a skipped record's other
     /// fields then go unnoticed.
-    public static func decode(
+    package static func decode(
         _ content: UnsafeRawBufferPointer, samplesOnly: Bool, segment: (SegmentHeader) -> Void,
         visit: (TraceEvent) -> Void,
         visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void

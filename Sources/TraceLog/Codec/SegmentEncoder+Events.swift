@@ -2,7 +2,7 @@ extension SegmentEncoder {
     /// Appends one event, stamped with `timestamp` on the encoder's
     /// monotonic clock (see ``ClockAnchor``).
     @inlinable
-    public mutating func append(_ payload: EventPayload, monotonic timestamp: Int64) {
+    package mutating func append(_ payload: EventPayload, monotonic timestamp: Int64) {
         if recordsInSegment == 0 { openSegment() }
         switch payload {
         case .sample(let e): append(e, timestamp)

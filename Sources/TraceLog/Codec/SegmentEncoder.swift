@@ -11,13 +11,13 @@
 ///
 /// Steady-state appends allocate nothing: the buffer and the string table
 /// keep their capacity across segments.
-public struct SegmentEncoder: Sendable {
+@usableFromInline package struct SegmentEncoder: Sendable {
     /// The run every segment belongs to.
-    public let runID: String
+    @usableFromInline package let runID: String
     /// The clock anchor written into every segment header.
-    public let anchor: ClockAnchor
+    @usableFromInline package let anchor: ClockAnchor
 
-    @usableFromInline var buffer: ByteBuffer
+    @usableFromInline var buffer: RecordBuffer
     @usableFromInline var strings: [String: UInt32]
     /// A direct-mapped cache in front of ``strings``, keyed by a string's
     /// raw representation, so that strings the caller passes again (the
@@ -30,12 +30,12 @@ public struct SegmentEncoder: Sendable {
     @usableFromInline var lastTimestamp: Int64
     @usableFromInline var recordsInSegment: Int
     /// Sequence number the next closed segment gets.
-    public private(set) var nextSegmentSequence: UInt64
+    @usableFromInline package private(set) var nextSegmentSequence: UInt64
     /// Sequence number the next event record gets.
     @usableFromInline var nextRecordSequence: UInt64
 
     /// Creates an encoder writing into `buffer`.
-    public init(runID: String, anchor: ClockAnchor, buffer: ByteBuffer, firstSegmentSequence: UInt64 = 0) {
+    @usableFromInline package init(runID: String, anchor: ClockAnchor, buffer: RecordBuffer, firstSegmentSequence: UInt64 = 0) {
         self.runID = runID
         self.anchor = anchor
         self.buffer = buffer
@@ -50,16 +50,16 @@ public struct SegmentEncoder: Sendable {
     }
 
     /// Whether the open segment holds no event yet.
-    @inlinable public var isEmpty: Bool { recordsInSegment == 0 }
+    @inlinable package var isEmpty: Bool { recordsInSegment == 0 }
     /// Bytes of content in the open segment (header included).
-    @inlinable public var byteCount: Int { buffer.count }
+    @inlinable package var byteCount: Int { buffer.count }
     /// Event records appended so far, in all segments.
-    @inlinable public var recordCount: UInt64 { nextRecordSequence }
+    @inlinable package var recordCount: UInt64 { nextRecordSequence }
 
     /// Closes the open segment and returns its content, continuing in
     /// `freshBuffer`. Returns nil (and keeps the current buffer) when the
     /// segment is empty.
-    public mutating func closeSegment(continuingIn freshBuffer: () -> ByteBuffer) -> ByteBuffer? {
+    @usableFromInline package mutating func closeSegment(continuingIn freshBuffer: () -> RecordBuffer) -> RecordBuffer? {
         guard recordsInSegment > 0 else { return nil }
         let full = buffer
         buffer = freshBuffer()
@@ -193,7 +193,7 @@ public struct SegmentEncoder: Sendable {
     /// not copied for each call.
     @inlinable @inline(__always)
     static func sampleValue(
-        _ value: Double?, _ state: UnsafeMutablePointer<SampleChannelState>, into buffer: ByteBuffer
+        _ value: Double?, _ state: UnsafeMutablePointer<SampleChannelState>, into buffer: RecordBuffer
     ) {
         guard let value else { return }
         let bits = value.bitPattern
@@ -222,7 +222,7 @@ public struct SegmentEncoder: Sendable {
     /// pattern XORed with the channel's previous one (raw).
     @usableFromInline
     static func sampleValueSlow(
-        _ value: Double, _ state: UnsafeMutablePointer<SampleChannelState>, into buffer: ByteBuffer
+        _ value: Double, _ state: UnsafeMutablePointer<SampleChannelState>, into buffer: RecordBuffer
     ) {
         let bits = value.bitPattern
         if value.isFinite && !state.pointee.searchFailed {

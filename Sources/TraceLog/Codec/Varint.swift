@@ -1,21 +1,21 @@
 /// LEB128 varints and zigzag encoding, as used throughout the log format.
-public enum Varint {
+@usableFromInline package enum Varint {
     /// Maps signed to unsigned so that small magnitudes stay small:
     /// 0 → 0, -1 → 1, 1 → 2, -2 → 3, …
     @inlinable
-    public static func zigzag(_ value: Int64) -> UInt64 {
+    package static func zigzag(_ value: Int64) -> UInt64 {
         UInt64(bitPattern: (value << 1) ^ (value >> 63))
     }
 
     /// Inverse of ``zigzag(_:)``.
     @inlinable
-    public static func unzigzag(_ value: UInt64) -> Int64 {
+    package static func unzigzag(_ value: UInt64) -> Int64 {
         Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
     }
 
     /// Number of bytes `value` takes as a varint.
     @inlinable
-    public static func length(of value: UInt64) -> Int {
+    package static func length(of value: UInt64) -> Int {
         var v = value
         var n = 1
         while v >= 0x80 {

@@ -1,7 +1,7 @@
 /// How a field's value is encoded. A field starts with a tag varint,
 /// `fieldNumber << 3 | wireType`, so a reader can skip fields it does not
 /// know.
-public enum WireType: UInt8, Sendable {
+@usableFromInline package enum WireType: UInt8, Sendable {
     /// An unsigned varint (also booleans: 0 or 1).
     case varint = 0
     /// A zigzag-encoded signed varint.
@@ -17,5 +17,5 @@ public enum WireType: UInt8, Sendable {
 
     /// The tag that introduces field `number` with this wire type.
     @inlinable
-    public func tag(_ number: UInt64) -> UInt64 { number << 3 | UInt64(rawValue) }
+    package func tag(_ number: UInt64) -> UInt64 { number << 3 | UInt64(rawValue) }
 }

@@ -53,8 +53,8 @@ public struct SegmentHeader: Sendable, Equatable {
     }
 
     /// Appends magic, version, header length and header fields to `buffer`.
-    public func write(to buffer: ByteBuffer) {
-        let fields = ByteBuffer(capacity: 64 + runID.utf8.count)
+    package func write(to buffer: RecordBuffer) {
+        let fields = RecordBuffer(capacity: 64 + runID.utf8.count)
         fields.appendVarint(WireType.inlineString.tag(Field.runID))
         fields.appendVarint(UInt64(runID.utf8.count))
         fields.appendUTF8(runID)

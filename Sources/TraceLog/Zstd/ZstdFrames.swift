@@ -56,7 +56,7 @@ public enum ZstdFrames {
 /// Decompresses single frames, verifying their checksums.
 public final class ZstdDecompressor {
     private let context: OpaquePointer
-    private let output = ByteBuffer(capacity: 1 << 16)
+    private let output = RecordBuffer(capacity: 1 << 16)
 
     /// Creates a decompressor.
     public init() { context = ZSTD_createDCtx()! }

@@ -2,15 +2,15 @@
 /// recorder's hot path: appends are bounds-checked against capacity only,
 /// and growth (doubling) happens rarely, so steady-state appends allocate
 /// nothing.
-public final class ByteBuffer {
+@usableFromInline package final class RecordBuffer {
     @usableFromInline @exclusivity(unchecked) var base: UnsafeMutableRawPointer
     @usableFromInline @exclusivity(unchecked) var capacity: Int
     @usableFromInline @exclusivity(unchecked) var _count: Int
     /// Number of bytes written.
-    @inlinable public var count: Int { _count }
+    @inlinable package var count: Int { _count }
 
     /// Creates an empty buffer able to hold `capacity` bytes before growing.
-    public init(capacity: Int) {
+    @usableFromInline package init(capacity: Int) {
         let capacity = max(capacity, 64)
         self.base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         self.capacity = capacity
@@ -21,14 +21,14 @@ public final class ByteBuffer {
 
     /// Forgets the contents, keeping the memory.
     @inlinable
-    public func removeAll() { _count = 0 }
+    package func removeAll() { _count = 0 }
 
     /// The written bytes, valid until the next mutation.
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    @usableFromInline package var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     /// Makes room for `additional` more bytes.
     @inlinable @inline(__always)
-    public func reserve(_ additional: Int) {
+    package func reserve(_ additional: Int) {
         if count + additional > capacity { grow(to: count + additional) }
     }
 
@@ -45,7 +45,7 @@ public final class ByteBuffer {
 
     /// Appends one byte.
     @inlinable @inline(__always)
-    public func append(_ byte: UInt8) {
+    package func append(_ byte: UInt8) {
         reserve(1)
         base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
         _count += 1
@@ -53,7 +53,7 @@ public final class ByteBuffer {
 
     /// Appends raw bytes.
     @inlinable
-    public func append(_ bytes: UnsafeRawBufferPointer) {
+    package func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
         (base + count).copyMemory(from: source, byteCount: bytes.count)
@@ -62,7 +62,7 @@ public final class ByteBuffer {
 
     /// Appends an unsigned LEB128 varint.
     @inlinable @inline(__always)
-    public func appendVarint(_ value: UInt64) {
+    package func appendVarint(_ value: UInt64) {
         reserve(10)
         var v = value
         var p = base + count
@@ -77,13 +77,13 @@ public final class ByteBuffer {
 
     /// Appends a signed integer as a zigzag varint.
     @inlinable @inline(__always)
-    public func appendSignedVarint(_ value: Int64) {
+    package func appendSignedVarint(_ value: Int64) {
         appendVarint(Varint.zigzag(value))
     }
 
     /// Appends the IEEE 754 bit pattern of `value`, little-endian.
     @inlinable @inline(__always)
-    public func appendDouble(_ value: Double) {
+    package func appendDouble(_ value: Double) {
         reserve(8)
         (base + count).storeBytes(of: value.bitPattern.littleEndian, as: UInt64.self)
         _count += 8
@@ -91,7 +91,7 @@ public final class ByteBuffer {
 
     /// Appends the UTF-8 bytes of `string`.
     @inlinable
-    public func appendUTF8(_ string: String) {
+    package func appendUTF8(_ string: String) {
         var s = string
         s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
@@ -99,7 +99,7 @@ public final class ByteBuffer {
     /// Moves bytes `from..<count` forward by `distance` bytes, growing
     /// `count`; used to widen a length prefix after the body is written.
     @inlinable
-    public func shiftTail(from start: Int, by distance: Int) {
+    package func shiftTail(from start: Int, by distance: Int) {
         reserve(distance)
         (base + start + distance).copyMemory(from: base + start, byteCount: count - start)
         _count += distance
@@ -107,7 +107,7 @@ public final class ByteBuffer {
 
     /// Writes `value` as a varint at `offset` (which must have room for it).
     @inlinable
-    public func storeVarint(_ value: UInt64, at offset: Int) {
+    package func storeVarint(_ value: UInt64, at offset: Int) {
         var v = value
         var p = base + offset
         while v >= 0x80 {
@@ -119,4 +119,4 @@ public final class ByteBuffer {
     }
 }
 
-extension ByteBuffer: @unchecked Sendable {}
+extension RecordBuffer: @unchecked Sendable {}

@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4) of whole byte strings, used to name price tables
 /// and logs by their content (see ``SHA256Hasher`` for streaming).
-public enum SHA256 {
+public enum ContentDigest {
     /// The 32-byte digest of `bytes`.
     public static func digest<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var hasher = SHA256Hasher()
