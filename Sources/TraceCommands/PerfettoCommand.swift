@@ -36,9 +36,10 @@ struct PerfettoCommand: ParsableCommand {
         let log = inputs.read()
         let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
         let progress = ProgressBar("timeline")
-        let json = PerfettoTrace(metricSet: metricSet).json(runs) { progress.update($0, of: $1) }
+        try OutputFile.streaming(to: output) { write in
+            PerfettoTrace(metricSet: metricSet).write(runs, progress: { progress.update($0, of: $1) }, to: write)
+        }
         progress.finish()
-        try OutputFile.write(json, to: output)
         if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
     }
 }

@@ -240,7 +240,7 @@ extension EnergySeries {
     /// The indices of the samples among `events`, ordered by timestamp, then
     /// sequence, then position (a stable sort). Only the samples' indices
     /// are sorted, and not at all when they are already in that order.
-    static func sampleOrder(_ events: [TraceEvent]) -> [Int] {
+    package static func sampleOrder(_ events: [TraceEvent]) -> [Int] {
         events.withUnsafeBufferPointer { buffer in
             var indices: [Int] = []
             var sorted = true

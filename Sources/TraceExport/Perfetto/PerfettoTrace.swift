@@ -32,6 +32,15 @@ public struct PerfettoTrace {
 
     /// The trace JSON of `runs`.
     public func json(_ runs: [RunEvents], progress: ExportProgress? = nil) -> String {
+        var text = ""
+        write(runs, progress: progress) { text += $0 }
+        return text
+    }
+
+    /// Writes the trace JSON of `runs` to `sink` in pieces of about a
+    /// megabyte (the same bytes as ``json(_:progress:)``), so the whole
+    /// text is never held.
+    public func write(_ runs: [RunEvents], progress: ExportProgress? = nil, to sink: (String) -> Void) {
         let origin = runs.compactMap { $0.events.map(\.timestamp).min() }.min() ?? 0
         var out = "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"agent-trace\",\"metric_set\":"
         JSONText.string(metricSet.identity.tag, to: &out)
@@ -41,6 +50,11 @@ public struct PerfettoTrace {
             if !first { out += ",\n" }
             first = false
             out += event
+            if out.utf8.count >= 1 << 20 {
+                sink(out)
+                out = ""
+                out.reserveCapacity(1 << 20 + 4096)
+            }
         }
         for (runIndex, run) in runs.enumerated() {
             let pid = runIndex + 1
@@ -105,7 +119,7 @@ public struct PerfettoTrace {
             progress?(runIndex + 1, runs.count)
         }
         out += "\n]}\n"
-        return out
+        sink(out)
     }
 
     /// One slice before layout.

@@ -46,10 +46,10 @@ public struct TelemetryChannel: Sendable, Equatable {
         var sourceIndex: [String: Int] = [:]
         var sourceNames: [String] = []
         var points: [[[(time: Int64, value: Double)]]] = []
-        let ordered = events.enumerated()
-            .sorted { ($0.element.timestamp, $0.element.sequence, $0.offset) < ($1.element.timestamp, $1.element.sequence, $1.offset) }
-            .map(\.element)
-        for event in ordered {
+        // The samples' indices by (time, sequence, position): no copy of
+        // the events.
+        for index in EnergySeries.sampleOrder(events) {
+            let event = events[index]
             guard case .sample(let s) = event.payload else { continue }
             let name = s.source ?? "unknown"
             let source: Int
