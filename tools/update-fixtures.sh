@@ -10,7 +10,8 @@
 # the expected files is the review of that change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --product trace-analyze --product demo-agent >/dev/null
+swift build --product trace-analyze >/dev/null
+swift build --product demo-agent >/dev/null
 bin=$(swift build --show-bin-path)
 if [[ "${1:-}" == "--demo" ]]; then
   version=$(sed -n 's/.*static let currentFormatVersion: UInt64 = \([0-9]*\).*/\1/p' \

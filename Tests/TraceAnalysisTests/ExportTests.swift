@@ -13,9 +13,9 @@ import TraceLog
         let csv = CSVRenderer().render(rows, metricSet: IPWMetricSet.identity)
         #expect(csv == """
             tool,calls,errors,latency_p50_s,latency_p95_s,gpu_energy_joules,metric_set
-            plain,1,0,0.01,0.01,,ipw@1
+            plain,1,0,0.01,0.01,,ipw@2
             "say ""hi"", then
-            leave",1,1,0.01,0.01,,ipw@1
+            leave",1,1,0.01,0.01,,ipw@2
 
             """)
     }
@@ -47,16 +47,16 @@ import TraceLog
         #expect(files[1].contents == csv.render(queries.rows, metricSet: IPWMetricSet.identity))
         // ipw leaves the tool (ended after the only inference) out of the turns: 0 tool calls.
         #expect(files[1].contents.split(separator: "\n")[1]
-            == "\"q,1\",true,1,1000,400,0,80.0,,0.00625,2.0,5.0,200.0,0.2,0.8,0.5,2.0,500.0,ipw@1")
+            == "\"q,1\",true,1,1000,400,0,80.0,,0.00625,2.0,5.0,200.0,0.2,0.8,0.5,2.0,500.0,ipw@2")
         #expect(files[3].contents == """
             model,calls,input_tokens,output_tokens,cached_tokens,cost_usd,gpu_energy_joules,metric_set
-            gpt-4o,1,1000,400,200,0.00625,,ipw@1
+            gpt-4o,1,1000,400,200,0.00625,,ipw@2
 
             """)
         // 800 × 2.5 + 200 × 1.25 + 400 × 10 = 6250 µ$.
         let hash = prices.identity.sha256
         #expect(files[4].contents == """
-            {"metric_set":"ipw","metric_set_version":"1",\
+            {"metric_set":"ipw","metric_set_version":"2",\
             "price_table":{"file":"default-prices.json","version":"2025-01-31","sha256":"\(hash)"},\
             "log_sha256":"\(ContentDigest.hex("log bytes"))","unpriced_models":[],\
             "totals":{"queries":1,"turns":1,"inference_calls":1,"tool_calls":1,"tool_errors":0,\

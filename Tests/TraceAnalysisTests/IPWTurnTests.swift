@@ -27,7 +27,7 @@ import TraceLog
                 ("query_id", .string("q1")), ("turn_index", .int(0)),
                 ("input_tokens", .int(100)), ("output_tokens", .int(20)),
                 ("tools_called", .strings([])), ("tool_latencies_s", .object([])),
-                ("wall_clock_s", .double(0.9)),
+                ("wall_clock_s", .double(ipwSpan(100, 1000))),
                 // One reading in the turn: no energy delta, power from it alone.
                 ("gpu_energy_joules", .null), ("cpu_energy_joules", .null),
                 ("gpu_power_avg_watts", .double(250)), ("cpu_power_avg_watts", .double(30)),
@@ -36,8 +36,8 @@ import TraceLog
                 ("query_id", .string("q1")), ("turn_index", .int(1)),
                 ("input_tokens", .int(150)), ("output_tokens", .int(30)),
                 ("tools_called", .strings(["search", "fetch"])),
-                ("tool_latencies_s", .object([("search", .double(0.5)), ("fetch", .double(0.2))])),
-                ("wall_clock_s", .double(1.0)),
+                ("tool_latencies_s", .object([("search", .double(ipwSpan(1100, 1600))), ("fetch", .double(ipwSpan(1700, 1900)))])),
+                ("wall_clock_s", .double(ipwSpan(2000, 3000))),
                 ("gpu_energy_joules", .double(60)), ("cpu_energy_joules", .double(3)),
                 ("gpu_power_avg_watts", .double(200)), ("cpu_power_avg_watts", .double(20)),
             ]),
@@ -48,8 +48,9 @@ import TraceLog
                 ("total_input_tokens", .int(250)), ("total_output_tokens", .int(50)),
                 ("tool_call_count", .int(2)),
                 ("total_gpu_energy_joules", .double(60)), ("total_cpu_energy_joules", .double(3)),
-                ("total_cost_usd", .double(0.03)), ("total_wall_clock_s", .double(3.1)),
-                ("per_token_ms", .double(62.0)), ("throughput_tokens_per_sec", .double(16.129032258064516)),
+                ("total_cost_usd", .double(0.03)), ("total_wall_clock_s", .double(ipwSpan(0, 3100))),
+                ("per_token_ms", .double(ipwSpan(0, 3100) * 1000 / 50)),
+                ("throughput_tokens_per_sec", .double(50 / ipwSpan(0, 3100))),
             ]),
         ])
         #expect(result.runs == [
@@ -73,12 +74,16 @@ import TraceLog
         log.sample(2000, gpuJ: 120)
         log.queryEnd(2000, "q1")
         let result = log.analyze()
-        #expect(result.turns.map { $0.value("wall_clock_s") } == [.double(0.2), .double(0.6)])
-        // 120 * (0.2 / 0.8) and 120 * (0.6 / 0.8) in binary floating point.
-        #expect(result.turns.map { $0.value("gpu_energy_joules") } == [.double(30.0), .double(89.99999999999999)])
+        let (w0, w1) = (ipwSpan(100, 300), ipwSpan(1200, 1800))
+        #expect(result.turns.map { $0.value("wall_clock_s") } == [.double(w0), .double(w1)])
+        // 120 * (w0 / (w0 + w1)) and 120 * (w1 / (w0 + w1)), as the reference
+        // spreads it (not 30 and 90: float seconds since the epoch).
+        #expect(result.turns.map { $0.value("gpu_energy_joules") }
+            == [.double(120 * (w0 / (w0 + w1))), .double(120 * (w1 / (w0 + w1)))])
+        #expect(result.turns.map { $0.value("gpu_energy_joules") } != [.double(30), .double(90)])
         #expect(result.turns.map { $0.value("cpu_energy_joules") } == [.null, .null])
         #expect(result.turns.map { $0.value("gpu_power_avg_watts") } == [.null, .null])
-        #expect(result.queries[0].value("total_gpu_energy_joules") == .double(119.99999999999999))
+        #expect(result.queries[0].value("total_gpu_energy_joules") == .double(120 * (w0 / (w0 + w1)) + 120 * (w1 / (w0 + w1))))
         #expect(result.queries[0].value("total_cpu_energy_joules") == .null)
     }
 
@@ -102,7 +107,7 @@ import TraceLog
         #expect(result.turns.map { $0.value("gpu_energy_joules") } == [.double(15), .double(15)])
         #expect(result.turns.map { $0.value("cpu_energy_joules") } == [.double(2), .double(2)])
         #expect(result.turns[1].value("tools_called") == .strings(["x"]))
-        #expect(result.turns[1].value("tool_latencies_s") == .object([("x", .double(0.2))]))
+        #expect(result.turns[1].value("tool_latencies_s") == .object([("x", .double(ipwSpan(400, 600)))]))
         #expect(result.queries[0].value("total_gpu_energy_joules") == .double(30))
         #expect(result.queries[0].value("total_cpu_energy_joules") == .double(4))
         #expect(result.queries[0].value("per_token_ms") == .double(100))
@@ -188,7 +193,7 @@ import TraceLog
         let result = log.analyze()
         #expect(result.turns.count == 1)
         #expect(result.turns[0].value("tools_called") == .strings(["search", "fetch", "search", "search"]))
-        #expect(result.turns[0].value("tool_latencies_s") == .object([("search", .double(0.4)), ("fetch", .double(0.1))]))
+        #expect(result.turns[0].value("tool_latencies_s") == .object([("search", .double(ipwSpan(500, 900))), ("fetch", .double(ipwSpan(600, 700)))]))
         #expect(result.queries[0].value("tool_call_count") == .int(4))
         #expect(result.diagnostics.map(\.description) == [
             "run r1, query q1, record 3: tool start never ended (tool \"search\", replaced by record 4)",
@@ -208,7 +213,7 @@ import TraceLog
                 ("query_id", .string("q1")), ("turn_index", .int(0)),
                 ("input_tokens", .int(0)), ("output_tokens", .int(0)),
                 ("tools_called", .strings(["unknown"])),
-                ("tool_latencies_s", .object([("unknown", .double(0.3))])),
+                ("tool_latencies_s", .object([("unknown", .double(ipwSpan(100, 400)))])),
                 ("wall_clock_s", .double(0)),
                 ("gpu_energy_joules", .null), ("cpu_energy_joules", .null),
                 ("gpu_power_avg_watts", .null), ("cpu_power_avg_watts", .null),

@@ -50,3 +50,12 @@ extension AnalysisRow {
         return value
     }
 }
+
+/// A duration as the reference runner computes it between two of the
+/// builder's times (ms after the epoch): the difference of the two
+/// timestamps as `time.time()` floats (whole seconds exactly, else
+/// `Double(ns) / 1e9`).
+func ipwSpan(_ startMs: Int64, _ endMs: Int64) -> Double {
+    func float(_ ns: Int64) -> Double { ns % 1_000_000_000 == 0 ? Double(ns / 1_000_000_000) : Double(ns) / 1e9 }
+    return float(LogBuilder.epoch + endMs * 1_000_000) - float(LogBuilder.epoch + startMs * 1_000_000)
+}

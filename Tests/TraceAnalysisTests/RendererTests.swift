@@ -2,7 +2,7 @@ import Testing
 @testable import TraceAnalysis
 
 @Suite struct RendererTests {
-    let identity = MetricSetIdentity(name: "ipw", version: "1")
+    let identity = MetricSetIdentity(name: "ipw", version: "2")
 
     var rows: [AnalysisRow] {
         [
@@ -34,8 +34,8 @@ import Testing
         let expected = """
             query_id,note,tools,lat,n,x,ok,none,metric_set
             "q,1","say ""hi""
-            bye","[""search"",""fetch""]","{""search"":0.5,""fetch"":null}",42,0.1,true,,ipw@1
-            q2,tab\there,[],{},-7,,false,1e-05,ipw@1
+            bye","[""search"",""fetch""]","{""search"":0.5,""fetch"":null}",42,0.1,true,,ipw@2
+            q2,tab\there,[],{},-7,,false,1e-05,ipw@2
 
             """
         #expect(csv == expected)
@@ -45,8 +45,8 @@ import Testing
         let json = JSONRenderer().render(rows, metricSet: identity)
         let expected = #"""
             [
-            {"query_id":"q,1","note":"say \"hi\"\nbye","tools":["search","fetch"],"lat":{"search":0.5,"fetch":null},"n":42,"x":0.1,"ok":true,"none":null,"metric_set":"ipw@1"},
-            {"query_id":"q2","note":"tab\there","tools":[],"lat":{},"n":-7,"x":null,"ok":false,"none":1e-05,"metric_set":"ipw@1"}
+            {"query_id":"q,1","note":"say \"hi\"\nbye","tools":["search","fetch"],"lat":{"search":0.5,"fetch":null},"n":42,"x":0.1,"ok":true,"none":null,"metric_set":"ipw@2"},
+            {"query_id":"q2","note":"tab\there","tools":[],"lat":{},"n":-7,"x":null,"ok":false,"none":1e-05,"metric_set":"ipw@2"}
             ]
 
             """#
@@ -74,7 +74,7 @@ import Testing
         let table = TableRenderer().render(wide, metricSet: identity)
         let lines = table.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.allSatisfy { $0.count <= 80 })
-        #expect(table.hasSuffix("metric set: ipw v1 · 3 rows\n"))
+        #expect(table.hasSuffix("metric set: ipw v2 · 3 rows\n"))
         #expect(table.contains("search_the_web,search_t…"))
         #expect(table.contains("0.667"))
         #expect(table.contains("-1234.500"))
@@ -94,11 +94,11 @@ import Testing
             ----  -----
             a         5
             long      -
-            metric set: ipw v1 · 2 rows
+            metric set: ipw v2 · 2 rows
 
             """
         #expect(table == expected)
-        #expect(TableRenderer().render([], metricSet: identity) == "(no rows)\nmetric set: ipw v1 · 0 rows\n")
+        #expect(TableRenderer().render([], metricSet: identity) == "(no rows)\nmetric set: ipw v2 · 0 rows\n")
     }
 
     @Test func displayRoundsToThreeDecimals() {
@@ -113,7 +113,7 @@ import Testing
     @Test func everyFormatNamesTheMetricSet() {
         for format in OutputFormat.allCases {
             let text = format.render(rows, metricSet: identity)
-            #expect(text.contains("ipw@1") || text.contains("ipw v1"))
+            #expect(text.contains("ipw@2") || text.contains("ipw v2"))
             #expect(text == format.render(rows, metricSet: identity))
         }
     }
@@ -122,7 +122,7 @@ import Testing
         #expect(MetricSets.names == ["default", "ipw"])
         #expect(MetricSets.defaultName == "default")
         #expect(MetricSets.named("default")?.identity == MetricSetIdentity(name: "default", version: "1"))
-        #expect(MetricSets.named("ipw")?.identity == MetricSetIdentity(name: "ipw", version: "1"))
+        #expect(MetricSets.named("ipw")?.identity == MetricSetIdentity(name: "ipw", version: "2"))
         #expect(MetricSets.named("nope") == nil)
     }
 

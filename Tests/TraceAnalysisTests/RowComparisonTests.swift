@@ -37,7 +37,7 @@ import TraceAnalysis
         let c = RowComparison(a: a, b: b, keys: ["query_id"])
         #expect(c.rows.count == 2)
         #expect(c.rows.allSatisfy { $0["delta"] == .null && $0["relative_change"] == .null })
-        #expect(MetricSetIdentity.comparison(MetricSetIdentity(name: "ipw", version: "1"),
-            MetricSetIdentity(name: "default", version: "1")).tag == "ipw@1 vs default@1")
+        #expect(MetricSetIdentity.comparison(MetricSetIdentity(name: "ipw", version: "2"),
+            MetricSetIdentity(name: "default", version: "1")).tag == "ipw@2 vs default@1")
     }
 }

@@ -17,7 +17,7 @@ import TraceLog
         #expect(json.status == 0)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 6)
-        #expect(rows.allSatisfy { $0["metric_set"] as? String == "ipw@1" })
+        #expect(rows.allSatisfy { $0["metric_set"] as? String == "ipw@2" })
         #expect(rows.first?.keys.contains("throughput_tokens_per_sec") == true)
     }
 
@@ -83,7 +83,7 @@ import TraceLog
 
     @Test func metricsListsEverySetWithItsVersion() throws {
         let result = try runProcess(binary, ["metrics"])
-        #expect(result.stdout == "default\t1  (default)\nipw\t1\n")
+        #expect(result.stdout == "default\t1  (default)\nipw\t2\n")
     }
 }
 
@@ -95,7 +95,7 @@ import TraceLog
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "query_id,column,value_a,value_b,delta,relative_change,metric_set")
-        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",ipw@1 vs default@1") })
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",ipw@2 vs default@1") })
         #expect(lines.contains { $0.hasPrefix("q001,total_cpu_energy_joules,") })
         #expect(result.stderr.contains("only in default@1: overhead_gpu_energy_joules"))
         let same = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw", "--metrics", "ipw"])

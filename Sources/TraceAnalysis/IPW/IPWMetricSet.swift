@@ -53,7 +53,7 @@ import TraceLog
 /// Seconds are `Double(end_ns - start_ns) / 1e9`.
 public struct IPWMetricSet: MetricSet {
     /// `ipw`, version `1`.
-    public static let identity = MetricSetIdentity(name: "ipw", version: "1")
+    public static let identity = MetricSetIdentity(name: "ipw", version: "2")
 
     /// The rows reproduce the reference runner's: the turn and query views
     /// print them as made.
@@ -93,7 +93,7 @@ public struct IPWMetricSet: MetricSet {
             result.turns += turns.map { Self.turnRow($0, queryID: window.queryID) }
             result.queries.append(Self.queryRow(
                 window.queryID, completed: completed, turns: turns, costs: costs,
-                seconds: seconds(from: start, to: end)))
+                seconds: ipwDuration(from: start, to: end)))
         }
 
         let timestamps = ordered.events.map(\.timestamp)

@@ -10,6 +10,9 @@ import TraceLog
 struct IPWReading {
     /// Nanoseconds since the Unix epoch.
     var timestamp: Int64
+    /// The timestamp as the reference holds it: float seconds since the
+    /// epoch (``ipwSeconds(_:)``).
+    var seconds: Double
     /// ipw's `energy_joules`.
     var gpuEnergy: Double?
     /// ipw's `cpu_energy_joules`.
@@ -23,6 +26,7 @@ struct IPWReading {
     init?(_ event: TraceEvent) {
         guard case .sample(let sample) = event.payload else { return nil }
         timestamp = event.timestamp
+        seconds = ipwSeconds(event.timestamp)
         gpuEnergy = sample.gpuEnergyJoules
         cpuEnergy = sample.cpuEnergyJoules
         gpuPower = sample.gpuPowerWatts
@@ -32,9 +36,13 @@ struct IPWReading {
 
 /// ipw's energy arithmetic.
 enum IPWEnergy {
-    /// The readings with `start <= timestamp <= end`, in the given (arrival) order.
-    static func readings(_ readings: [IPWReading], from start: Int64, to end: Int64) -> [IPWReading] {
-        readings.filter { start <= $0.timestamp && $0.timestamp <= end }
+    /// The readings with `start <= t <= end` compared as the reference
+    /// compares them, in float seconds (``ipwSeconds(_:)``), in the given
+    /// (arrival) order.
+    static func readings<C: Collection>(_ readings: C, from start: Int64, to end: Int64) -> [IPWReading]
+    where C.Element == IPWReading {
+        let (low, high) = (ipwSeconds(start), ipwSeconds(end))
+        return readings.filter { low <= $0.seconds && $0.seconds <= high }
     }
 
     /// The same as ``readings(_:from:to:)`` for readings whose timestamps
@@ -44,6 +52,9 @@ enum IPWEnergy {
         _ readings: [IPWReading], timeOrdered: Bool, from start: Int64, to end: Int64
     ) -> ArraySlice<IPWReading> {
         guard timeOrdered else { return ArraySlice(self.readings(readings, from: start, to: end)) }
+        // Float seconds tie nanoseconds up to an ulp apart (about 240 ns
+        // today): search a microsecond wider, then compare as the reference.
+        let margin: Int64 = 1_000
         /// The first index whose timestamp does not satisfy `before`.
         func partition(_ before: (Int64) -> Bool) -> Int {
             var low = 0
@@ -54,9 +65,10 @@ enum IPWEnergy {
             }
             return low
         }
-        let lower = partition { $0 < start }
-        let upper = max(lower, partition { $0 <= end })
-        return readings[lower..<upper]
+        // (Timestamps here are within ±2^62 ns: the margin cannot overflow.)
+        let lower = partition { $0 < start - margin }
+        let upper = max(lower, partition { $0 <= end + margin })
+        return ArraySlice(self.readings(readings[lower..<upper], from: start, to: end))
     }
 
     /// Whether the readings' timestamps never decrease.
@@ -85,6 +97,20 @@ extension Int64 {
     /// Nanoseconds as seconds: `Double(self) / 1e9` (one rounding for spans
     /// under 2^53 ns, about 104 days).
     var seconds: Double { Double(self) / 1e9 }
+}
+
+/// A timestamp as the reference runner holds it: the float that Python's
+/// `time.time()` returns for `ns` nanoseconds since the epoch (CPython's
+/// `_PyTime_AsSecondsDouble`: whole seconds exactly, else `(double)ns /
+/// 1e9`). At today's dates consecutive floats are about 240 ns apart.
+func ipwSeconds(_ ns: Int64) -> Double {
+    ns % 1_000_000_000 == 0 ? Double(ns / 1_000_000_000) : Double(ns) / 1e9
+}
+
+/// A duration as the reference computes it: the difference of the two
+/// timestamps' floats (``ipwSeconds(_:)``), `end - start`.
+func ipwDuration(from start: Int64, to end: Int64) -> Double {
+    ipwSeconds(end) - ipwSeconds(start)
 }
 
 /// Seconds from `start` to `end` (nanoseconds): `Double(end - start) / 1e9`,

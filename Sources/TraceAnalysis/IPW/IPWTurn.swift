@@ -83,7 +83,7 @@ struct IPWTurnBuilder {
                 var turn = IPWTurn(
                     index: turns.count, inputTokens: end.promptTokens, outputTokens: end.completionTokens,
                     toolsCalled: tools, toolLatencies: latencies,
-                    wallClock: turnStart.map { seconds(from: $0.timestamp, to: event.timestamp) } ?? 0)
+                    wallClock: turnStart.map { ipwDuration(from: $0.timestamp, to: event.timestamp) } ?? 0)
                 if let start = turnStart?.timestamp, !readings.isEmpty {
                     let window = IPWEnergy.readings(readings, from: start, to: event.timestamp)
                     if !window.isEmpty {
@@ -109,7 +109,7 @@ struct IPWTurnBuilder {
                 let name = end.tool ?? "unknown"
                 tools.append(name)
                 if let start = toolStarts.removeValue(forKey: name) {
-                    let latency = seconds(from: start.timestamp, to: event.timestamp)
+                    let latency = ipwDuration(from: start.timestamp, to: event.timestamp)
                     if let slot = latencies.firstIndex(where: { $0.0 == name }) {
                         latencies[slot].1 = latency
                     } else {
