@@ -6,8 +6,9 @@ import TraceLog
 
 /// Random runs — overlapping queries, retries after a timeout, calls never
 /// ended, ends without starts, missing span ids, tool names that differ
-/// between start and end — analyse to the same bytes whichever order their
-/// segments and files are read in, and the views agree with each other.
+/// between start and end — analyse to the same bytes under every metric set
+/// whichever order their segments and files are read in (streamed in order,
+/// read whole and sorted otherwise), and the views agree with each other.
 @Suite("Random runs: segment order does not matter, views agree")
 struct SegmentOrderPropertyTests {
     /// A small deterministic generator (SplitMix64).
@@ -86,12 +87,14 @@ struct SegmentOrderPropertyTests {
     /// as `trace-analyze` analyses them (streamed when it can, else whole).
     static func outputs(_ paths: [String]) -> [String] {
         let inputs = try! LogInputs.parse(paths)
-        let analyzed = inputs.analyze(with: DefaultMetricSet(), quiet: true)
         var out: [String] = []
-        for view in [AnalysisView.turn, .query, .run, .view(.tool), .view(.model)] {
-            let report = AnalysisReport(metricSet: DefaultMetricSet(), view: view, format: .csv)
-            let (text, notes) = report.render(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
-            out.append(text + notes.diagnostics.map(\.description).joined(separator: "\n"))
+        for set in MetricSets.all {
+            let analyzed = inputs.analyze(with: set, quiet: true)
+            for view in [AnalysisView.turn, .query, .run, .view(.tool), .view(.model)] {
+                let report = AnalysisReport(metricSet: set, view: view, format: .csv)
+                let (text, notes) = report.render(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
+                out.append(text + notes.diagnostics.map(\.description).joined(separator: "\n"))
+            }
         }
         return out
     }

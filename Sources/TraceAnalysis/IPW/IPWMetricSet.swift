@@ -62,49 +62,61 @@ public struct IPWMetricSet: MetricSet {
     /// Creates the metric set.
     public init() {}
 
-    /// Analyses one run the way ipw's runner would have.
+    /// Analyses one run the way ipw's runner would have: its events in
+    /// record order through ``IPWRunStream`` (the one engine), the readings
+    /// a second time.
     public func analyze(_ run: RunEvents) -> AnalysisResult {
-        let (run, timeDiagnostics) = run.withPlausibleTimestamps()
-        let ordered = RunEvents(runID: run.runID, events: Self.recordOrder(run.events))
-        let readings = ordered.events.compactMap(IPWReading.init)
-        let timeOrdered = IPWEnergy.isTimeOrdered(readings)
-        let (windows, splitDiagnostics) = QuerySplitter.split(ordered)
-        var diagnostics = timeDiagnostics + splitDiagnostics
-        var result = AnalysisResult()
-
-        for window in windows {
-            let status = window.endStatus
-            let raised = status == "failed" || status == "timed_out"
-            let completed = window.end != nil && !raised
-            let start = window.start.timestamp
-            let end = window.endTimestamp
-            var turns: [IPWTurn] = []
-            var costs: [Double] = []
-            if !raised {
-                let queryReadings = Array(IPWEnergy.readings(readings, timeOrdered: timeOrdered, from: start, to: end))
-                var builder = IPWTurnBuilder(runID: run.runID, queryID: window.queryID)
-                turns = builder.build(window.events, readings: queryReadings)
-                diagnostics += builder.diagnostics
-                correlateEnergy(&turns, readings: queryReadings)
-                for event in window.events {
-                    if case .inferenceEnd(let e) = event.payload, let cost = e.costUSD { costs.append(cost) }
-                }
-            }
-            result.turns += turns.map { Self.turnRow($0, queryID: window.queryID) }
-            result.queries.append(Self.queryRow(
-                window.queryID, completed: completed, turns: turns, costs: costs,
-                seconds: ipwDuration(from: start, to: end)))
+        let ordered = Self.recordOrder(run.events)
+        let stream = IPWRunStream(runID: run.runID)
+        for event in ordered { stream.survey(event) }
+        stream.beginReadings()
+        for event in ordered {
+            if let reading = IPWReading(event) { stream.read(reading) }
         }
+        return stream.finish()
+    }
 
-        let timestamps = ordered.events.map(\.timestamp)
-        let wall: Double? = timestamps.min().flatMap { first in timestamps.max().map { seconds(from: first, to: $0) } }
-        result.runs = [AnalysisRow([
-            ("run_id", .string(run.runID)),
-            ("wall_clock_s", .double(wall)),
-            ("num_queries", .int(Int64(windows.count))),
-        ])]
-        result.diagnostics = Self.stableSorted(diagnostics)
-        return result
+    /// Analyses logs as a stream, twice, holding no telemetry; nil when
+    /// their order does not allow it (a run's segments out of order or
+    /// repeated, events out of record order): read them whole then.
+    public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? {
+        var runs: [String: IPWRunStream] = [:]
+        var current: IPWRunStream?
+        let pass = LogStream.forEachEnergy(in: paths) { header in
+            if let known = runs[header.runID] {
+                current = known
+            } else {
+                let created = IPWRunStream(runID: header.runID)
+                runs[header.runID] = created
+                current = created
+            }
+        } _: { event in
+            current!.survey(event)
+        } sourceID: { _ in
+            0
+        } visitEnergy: { sequence, timestamp, _, fields in
+            current!.surveySample(sequence: sequence, timestamp: timestamp, event: TraceEvent(
+                runID: current!.runID, sequence: sequence, timestamp: timestamp,
+                payload: .sample(DefaultRunStream.sample(fields, source: nil))))
+        }
+        guard pass.segmentsInOrder, runs.values.allSatisfy(\.inRecordOrder) else { return nil }
+        for stream in runs.values { stream.beginReadings() }
+        current = nil
+        _ = LogStream.forEachEnergy(in: pass.files, samplesOnly: true) { header in
+            current = runs[header.runID]
+        } _: { _ in
+        } sourceID: { _ in
+            0
+        } visitEnergy: { _, timestamp, _, fields in
+            current?.read(IPWReading(timestamp: timestamp, fields: fields))
+        }
+        let finished = pass.runs.map { id in
+            let stream = runs[id] ?? IPWRunStream(runID: id)
+            if runs[id] == nil { stream.beginReadings() }
+            // The views read the run structure of the events without samples.
+            return AnalyzedRun(events: stream.eventsWithoutSamples, result: stream.finish())
+        }
+        return StreamedLogAnalysis.Outcome(runs: finished, spanEnergy: finished.map { _ in .unknown }, pass: pass)
     }
 
     /// Events sorted by sequence, keeping the given order among equal

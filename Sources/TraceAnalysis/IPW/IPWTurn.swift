@@ -23,6 +23,9 @@ struct IPWTurn {
     var gpuPower: Double?
     /// Mean CPU power, watts.
     var cpuPower: Double?
+    /// The turn's reading window, inference start to end (nanoseconds);
+    /// nil without a start (no energy then).
+    var window: (start: Int64, end: Int64)?
 }
 
 /// Builds turns from a query's events, as ipw's `_build_turn_traces` does.
@@ -59,8 +62,10 @@ struct IPWTurnBuilder {
         diagnostics.append(AnalysisDiagnostic(runID: runID, queryID: queryID, sequence: sequence, message: message))
     }
 
-    /// The turns of a query's events (record order) given its readings.
-    mutating func build(_ events: [TraceEvent], readings: [IPWReading]) -> [IPWTurn] {
+    /// The turns of a query's events (record order), their energy not yet
+    /// known: each turn's ``IPWTurn/window`` says which readings it takes
+    /// (``IPWTurn/applyEnergy(_:)``).
+    mutating func build(_ events: [TraceEvent]) -> [IPWTurn] {
         var turns: [IPWTurn] = []
         var turnStart: (timestamp: Int64, sequence: UInt64)?
         var tools: [String] = []
@@ -84,15 +89,7 @@ struct IPWTurnBuilder {
                     index: turns.count, inputTokens: end.promptTokens, outputTokens: end.completionTokens,
                     toolsCalled: tools, toolLatencies: latencies,
                     wallClock: turnStart.map { ipwDuration(from: $0.timestamp, to: event.timestamp) } ?? 0)
-                if let start = turnStart?.timestamp, !readings.isEmpty {
-                    let window = IPWEnergy.readings(readings, from: start, to: event.timestamp)
-                    if !window.isEmpty {
-                        turn.gpuEnergy = IPWEnergy.delta(window.map(\.gpuEnergy))
-                        turn.cpuEnergy = IPWEnergy.delta(window.map(\.cpuEnergy))
-                        turn.gpuPower = IPWEnergy.mean(window.map(\.gpuPower))
-                        turn.cpuPower = IPWEnergy.mean(window.map(\.cpuPower))
-                    }
-                }
+                if let start = turnStart?.timestamp { turn.window = (start, event.timestamp) }
                 turns.append(turn)
                 turnStart = nil
                 tools = []
@@ -136,6 +133,18 @@ struct IPWTurnBuilder {
     }
 }
 
+extension IPWTurn {
+    /// Sets the turn's energy and power from the readings of its window
+    /// (none when no reading fell in it, as the reference leaves them).
+    mutating func applyEnergy(_ energy: IPWWindowEnergy) {
+        guard energy.readings > 0 else { return }
+        gpuEnergy = energy.gpuDelta
+        cpuEnergy = energy.cpuDelta
+        gpuPower = energy.gpuMean
+        cpuPower = energy.cpuMean
+    }
+}
+
 /// A name in double quotes, for messages.
 func quoted(_ name: String) -> String {
     "\"" + name + "\""
@@ -149,11 +158,11 @@ func quoted(_ name: String) -> String {
 /// spread when it is 0; each turn gets `total * (wall / totalWall)`; a
 /// turn's own CPU energy is overwritten whenever a CPU total exists, and
 /// left alone otherwise.
-func correlateEnergy(_ turns: inout [IPWTurn], readings: [IPWReading]) {
-    guard !readings.isEmpty, !turns.isEmpty else { return }
+func correlateEnergy(_ turns: inout [IPWTurn], query: IPWWindowEnergy) {
+    guard query.readings > 0, !turns.isEmpty else { return }
     guard !turns.contains(where: { $0.gpuEnergy != nil }) else { return }
-    let gpuTotal = IPWEnergy.delta(readings.map(\.gpuEnergy))
-    let cpuTotal = IPWEnergy.delta(readings.map(\.cpuEnergy))
+    let gpuTotal = query.gpuDelta
+    let cpuTotal = query.cpuDelta
     let totalWall = turns.reduce(0.0) { $0 + $1.wallClock }
     guard totalWall > 0 else { return }
     for index in turns.indices {

@@ -13,10 +13,16 @@
 ///
 /// - Returns: `nil` for an empty list.
 func exactMean(_ values: [Double]) -> Double? {
-    guard !values.isEmpty else { return nil }
     var sum = ExactSum()
     for value in values { sum.add(value) }
-    let n = Double(values.count)
+    return exactMean(sum: sum, count: values.count)
+}
+
+/// The mean of `count` values whose exact sum is `sum` (see
+/// ``exactMean(_:)``); `nil` when `count` is 0.
+func exactMean(sum: ExactSum, count: Int) -> Double? {
+    guard count > 0 else { return nil }
+    let n = Double(count)
 
     /// The sign of `sum - n * (q + offset)`, exactly.
     func residualSign(_ q: Double, offset: Double) -> Int {

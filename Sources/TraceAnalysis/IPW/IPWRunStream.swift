@@ -1,0 +1,175 @@
+import TraceLog
+
+/// The `ipw` set over one run, fed its events once in record order and its
+/// readings (samples) a second time, without holding them: what both
+/// ``IPWMetricSet/analyze(_:)`` and the streamed analysis of logs run.
+///
+/// 1. ``survey(_:)`` takes every event in record order and keeps the ones
+///    that are not samples (the queries and turns are made of them);
+///    samples only count for the run's time span.
+/// 2. ``beginReadings()`` splits the queries, builds the turns and indexes
+///    every query and turn window by its float-second bounds
+///    (``IntervalIndex``).
+/// 3. ``read(_:)`` takes the readings in record (arrival) order and adds
+///    each to every window holding it (a turn's only inside its query's),
+///    in any time order.
+/// 4. ``finish()`` makes the rows.
+///
+/// A stream is for one owner at a time.
+final class IPWRunStream {
+    let runID: String
+    @exclusivity(unchecked) private var events: [TraceEvent] = []
+    @exclusivity(unchecked) private var lastSequence: UInt64?
+    @exclusivity(unchecked) private(set) var inRecordOrder = true
+    @exclusivity(unchecked) private var implausible = 0
+    @exclusivity(unchecked) private var firstImplausible: TraceEvent?
+    @exclusivity(unchecked) private var firstTime: Int64?
+    @exclusivity(unchecked) private var lastTime: Int64?
+
+    /// One query of the run, once split.
+    private struct Query {
+        var window: QueryWindow
+        var raised: Bool
+        var turns: [IPWTurn]
+        var costs: [Double]
+        /// The windows of its turns, in ``windows``.
+        var turnWindows: [Int]
+        /// Its own window in ``windows``.
+        var windowIndex: Int
+    }
+
+    @exclusivity(unchecked) private var queries: [Query] = []
+    @exclusivity(unchecked) private var diagnostics: [AnalysisDiagnostic] = []
+    /// Every window's bounds in float seconds and, for a turn's, its query's window.
+    @exclusivity(unchecked) private var bounds: [(low: Double, high: Double)] = []
+    @exclusivity(unchecked) private var parent: [Int] = []
+    @exclusivity(unchecked) private var energies: [IPWWindowEnergy] = []
+    @exclusivity(unchecked) private var index = IntervalIndex([])
+
+    init(runID: String) {
+        self.runID = runID
+    }
+
+    /// Takes the run's next event in record order.
+    func survey(_ event: TraceEvent) {
+        guard admit(sequence: event.sequence, timestamp: event.timestamp, event: event) else { return }
+        if case .sample = event.payload { return }
+        events.append(event)
+    }
+
+    /// Takes the run's next event in record order when it is a sample (the
+    /// same as ``survey(_:)`` of it; `event` makes it only for messages).
+    func surveySample(sequence: UInt64, timestamp: Int64, event: @autoclosure () -> TraceEvent) {
+        _ = admit(sequence: sequence, timestamp: timestamp, event: event())
+    }
+
+    private func admit(sequence: UInt64, timestamp: Int64, event: @autoclosure () -> TraceEvent) -> Bool {
+        if let lastSequence, sequence < lastSequence { inRecordOrder = false }
+        lastSequence = sequence
+        guard RunEvents.plausibleTimestamps.contains(timestamp) else {
+            implausible += 1
+            if firstImplausible == nil { firstImplausible = event() }
+            return false
+        }
+        firstTime = min(firstTime ?? timestamp, timestamp)
+        lastTime = max(lastTime ?? timestamp, timestamp)
+        return true
+    }
+
+    /// Between the passes: the queries, their turns and the windows.
+    func beginReadings() {
+        let (windows, splitDiagnostics) = QuerySplitter.split(RunEvents(runID: runID, events: events))
+        if let first = firstImplausible {
+            diagnostics.append(RunEvents.implausibleTimestampsDiagnostic(runID: runID, first: first, count: implausible))
+        }
+        diagnostics += splitDiagnostics
+        for window in windows {
+            let status = window.endStatus
+            let raised = status == "failed" || status == "timed_out"
+            var turns: [IPWTurn] = []
+            var costs: [Double] = []
+            if !raised {
+                var builder = IPWTurnBuilder(runID: runID, queryID: window.queryID)
+                turns = builder.build(window.events)
+                diagnostics += builder.diagnostics
+                for event in window.events {
+                    if case .inferenceEnd(let e) = event.payload, let cost = e.costUSD { costs.append(cost) }
+                }
+            }
+            let own = bounds.count
+            bounds.append((ipwSeconds(window.start.timestamp), ipwSeconds(window.endTimestamp)))
+            parent.append(-1)
+            var turnWindows: [Int] = []
+            if !raised {
+                for turn in turns {
+                    guard let w = turn.window else {
+                        turnWindows.append(-1)
+                        continue
+                    }
+                    turnWindows.append(bounds.count)
+                    bounds.append((ipwSeconds(w.start), ipwSeconds(w.end)))
+                    parent.append(own)
+                }
+            }
+            queries.append(Query(window: window, raised: raised, turns: turns, costs: costs,
+                                 turnWindows: turnWindows, windowIndex: own))
+        }
+        // A raised query takes no readings (the reference keeps nothing).
+        for query in queries where query.raised { bounds[query.windowIndex] = (1, 0) }
+        energies = Array(repeating: IPWWindowEnergy(), count: bounds.count)
+        index = IntervalIndex(bounds)
+    }
+
+    /// The run's events that are not samples, in record order.
+    var eventsWithoutSamples: RunEvents { RunEvents(runID: runID, events: events) }
+
+    /// Second pass: the run's next reading in record order.
+    func read(_ reading: IPWReading) {
+        guard RunEvents.plausibleTimestamps.contains(reading.timestamp) else { return }
+        let x = reading.seconds
+        index.forEach(holding: x) { window in
+            let query = parent[window]
+            // A turn sees only its query's readings.
+            if query >= 0 && !(bounds[query].low <= x && x <= bounds[query].high) { return }
+            energies[window].add(reading)
+        }
+    }
+
+    /// The rows, once every reading has been read.
+    func finish() -> AnalysisResult {
+        var result = AnalysisResult()
+        for var query in queries {
+            let window = query.window
+            if !query.raised {
+                for (k, w) in query.turnWindows.enumerated() where w >= 0 && energies[query.windowIndex].readings > 0 {
+                    query.turns[k].applyEnergy(energies[w])
+                }
+                correlateEnergy(&query.turns, query: energies[query.windowIndex])
+            }
+            result.turns += query.turns.map { IPWMetricSet.turnRow($0, queryID: window.queryID) }
+            result.queries.append(IPWMetricSet.queryRow(
+                window.queryID, completed: window.end != nil && !query.raised, turns: query.turns, costs: query.costs,
+                seconds: ipwDuration(from: window.start.timestamp, to: window.endTimestamp)))
+        }
+        let wall: Double? = firstTime.flatMap { first in lastTime.map { seconds(from: first, to: $0) } }
+        result.runs = [AnalysisRow([
+            ("run_id", .string(runID)),
+            ("wall_clock_s", .double(wall)),
+            ("num_queries", .int(Int64(queries.count))),
+        ])]
+        result.diagnostics = IPWMetricSet.stableSorted(diagnostics)
+        return result
+    }
+}
+
+extension IPWReading {
+    /// The reading of a sample given as its energy fields.
+    init(timestamp: Int64, fields: EnergyFields) {
+        self.timestamp = timestamp
+        seconds = ipwSeconds(timestamp)
+        gpuEnergy = fields.value(0)
+        gpuPower = fields.value(1)
+        cpuEnergy = fields.value(2)
+        cpuPower = fields.value(3)
+    }
+}
