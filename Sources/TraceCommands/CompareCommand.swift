@@ -37,12 +37,15 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let log = inputs.read()
         let a = MetricSets.named(metrics[0])!, b = MetricSets.named(metrics[1])!
         guard [AnalysisView.turn, .query, .run].contains(by) else {
             throw ValidationError("compare takes --by turn, query or run.")
         }
-        let comparison = Self.compare(log, a, b, by: by)
+        // Each set analyses the logs its own way (streamed when it can);
+        // read problems are told once.
+        let analyzedA = inputs.analyze(with: a)
+        let analyzedB = inputs.analyze(with: b, quiet: true)
+        let comparison = Self.compare(analyzedA.runs.map(\.result), analyzedB.runs.map(\.result), by: by)
         if !comparison.onlyInA.isEmpty {
             StandardStreams.err("only in \(a.identity.tag): \(comparison.onlyInA.joined(separator: ", "))\n")
         }
@@ -51,19 +54,30 @@ struct CompareCommand: ParsableCommand {
         }
         StandardStreams.err("\(comparison.unchangedRows) rows unchanged\n")
         StandardStreams.out(format.render(comparison.rows, metricSet: .comparison(a.identity, b.identity)))
-        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        if !analyzedA.foundSegments { throw ExitCode(1) }
     }
 
     /// Compares the `view` rows of two sets over every run of `log`.
     static func compare(_ log: LogSet, _ a: any MetricSet, _ b: any MetricSet, by view: AnalysisView) -> RowComparison {
+        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+        return compare(runs.map(a.analyze), runs.map(b.analyze), by: view)
+    }
+
+    /// Compares the `view` rows of two sets' results, run by run.
+    static func compare(_ a: [AnalysisResult], _ b: [AnalysisResult], by view: AnalysisView) -> RowComparison {
         var rowsA: [AnalysisRow] = [], rowsB: [AnalysisRow] = []
-        for run in log.runs {
-            let events = RunEvents(runID: run.runID, events: run.events)
-            let ra = a.analyze(events), rb = b.analyze(events)
+        for ra in a {
             switch view {
-            case .view(.turn): rowsA += ra.turns; rowsB += rb.turns
-            case .view(.query): rowsA += ra.queries; rowsB += rb.queries
-            default: rowsA += ra.runs; rowsB += rb.runs
+            case .view(.turn): rowsA += ra.turns
+            case .view(.query): rowsA += ra.queries
+            default: rowsA += ra.runs
+            }
+        }
+        for rb in b {
+            switch view {
+            case .view(.turn): rowsB += rb.turns
+            case .view(.query): rowsB += rb.queries
+            default: rowsB += rb.runs
             }
         }
         let keys: [String] =
