@@ -54,3 +54,40 @@ import TraceLog
         #expect(result.stderr.contains("Unknown metric set"))
     }
 }
+
+/// Timestamps at the ends of the 64-bit range, valid in a log, crash no view
+/// and no export.
+@Suite struct ExtremeTimestampTests {
+    @Test func extremeTimestampsCrashNothing() throws {
+        let lines = """
+            {"type":"run_start","t":1000.0,"run_id":"x"}
+            {"type":"query_start","t":1000.0,"query_id":"q1"}
+            {"type":"sample","t":1002.0,"source":"gpu0","gpu_energy_j":10.0}
+            {"type":"sample","t":1001.0,"source":"gpu0","gpu_energy_j":5.0}
+            {"type":"tool_start","t_ns":-9223372036854775808,"query_id":"q1","tool":"x","span_id":"t"}
+            {"type":"tool_end","t_ns":1700000000000000000,"query_id":"q1","tool":"x","span_id":"t"}
+            {"type":"mark","t_ns":-8000000000000000000,"name":"m"}
+            {"type":"query_end","t":1003.0,"query_id":"q1"}
+
+            """
+        let dir = temporaryDirectory()
+        let input = dir.appendingPathComponent("extreme.jsonl")
+        try Data(lines.utf8).write(to: input)
+        let log = dir.appendingPathComponent("extreme.zst").path
+        #expect(try runProcess(traceAnalyzeBinary, ["import", input.path, "-o", log]).status == 0)
+        var runs: [[String]] = []
+        for set in ["default", "ipw"] {
+            for view in ["turn", "query", "run", "tool", "model"] { runs.append([log, "--by", view, "--metrics", set]) }
+        }
+        runs.append(["perfetto", log, "-o", dir.appendingPathComponent("t.json").path])
+        runs.append(["report", log, "-o", dir.appendingPathComponent("r.html").path])
+        runs.append(["export", log, "--out", dir.appendingPathComponent("out").path])
+        for arguments in runs {
+            let result = try runProcess(traceAnalyzeBinary, arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            if arguments.count == 5 {
+                #expect(result.stderr.contains("146 years"), "\(arguments) names what it left out")
+            }
+        }
+    }
+}

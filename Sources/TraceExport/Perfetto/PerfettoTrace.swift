@@ -41,6 +41,9 @@ public struct PerfettoTrace {
     /// megabyte (the same bytes as ``json(_:progress:)``), so the whole
     /// text is never held.
     public func write(_ runs: [RunEvents], progress: ExportProgress? = nil, to sink: (String) -> Void) {
+        // Timestamps the metric sets leave out (beyond ±2^62 ns) are left
+        // out here too: every difference of two timestamps then fits.
+        let runs = runs.map { $0.withPlausibleTimestamps().run }
         let origin = runs.compactMap { $0.events.map(\.timestamp).min() }.min() ?? 0
         var out = "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"agent-trace\",\"metric_set\":"
         JSONText.string(metricSet.identity.tag, to: &out)

@@ -50,6 +50,8 @@ public struct HTMLReport {
 
     /// One run's section.
     func section(_ run: RunEvents) -> String {
+        // As the metric sets do: timestamps beyond ±2^62 ns are left out.
+        let run = run.withPlausibleTimestamps().run
         let result = metricSet.analyze(run)
         let timeline = RunTimeline(run)
         let series = EnergySeries.series(from: run.events).filter { $0.times.count >= 2 }
