@@ -89,12 +89,9 @@ public enum LogStream {
         visitEnergy: (_ sequence: UInt64, _ timestamp: Int64, _ source: Int, _ fields: EnergyFields) -> Void
     ) -> Pass {
         let (files, expandDiagnostics) = LogReader.expand(paths)
-        var pass = forEachSegment(in: files.map { File(path: $0, byteCount: nil) }, readingWhole: true) {
-            content throws(SegmentDecodingError) in
-            try SegmentDecoder.decodeEnergy(
-                content, samplesOnly: samplesOnly, segment: segment, visit: visit, sourceID: sourceID,
-                visitEnergy: visitEnergy)
-        }
+        var pass = forEachEnergyPipelined(
+            in: files.map { File(path: $0, byteCount: nil) }, readingWhole: true, samplesOnly: samplesOnly,
+            segment: segment, visit, sourceID: sourceID, visitEnergy: visitEnergy)
         pass.diagnostics = expandDiagnostics + pass.diagnostics
         return pass
     }
@@ -105,15 +102,13 @@ public enum LogStream {
         _ visit: (TraceEvent) -> Void, sourceID: (String?) -> Int,
         visitEnergy: (_ sequence: UInt64, _ timestamp: Int64, _ source: Int, _ fields: EnergyFields) -> Void
     ) -> Pass {
-        forEachSegment(in: files, readingWhole: false) { content throws(SegmentDecodingError) in
-            try SegmentDecoder.decodeEnergy(
-                content, samplesOnly: samplesOnly, segment: segment, visit: visit, sourceID: sourceID,
-                visitEnergy: visitEnergy)
-        }
+        forEachEnergyPipelined(
+            in: files, readingWhole: false, samplesOnly: samplesOnly, segment: segment, visit, sourceID: sourceID,
+            visitEnergy: visitEnergy)
     }
 
     /// Reads `files` frame by frame, decoding each segment with `decode`.
-    private static func forEachSegment(
+    static func forEachSegment(
         in files: [File], readingWhole: Bool,
         decode: (UnsafeRawBufferPointer) throws(SegmentDecodingError) -> DecodedSegment
     ) -> Pass {

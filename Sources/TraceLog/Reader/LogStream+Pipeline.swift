@@ -1,0 +1,129 @@
+import Dispatch
+import Synchronization
+
+/// One segment decoded ahead of its visit: its header, its samples as
+/// energy fields and its other events, in record order.
+struct DecodedBatch: @unchecked Sendable {
+    var header: SegmentHeader?
+    /// (sequence, timestamp, index into ``sourceNames``, fields).
+    var samples: [(sequence: UInt64, timestamp: Int64, source: Int32, fields: EnergyFields)] = []
+    var events: [TraceEvent] = []
+    /// For each event, how many samples come before it in the segment.
+    var eventPositions: [Int] = []
+    /// The segment's sources, in order of first appearance (nil: no source).
+    var sourceNames: [String?] = []
+}
+
+/// A bounded hand-over of batches from the decoding thread to the visiting
+/// one, in order.
+final class BatchQueue: @unchecked Sendable {
+    enum Item {
+        case batch(DecodedBatch)
+        case end(LogStream.Pass)
+    }
+    private let items = Mutex<[Item]>([])
+    /// Batches visited and emptied, their storage kept for the next ones
+    /// (no allocation per segment, and none freed on another thread).
+    private let spare = Mutex<[DecodedBatch]>([])
+    private let filled = DispatchSemaphore(value: 0)
+    private let space: DispatchSemaphore
+
+    /// An empty batch, reusing a visited one's storage when there is one.
+    func emptyBatch() -> DecodedBatch {
+        spare.withLock { $0.popLast() } ?? DecodedBatch()
+    }
+
+    /// Gives a visited batch's storage back.
+    func recycle(_ batch: consuming DecodedBatch) {
+        var batch = batch
+        batch.header = nil
+        batch.samples.removeAll(keepingCapacity: true)
+        batch.events.removeAll(keepingCapacity: true)
+        batch.eventPositions.removeAll(keepingCapacity: true)
+        batch.sourceNames.removeAll(keepingCapacity: true)
+        let emptied = batch
+        spare.withLock { $0.append(emptied) }
+    }
+
+    init(capacity: Int) {
+        space = DispatchSemaphore(value: capacity)
+    }
+
+    func push(_ item: Item) {
+        space.wait()
+        items.withLock { $0.append(item) }
+        filled.signal()
+    }
+
+    func pop() -> Item {
+        filled.wait()
+        let item = items.withLock { $0.removeFirst() }
+        space.signal()
+        return item
+    }
+}
+
+extension LogStream {
+    /// ``forEachEnergy(in:samplesOnly:segment:_:sourceID:visitEnergy:)-(String,_,_,_,_,_)``
+    /// on two threads: one reads, decompresses and decodes the frames, a few
+    /// segments ahead, while the calling thread visits them, in the same
+    /// order and with the same outcome as the one-thread pass.
+    static func forEachEnergyPipelined(
+        in files: [File], readingWhole: Bool, samplesOnly: Bool, segment: (SegmentHeader) -> Void,
+        _ visit: (TraceEvent) -> Void, sourceID: (String?) -> Int,
+        visitEnergy: (_ sequence: UInt64, _ timestamp: Int64, _ source: Int, _ fields: EnergyFields) -> Void
+    ) -> Pass {
+        let queue = BatchQueue(capacity: 2)
+        DispatchQueue.global().async {
+            var batch = DecodedBatch()
+            let pass = forEachSegment(in: files, readingWhole: readingWhole) { content throws(SegmentDecodingError) in
+                batch = queue.emptyBatch()
+                defer {
+                    if batch.header != nil {
+                        queue.push(.batch(batch))
+                        batch = DecodedBatch()
+                    }
+                }
+                var local: [String?] = []
+                return try SegmentDecoder.decodeEnergy(
+                    content, samplesOnly: samplesOnly, segment: { batch.header = $0 },
+                    visit: { event in
+                        batch.events.append(event)
+                        batch.eventPositions.append(batch.samples.count)
+                    },
+                    sourceID: { name in
+                        local.append(name)
+                        batch.sourceNames.append(name)
+                        return local.count - 1
+                    },
+                    visitEnergy: { sequence, timestamp, source, fields in
+                        batch.samples.append((sequence, timestamp, Int32(truncatingIfNeeded: source), fields))
+                    })
+            }
+            queue.push(.end(pass))
+        }
+        while true {
+            switch queue.pop() {
+            case .end(let pass):
+                return pass
+            case .batch(let batch):
+                guard let header = batch.header else { continue }
+                segment(header)
+                let sources = batch.sourceNames.map { sourceID($0) }
+                var nextEvent = 0
+                for (k, sample) in batch.samples.enumerated() {
+                    while nextEvent < batch.events.count, batch.eventPositions[nextEvent] <= k {
+                        visit(batch.events[nextEvent])
+                        nextEvent += 1
+                    }
+                    visitEnergy(sample.sequence, sample.timestamp, sources[Int(sample.source)], sample.fields)
+                }
+                while nextEvent < batch.events.count {
+                    visit(batch.events[nextEvent])
+                    nextEvent += 1
+                }
+                queue.recycle(batch)
+            }
+        }
+    }
+}
