@@ -91,3 +91,59 @@ import TraceLog
         }
     }
 }
+
+/// The retry case at the level of the exports: `export` writes each turn
+/// with its own inference (a timed-out call keeps its row), and its model
+/// and tool files count what the views count.
+@Suite struct RetryExportTests {
+    @Test func exportsKeepEachTurnWithItsOwnInference() throws {
+        let lines = """
+            {"type":"run_start","t":1000.0,"run_id":"retry"}
+            {"type":"query_start","t":1000.0,"query_id":"q1"}
+            {"type":"inference_start","t":1000.1,"span_id":"c1","query_id":"q1","model":"alpha"}
+            {"type":"inference_start","t":1002.0,"span_id":"c2","query_id":"q1","model":"beta"}
+            {"type":"inference_end","t":1003.0,"span_id":"c2","query_id":"q1","prompt_tokens":200,"completion_tokens":20}
+            {"type":"tool_start","t":1003.1,"span_id":"t1","query_id":"q1","tool":"search","parent_span_id":"c2"}
+            {"type":"tool_end","t":1003.5,"span_id":"t1","query_id":"q1","tool":"search","ok":true}
+            {"type":"inference_start","t":1004.0,"span_id":"c3","query_id":"q1","model":"gamma"}
+            {"type":"inference_end","t":1005.0,"span_id":"c3","query_id":"q1","prompt_tokens":300,"completion_tokens":30}
+            {"type":"query_end","t":1006.0,"query_id":"q1","status":"completed"}
+
+            """
+        let dir = temporaryDirectory()
+        let input = dir.appendingPathComponent("retry.jsonl")
+        try Data(lines.utf8).write(to: input)
+        let log = dir.appendingPathComponent("retry.zst").path
+        #expect(try runProcess(traceAnalyzeBinary, ["import", input.path, "-o", log]).status == 0)
+        let out = dir.appendingPathComponent("out")
+        let result = try runProcess(traceAnalyzeBinary, ["export", log, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        func table(_ name: String) throws -> [[String: String]] {
+            let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            var lines = text.split(separator: "\n").map { line in
+                // No field of these rows holds a quoted comma but the lists.
+                var fields: [String] = [], field = "", quoted = false
+                for c in line {
+                    if c == "\"" { quoted.toggle() } else if c == "," && !quoted { fields.append(field); field = "" } else { field.append(c) }
+                }
+                fields.append(field)
+                return fields
+            }
+            let header = lines.removeFirst()
+            return lines.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        }
+        let turns = try table("turns.csv")
+        #expect(turns.map { $0["model"] } == ["alpha", "beta", "gamma"])
+        #expect(turns.map { $0["input_tokens"] } == ["", "200", "300"])
+        #expect(turns.map { $0["output_tokens"] } == ["", "20", "30"])
+        #expect(turns.map { $0["inference_latency_s"] } == ["", "1.0", "1.0"])
+        #expect(turns.map { $0["tools_called"] } == ["[]", "[search]", "[]"])
+        #expect(turns[0]["flags"]?.contains("inference:unfinished") == true)
+        #expect(turns[1]["flags"]?.contains("inference:unfinished") == false)
+        let models = try table("models.csv")
+        #expect(models.map { $0["model"] } == ["beta", "gamma"])
+        #expect(models.map { $0["input_tokens"] } == ["200", "300"])
+        let tools = try table("tools.csv")
+        #expect(tools.map { $0["calls"] } == ["1"])
+    }
+}
