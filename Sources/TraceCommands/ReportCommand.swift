@@ -35,15 +35,24 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
-        let log = inputs.read()
-        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+        let report = HTMLReport(metricSet: metricSet, turnLimit: turnLimit)
         let progress = ProgressBar("report")
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }
-        let html = HTMLReport(metricSet: metricSet, turnLimit: turnLimit).html(runs, sources: sources) {
-            progress.update($0, of: $1)
+        let html: String
+        let foundSegments: Bool
+        // Streamed (no telemetry held) when the logs allow it, else read whole.
+        if let (contents, pass) = report.streamedContents(inputs.logs) {
+            for diagnostic in pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
+            html = report.html(contents: contents, sources: sources) { progress.update($0, of: $1) }
+            foundSegments = pass.segmentCount > 0
+        } else {
+            let log = inputs.read()
+            let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+            html = report.html(runs, sources: sources) { progress.update($0, of: $1) }
+            foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
         }
         progress.finish()
         try OutputFile.write(html, to: output)
-        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        if !foundSegments { throw ExitCode(1) }
     }
 }

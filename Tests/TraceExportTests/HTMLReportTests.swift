@@ -41,9 +41,28 @@ import TraceLog
         let run = overlappingRun()
         let series = EnergySeries.series(from: run.events)
         let timeline = RunTimeline(run)
-        let chart = PowerChart(timeline: timeline, series: series, buckets: 16)
-        let powers = chart.bucketPowers(series[0], from: timeline.start, to: timeline.end)
+        var buckets = BucketPowers(from: timeline.start, to: timeline.end, buckets: 16)
+        for i in series[0].intervalJoules.indices {
+            buckets.add(from: series[0].times[i], to: series[0].times[i + 1], joules: series[0].intervalJoules[i])
+        }
         // 100 W throughout (50 J per half second).
-        #expect(powers.allSatisfy { abs(($0 ?? 0) - 100) < 1e-6 })
+        #expect(buckets.powers.allSatisfy { abs(($0 ?? 0) - 100) < 1e-6 })
+        // The chart's own lines are the same buckets, over its 640.
+        let chart = PowerChart(timeline: timeline, series: series)
+        #expect(chart.lines.count == series.count)
+        #expect(chart.lines[0].powers.compactMap { $0 }.allSatisfy { abs($0 - 100) < 1e-6 })
+    }
+
+    @Test func theStreamedReportIsTheWholeReport() throws {
+        // The same bytes whether the report streams its logs or reads them whole.
+        for path in ["format-v1", "format-v2"].map({ repositoryRoot.appendingPathComponent("fixtures/\($0)/demo-run.zst").path }) {
+            for set in MetricSets.all {
+                let report = HTMLReport(metricSet: set)
+                let streamed = try #require(report.streamedContents([path]))
+                let whole = LogReader.read([path]).runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+                #expect(report.html(contents: streamed.contents, sources: ["demo"]) == report.html(whole, sources: ["demo"]))
+                #expect(streamed.contents.first?.lines.count == 2)
+            }
+        }
     }
 }

@@ -131,6 +131,25 @@ public final class DefaultRunStream {
         }
     }
 
+    /// Told every knot of every energy series in the second pass: the
+    /// series (``energySeries``' `slot`), the knot's time and the energy of
+    /// the interval it ends (nil for a series' first knot). What the report
+    /// draws its power chart from, without holding the series.
+    package var knotObserver: ((_ slot: Int, _ time: Int64, _ joules: Double?) -> Void)?
+
+    /// The energy series the second pass builds, in attribution order
+    /// (domain, then source name); set by ``beginAttribution()``.
+    package var energySeries: [(slot: Int, source: String, domain: EnergyDomain)] {
+        slots.sorted.filter { builders.indices.contains($0) && builders[$0] != nil }
+            .map { ($0, slots.keys[$0].source, slots.keys[$0].domain) }
+    }
+
+    /// The first and last timestamps of the run's events (samples
+    /// included, timestamps left out excepted), known after the first pass.
+    package var timeSpan: (first: Int64, last: Int64)? {
+        firstTime.flatMap { first in lastTime.map { (first, $0) } }
+    }
+
     /// Each global source number's position in ``slots`` (-1: not yet
     /// known, -2: no position), for the energy-field passes.
     @exclusivity(unchecked) private var sourcePositions: [Int] = []
@@ -182,8 +201,10 @@ public final class DefaultRunStream {
             var ignored = 0
             let clean = CleanReading(reading, skipped: &ignored)
             let sweep = sweeps[target.domain]!
+            let observer = knotObserver
             builders[slot]!.add(clean) { time, interval in
                 sweep.push(series: target.series, time: time, interval: interval)
+                observer?(slot, time, interval?.joules)
             }
             touched |= 1 << target.domain
         }
@@ -245,8 +266,10 @@ public final class DefaultRunStream {
             var ignored = 0
             let clean = CleanReading(reading, skipped: &ignored)
             let sweep = sweeps[target.domain]!
+            let observer = knotObserver
             builders[slot]!.add(clean) { time, interval in
                 sweep.push(series: target.series, time: time, interval: interval)
+                observer?(slot, time, interval?.joules)
             }
             touched |= 1 << target.domain
         }
@@ -264,8 +287,10 @@ public final class DefaultRunStream {
         for slot in builders.indices {
             guard let target = targets[slot] else { continue }
             let sweep = sweeps[target.domain]!
+            let observer = knotObserver
             builders[slot]!.finish { time, interval in
                 sweep.push(series: target.series, time: time, interval: interval)
+                observer?(slot, time, interval?.joules)
             }
         }
         let order = slots.sorted

@@ -23,6 +23,14 @@ public enum StreamedLogAnalysis {
     /// record order, a source's readings out of time order): read them
     /// whole with ``LogReader`` then.
     public static func analyze(_ paths: [String], metricSet: DefaultMetricSet = DefaultMetricSet()) -> Outcome? {
+        analyze(paths, metricSet: metricSet, prepare: { _ in })
+    }
+
+    /// ``analyze(_:metricSet:)``, with `prepare` given each run's stream
+    /// between the passes (to observe its second pass).
+    package static func analyze(
+        _ paths: [String], metricSet: DefaultMetricSet, prepare: (DefaultRunStream) -> Void
+    ) -> Outcome? {
         var runs: [String: DefaultRunStream] = [:]
         // The run of the segment being read (events name their run too;
         // samples belong to their segment's).
@@ -61,7 +69,11 @@ public enum StreamedLogAnalysis {
             current!.survey(energy: fields, source: source, name: { sourceNames[$0] }, sequence: sequence, timestamp: timestamp)
         }
         guard pass.segmentsInOrder, runs.values.allSatisfy(\.isStreamable) else { return nil }
-        for stream in runs.values { stream.beginAttribution() }
+        for id in pass.runs {
+            guard let stream = runs[id] else { continue }
+            stream.beginAttribution()
+            prepare(stream)
+        }
         current = nil
         // The second pass reads the bytes the first one read (a log still
         // being written may have grown since).

@@ -25,6 +25,30 @@ public struct HTMLReport {
 
     /// The report of `runs`; `sources` names the inputs in the header.
     public func html(_ runs: [RunEvents], sources: [String], progress: ExportProgress? = nil) -> String {
+        html(contents: runs.map(content), sources: sources, progress: progress)
+    }
+
+    /// What the report shows of one run: the set's rows, the timeline and
+    /// the power chart's lines.
+    package struct RunContent {
+        var runID: String
+        var result: AnalysisResult
+        var timeline: RunTimeline
+        var lines: [PowerLine]
+    }
+
+    /// The content of a run held in memory.
+    func content(_ run: RunEvents) -> RunContent {
+        // As the metric sets do: timestamps beyond ±2^62 ns are left out.
+        let run = run.withPlausibleTimestamps().run
+        let timeline = RunTimeline(run)
+        let series = EnergySeries.series(from: run.events).filter { $0.times.count >= 2 }
+        return RunContent(runID: run.runID, result: metricSet.analyze(run), timeline: timeline,
+                          lines: PowerChart(timeline: timeline, series: series).lines)
+    }
+
+    /// The report of runs' contents.
+    package func html(contents runs: [RunContent], sources: [String], progress: ExportProgress? = nil) -> String {
         let identity = metricSet.identity
         var out = """
             <!DOCTYPE html>
@@ -49,22 +73,19 @@ public struct HTMLReport {
     }
 
     /// One run's section.
-    func section(_ run: RunEvents) -> String {
-        // As the metric sets do: timestamps beyond ±2^62 ns are left out.
-        let run = run.withPlausibleTimestamps().run
-        let result = metricSet.analyze(run)
-        let timeline = RunTimeline(run)
-        let series = EnergySeries.series(from: run.events).filter { $0.times.count >= 2 }
+    func section(_ run: RunContent) -> String {
+        let result = run.result
+        let timeline = run.timeline
         var out = "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
         let turnCount = timeline.queries.reduce(0) { $0 + $1.turns.count }
         let toolCount = timeline.queries.reduce(0) { $0 + $1.tools.count }
         out += "<p class=\"sub\">\(timeline.queries.count) queries, \(turnCount) turns, \(toolCount) tool calls, "
             + "\(HTMLText.fixed(Double(timeline.end - timeline.start) / 1e9, 1)) s</p>\n"
         out += "<h3>Power over time</h3>\n"
-        if series.isEmpty {
+        if run.lines.isEmpty {
             out += "<p class=\"note\">No usable telemetry in this run.</p>\n"
         } else {
-            out += "<div class=\"chart\">" + PowerChart(timeline: timeline, series: series).svg() + "</div>\n"
+            out += "<div class=\"chart\">" + PowerChart(timeline: timeline, lines: run.lines).svg() + "</div>\n"
             out += "<p class=\"note\">Lines: mean power per time bucket from each source's cleaned energy series. Shaded bands: queries; alternating tints: turns. Lanes: inferences (blue), tool calls (amber), failures (red). Hover for names.</p>\n"
         }
         out += "<h3>Run energy</h3>\n" + transposedTable(result.runs)
@@ -137,5 +158,67 @@ extension String {
     /// Column names for headers: `total_gpu_energy_joules` → `total gpu energy joules`.
     fileprivate var replacingUnderscores: String {
         String(map { $0 == "_" ? " " : $0 })
+    }
+}
+
+extension HTMLReport {
+    /// The contents of the runs in the logs at `paths`, streamed (two
+    /// passes of the default set's engine, whose second pass draws the power
+    /// chart's lines knot by knot; the set's rows from its own stream): no
+    /// telemetry held. Nil when the logs' order does not allow a stream.
+    package func streamedContents(_ paths: [String]) -> (contents: [RunContent], pass: LogStream.Pass)? {
+        final class Recording {
+            let series: [(slot: Int, source: String, domain: EnergyDomain)]
+            var position: [Int: Int] = [:]
+            var last: [Int64?]
+            var knots: [Int]
+            var powers: [BucketPowers]
+
+            init(_ series: [(slot: Int, source: String, domain: EnergyDomain)], from t0: Int64, to t1: Int64) {
+                self.series = series
+                for (k, s) in series.enumerated() { position[s.slot] = k }
+                last = Array(repeating: nil, count: series.count)
+                knots = Array(repeating: 0, count: series.count)
+                powers = Array(repeating: BucketPowers(from: t0, to: t1, buckets: PowerChart.buckets), count: series.count)
+            }
+
+            func knot(_ slot: Int, _ time: Int64, _ joules: Double?) {
+                guard let k = position[slot] else { return }
+                if let previous = last[k], let joules { powers[k].add(from: previous, to: time, joules: joules) }
+                last[k] = time
+                knots[k] += 1
+            }
+
+            var lines: [PowerLine] {
+                series.indices.filter { knots[$0] >= 2 }.map {
+                    PowerLine(source: series[$0].source, domain: series[$0].domain, powers: powers[$0].powers)
+                }
+            }
+        }
+        var recordings: [String: (recording: Recording, start: Int64, end: Int64)] = [:]
+        // The chart's series are the default set's, whichever set the tables show.
+        let chartSet = DefaultMetricSet()
+        guard let outcome = StreamedLogAnalysis.analyze(paths, metricSet: chartSet, prepare: { stream in
+            let span = stream.timeSpan ?? (0, 0)
+            let (t0, t1) = PowerChart.span(start: span.first, end: span.last)
+            let recording = Recording(stream.energySeries, from: t0, to: t1)
+            recordings[stream.runID] = (recording, span.first, span.last)
+            stream.knotObserver = { recording.knot($0, $1, $2) }
+        }) else { return nil }
+        // The rows of the chosen set, from its own stream.
+        var results = outcome.runs.map(\.result)
+        if metricSet.identity != DefaultMetricSet.identity {
+            guard let rows = metricSet.analyzeStream(paths), rows.runs.count == outcome.runs.count else { return nil }
+            results = rows.runs.map(\.result)
+        }
+        let contents = outcome.runs.enumerated().map { index, run in
+            let id = run.events.runID
+            let recorded = recordings[id]
+            return RunContent(
+                runID: id, result: results[index],
+                timeline: RunTimeline(run.structure, start: recorded?.start ?? 0, end: recorded?.end ?? 0),
+                lines: recorded?.recording.lines ?? [])
+        }
+        return (contents, outcome.pass)
     }
 }

@@ -6,11 +6,34 @@ import TraceAnalysis
 /// query and turn bands behind the lines and inference and tool lanes below.
 struct PowerChart {
     var timeline: RunTimeline
-    var series: [EnergySeries]
+    /// One line per energy series: its name and mean power per bucket.
+    var lines: [PowerLine]
     var width = 1280.0
     var plotHeight = 300.0
     /// Time buckets across the run.
-    var buckets = 640
+    static let buckets = 640
+
+    /// A chart of whole series.
+    init(timeline: RunTimeline, series: [EnergySeries]) {
+        self.timeline = timeline
+        let (t0, t1) = Self.span(start: timeline.start, end: timeline.end)
+        lines = series.map { s in
+            var powers = BucketPowers(from: t0, to: t1, buckets: Self.buckets)
+            for i in 0..<s.intervalJoules.count { powers.add(from: s.times[i], to: s.times[i + 1], joules: s.intervalJoules[i]) }
+            return PowerLine(source: s.source, domain: s.domain, powers: powers.powers)
+        }
+    }
+
+    /// A chart of lines already bucketed over ``span(_:)`` of the timeline.
+    init(timeline: RunTimeline, lines: [PowerLine]) {
+        self.timeline = timeline
+        self.lines = lines
+    }
+
+    /// The time span the buckets cover, for a run from `start` to `end`.
+    static func span(start: Int64, end: Int64) -> (Int64, Int64) {
+        (start, max(end, start + 1))
+    }
 
     static let colors = ["#c0392b", "#2471a3", "#1e8449", "#7d3c98", "#b9770e", "#17202a"]
 
@@ -26,7 +49,7 @@ struct PowerChart {
         let span = Double(t1 - t0)
         func x(_ t: Int64) -> Double { left + plotWidth * Double(t - t0) / span }
 
-        let powers = series.map { bucketPowers($0, from: t0, to: t1) }
+        let powers = lines.map(\.powers)
         let maxPower = max(powers.flatMap { $0.compactMap { $0 } }.max() ?? 1, 1)
         let yMax = Self.niceCeiling(maxPower)
         func y(_ p: Double) -> Double { top + plotHeight * (1 - p / yMax) }
@@ -65,7 +88,7 @@ struct PowerChart {
         out += #"<line x1="\#(c(left))" x2="\#(c(left + plotWidth))" y1="\#(c(top + plotHeight))" y2="\#(c(top + plotHeight))" class="axisline"/>"#
         out += "\n"
         // Lines.
-        let bucketWidth = plotWidth / Double(buckets)
+        let bucketWidth = plotWidth / Double(Self.buckets)
         for (i, values) in powers.enumerated() {
             var path = ""
             var drawing = false
@@ -82,7 +105,7 @@ struct PowerChart {
         }
         // Legend.
         var lx = left + 8
-        for (i, s) in series.enumerated() {
+        for (i, s) in lines.enumerated() {
             let label = HTMLText.escape("\(s.source) \(s.domain.rawValue)")
             out += #"<rect x="\#(c(lx))" y="\#(c(top + 8))" width="14" height="4" fill="\#(Self.colors[i % Self.colors.count])"/>"#
             out += #"<text x="\#(c(lx + 18))" y="\#(c(top + 13))" class="legend">\#(label)</text>"#
@@ -118,30 +141,6 @@ struct PowerChart {
 
     static func seconds(_ ns: Int64) -> String { HTMLText.fixed(Double(ns) / 1e9, 3) }
 
-    /// Mean power in each bucket of `[t0, t1)` (nil where the series has no coverage).
-    func bucketPowers(_ s: EnergySeries, from t0: Int64, to t1: Int64) -> [Double?] {
-        var joules = [Double](repeating: 0, count: buckets)
-        var covered = [Int64](repeating: 0, count: buckets)
-        let width = Double(t1 - t0) / Double(buckets)
-        for i in 0..<s.intervalJoules.count {
-            let a = s.times[i], b = s.times[i + 1]
-            guard b > a else { continue }
-            let length = Double(b - a)
-            var first = Int(Double(a - t0) / width), last = Int(Double(b - t0) / width)
-            first = min(max(first, 0), buckets - 1)
-            last = min(max(last, 0), buckets - 1)
-            for k in first...last {
-                let lo = max(Double(a - t0), Double(k) * width), hi = min(Double(b - t0), Double(k + 1) * width)
-                guard hi > lo else { continue }
-                joules[k] += s.intervalJoules[i] * (hi - lo) / length
-                covered[k] += Int64(hi - lo)
-            }
-        }
-        return (0..<buckets).map { k in
-            covered[k] > 0 ? joules[k] / (Double(covered[k]) / 1e9) : nil
-        }
-    }
-
     /// 1, 2 or 5 times a power of ten, at least `value`.
     static func niceCeiling(_ value: Double) -> Double {
         let step = niceStep(value / 4)
@@ -156,5 +155,51 @@ struct PowerChart {
         while power > value { power /= 10 }
         for m in [1.0, 2.0, 5.0, 10.0] where m * power >= value { return m * power }
         return 10 * power
+    }
+}
+
+/// One line of the power chart: a series' name and its mean power per bucket.
+struct PowerLine {
+    var source: String
+    var domain: EnergyDomain
+    /// Watts per bucket, nil where the series has no coverage.
+    var powers: [Double?]
+}
+
+/// Mean power in each of `buckets` equal buckets of `[t0, t1)`, from a
+/// series' intervals given one at a time in time order (each interval's
+/// energy spread evenly over it).
+struct BucketPowers {
+    private var joules: [Double]
+    private var covered: [Int64]
+    private let t0: Int64
+    private let width: Double
+
+    init(from t0: Int64, to t1: Int64, buckets: Int) {
+        joules = Array(repeating: 0, count: buckets)
+        covered = Array(repeating: 0, count: buckets)
+        self.t0 = t0
+        width = Double(t1 - t0) / Double(buckets)
+    }
+
+    /// Adds the interval `[a, b)` holding `energy` joules.
+    mutating func add(from a: Int64, to b: Int64, joules energy: Double) {
+        guard b > a else { return }
+        let buckets = joules.count
+        let length = Double(b - a)
+        var first = Int(Double(a - t0) / width), last = Int(Double(b - t0) / width)
+        first = min(max(first, 0), buckets - 1)
+        last = min(max(last, 0), buckets - 1)
+        for k in first...last {
+            let lo = max(Double(a - t0), Double(k) * width), hi = min(Double(b - t0), Double(k + 1) * width)
+            guard hi > lo else { continue }
+            joules[k] += energy * (hi - lo) / length
+            covered[k] += Int64(hi - lo)
+        }
+    }
+
+    /// The mean power per bucket.
+    var powers: [Double?] {
+        joules.indices.map { k in covered[k] > 0 ? joules[k] / (Double(covered[k]) / 1e9) : nil }
     }
 }
