@@ -33,13 +33,23 @@ struct PerfettoCommand: ParsableCommand {
 
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
-        let log = inputs.read()
-        let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+        let trace = PerfettoTrace(metricSet: metricSet)
         let progress = ProgressBar("timeline")
+        var foundSegments = false
         try OutputFile.streaming(to: output) { write in
-            PerfettoTrace(metricSet: metricSet).write(runs, progress: { progress.update($0, of: $1) }, to: write)
+            // Streamed (tracks spilled to temporary files) when the logs
+            // allow it, else read whole.
+            if let pass = trace.writeStreamed(inputs.logs, progress: { progress.update($0, of: $1) }, to: write) {
+                for diagnostic in pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
+                foundSegments = pass.segmentCount > 0
+                return
+            }
+            let log = inputs.read()
+            let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+            trace.write(runs, progress: { progress.update($0, of: $1) }, to: write)
+            foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
         }
         progress.finish()
-        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        if !foundSegments { throw ExitCode(1) }
     }
 }

@@ -99,4 +99,20 @@ import TraceLog
         #expect(placed.tracks[2] == 1)
         #expect(placed.count == 2)
     }
+
+    @Test func theStreamedTraceIsTheWholeTrace() throws {
+        // The same bytes whether the trace streams its logs (tracks spilled
+        // to temporary files) or reads them whole, under every set.
+        for path in ["format-v1", "format-v2"].map({ repositoryRoot.appendingPathComponent("fixtures/\($0)/demo-run.zst").path }) {
+            let whole = LogReader.read([path]).runs.map { RunEvents(runID: $0.runID, events: $0.events) }
+            for set in MetricSets.all {
+                let trace = PerfettoTrace(metricSet: set)
+                var streamed = ""
+                let pass = try #require(trace.writeStreamed([path]) { streamed += $0 })
+                #expect(pass.segmentCount > 0)
+                #expect(streamed == trace.json(whole))
+                #expect(streamed.contains("\"gpu0 gpu_energy_j\"") && streamed.contains("\"gpu0 temperature_c\""))
+            }
+        }
+    }
 }

@@ -37,6 +37,23 @@ public struct PerfettoTrace {
         return text
     }
 
+    /// What the trace shows of one run: the set's rows, the timeline and
+    /// the counter tracks, each able to replay its points in time order.
+    package struct RunContent {
+        var runID: String
+        var result: AnalysisResult
+        var timeline: RunTimeline
+        var channels: [Channel]
+    }
+
+    /// One counter track: its name and its points, replayed on demand.
+    package struct Channel {
+        var source: String
+        var channel: String
+        var forEachPoint: ((Int64, Double) -> Void) -> Void
+        var name: String { "\(source) \(channel)" }
+    }
+
     /// Writes the trace JSON of `runs` to `sink` in pieces of about a
     /// megabyte (the same bytes as ``json(_:progress:)``), so the whole
     /// text is never held.
@@ -45,6 +62,23 @@ public struct PerfettoTrace {
         // out here too: every difference of two timestamps then fits.
         let runs = runs.map { $0.withPlausibleTimestamps().run }
         let origin = runs.compactMap { $0.events.map(\.timestamp).min() }.min() ?? 0
+        write(runs.count, origin: origin, progress: progress, to: sink) { index in
+            let run = runs[index]
+            let channels = TelemetryChannel.channels(from: run.events).map { channel in
+                Channel(source: channel.source, channel: channel.channel) { body in
+                    for point in channel.points { body(point.time, point.value) }
+                }
+            }
+            return RunContent(runID: run.runID, result: metricSet.analyze(run), timeline: RunTimeline(run), channels: channels)
+        }
+    }
+
+    /// Writes the trace of `count` runs whose contents `content` gives, one
+    /// at a time, times counted from `origin`.
+    package func write(
+        _ count: Int, origin: Int64, progress: ExportProgress? = nil, to sink: (String) -> Void,
+        content: (Int) -> RunContent
+    ) {
         var out = "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"agent-trace\",\"metric_set\":"
         JSONText.string(metricSet.identity.tag, to: &out)
         out += ",\"origin_unix_ns\":\(origin)},\"traceEvents\":[\n"
@@ -59,10 +93,11 @@ public struct PerfettoTrace {
                 out.reserveCapacity(1 << 20 + 4096)
             }
         }
-        for (runIndex, run) in runs.enumerated() {
+        for runIndex in 0..<count {
             let pid = runIndex + 1
-            let result = metricSet.analyze(run)
-            let timeline = RunTimeline(run)
+            let run = content(runIndex)
+            let result = run.result
+            let timeline = run.timeline
             emit(#"{"ph":"M","name":"process_name","pid":\#(pid),"tid":0,"args":{"name":\#(JSONText.string("run " + run.runID))}}"#)
             emit(#"{"ph":"M","name":"process_sort_index","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
             var nextTID = 1
@@ -112,14 +147,14 @@ public struct PerfettoTrace {
                 }
                 nextTID += max(layout.count, 1)
             }
-            for channel in TelemetryChannel.channels(from: run.events) {
+            for channel in run.channels {
                 let key = JSONText.string(Self.unit(of: channel.channel))
                 let name = JSONText.string(channel.name)
-                for point in channel.points {
-                    emit(#"{"ph":"C","pid":\#(pid),"tid":0,"name":\#(name),"ts":\#(Self.microseconds(point.time - origin)),"args":{\#(key):\#(JSONText.number(point.value))}}"#)
+                channel.forEachPoint { time, value in
+                    emit(#"{"ph":"C","pid":\#(pid),"tid":0,"name":\#(name),"ts":\#(Self.microseconds(time - origin)),"args":{\#(key):\#(JSONText.number(value))}}"#)
                 }
             }
-            progress?(runIndex + 1, runs.count)
+            progress?(runIndex + 1, count)
         }
         out += "\n]}\n"
         sink(out)
