@@ -30,12 +30,7 @@ public final class DefaultRunStream {
 
     /// The events that are not samples, in record order.
     @exclusivity(unchecked) private var events: [TraceEvent] = []
-    @exclusivity(unchecked) private var lastSequence: UInt64?
-    @exclusivity(unchecked) private var recordOrder = true
-    @exclusivity(unchecked) private var implausible = 0
-    @exclusivity(unchecked) private var firstImplausible: TraceEvent?
-    @exclusivity(unchecked) private var firstTime: Int64?
-    @exclusivity(unchecked) private var lastTime: Int64?
+    @exclusivity(unchecked) private var admission = RunAdmission()
 
     /// The (domain, source) series seen, and each one's survey.
     @exclusivity(unchecked) private var slots = SeriesSlots()
@@ -60,7 +55,7 @@ public final class DefaultRunStream {
 
     /// Whether the second pass can follow the first: events came in record
     /// order and every source's readings in time order.
-    public var isStreamable: Bool { recordOrder && surveys.allSatisfy(\.isOrdered) }
+    public var isStreamable: Bool { admission.inRecordOrder && surveys.allSatisfy(\.isOrdered) }
 
     /// The run's events that are not samples, in record order (what the
     /// views built on the rows read).
@@ -74,8 +69,7 @@ public final class DefaultRunStream {
     /// Records events left out for their timestamps before the first pass
     /// (by a caller that filtered them itself).
     func leftOut(first: TraceEvent, count: Int) {
-        firstImplausible = first
-        implausible += count
+        admission.leftOut(first: first, count: count)
     }
 
     /// First pass: takes the run's next event; with `checkingOrder` false
@@ -105,27 +99,23 @@ public final class DefaultRunStream {
     private func admit(
         sequence: UInt64, timestamp: Int64, checkingOrder: Bool = true, event: @autoclosure () -> TraceEvent
     ) -> Bool {
-        if checkingOrder {
-            if let lastSequence, sequence < lastSequence { recordOrder = false }
-            lastSequence = sequence
-        }
-        guard RunEvents.plausibleTimestamps.contains(timestamp) else {
-            implausible += 1
-            if firstImplausible == nil { firstImplausible = event() }
-            return false
-        }
-        firstTime = min(firstTime ?? timestamp, timestamp)
-        lastTime = max(lastTime ?? timestamp, timestamp)
-        return true
+        admission.admit(sequence: sequence, timestamp: timestamp, checkingOrder: checkingOrder, event: event())
     }
 
     private func surveySample(_ sample: TelemetrySample, at timestamp: Int64) {
+        surveyFields(EnergyFields(sample), at: timestamp) { slots.position(adding: sample.source ?? "unknown") }
+    }
+
+    /// Surveys a sample's energy fields; `position` gives its source's
+    /// position, asked only when some domain is present.
+    private func surveyFields(_ fields: EnergyFields, at timestamp: Int64, position source: () -> Int) {
         var position: Int?
-        for (d, domain) in SeriesSlots.domains.enumerated() {
-            guard let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
-            let source = position ?? slots.position(adding: sample.source ?? "unknown")
-            position = source
-            let slot = slots.slot(adding: d, source: source)
+        for d in 0..<SeriesSlots.domains.count where fields.hasDomain(d) {
+            let reading = EnergyReading(
+                timestamp: timestamp, counterJoules: fields.value(2 * d), powerWatts: fields.value(2 * d + 1),
+                wrapJoules: fields.value(6))
+            if position == nil { position = source() }
+            let slot = slots.slot(adding: d, source: position!)
             if slot == surveys.count { surveys.append(SeriesSurvey()) }
             surveys[slot].add(reading)
         }
@@ -146,9 +136,7 @@ public final class DefaultRunStream {
 
     /// The first and last timestamps of the run's events (samples
     /// included, timestamps left out excepted), known after the first pass.
-    package var timeSpan: (first: Int64, last: Int64)? {
-        firstTime.flatMap { first in lastTime.map { (first, $0) } }
-    }
+    package var timeSpan: (first: Int64, last: Int64)? { admission.timeSpan }
 
     /// Each global source number's position in ``slots`` (-1: not yet
     /// known, -2: no position), for the energy-field passes.
@@ -164,21 +152,12 @@ public final class DefaultRunStream {
         guard admit(sequence: sequence, timestamp: timestamp, event: TraceEvent(
             runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(Self.sample(fields, source: name(source)))))
         else { return }
-        var position: Int?
-        for d in 0..<SeriesSlots.domains.count where fields.hasDomain(d) {
-            let reading = EnergyReading(
-                timestamp: timestamp, counterJoules: fields.value(2 * d), powerWatts: fields.value(2 * d + 1),
-                wrapJoules: fields.value(6))
-            if position == nil {
-                if source >= sourcePositions.count {
-                    sourcePositions += Array(repeating: -1, count: source + 1 - sourcePositions.count)
-                }
-                if sourcePositions[source] < 0 { sourcePositions[source] = slots.position(adding: name(source) ?? "unknown") }
-                position = sourcePositions[source]
+        surveyFields(fields, at: timestamp) {
+            if source >= sourcePositions.count {
+                sourcePositions += Array(repeating: -1, count: source + 1 - sourcePositions.count)
             }
-            let slot = slots.slot(adding: d, source: position!)
-            if slot == surveys.count { surveys.append(SeriesSurvey()) }
-            surveys[slot].add(reading)
+            if sourcePositions[source] < 0 { sourcePositions[source] = slots.position(adding: name(source) ?? "unknown") }
+            return sourcePositions[source]
         }
     }
 
@@ -192,6 +171,12 @@ public final class DefaultRunStream {
         if sourcePositions[source] == -1 { sourcePositions[source] = slots.position(of: name(source) ?? "unknown") ?? -2 }
         let position = sourcePositions[source]
         guard position >= 0 else { return }
+        attributeFields(fields, position: position, timestamp: timestamp)
+    }
+
+    /// Feeds a sample's energy fields to the series of its source (at
+    /// `position`) and advances the sweeps it touched.
+    private func attributeFields(_ fields: EnergyFields, position: Int, timestamp: Int64) {
         var touched = 0
         for d in 0..<SeriesSlots.domains.count where fields.hasDomain(d) {
             guard let slot = slots.slot(domain: d, source: position), let target = targets[slot] else { continue }
@@ -259,21 +244,7 @@ public final class DefaultRunStream {
     public func attribute(sample: TelemetrySample, timestamp: Int64) {
         guard RunEvents.plausibleTimestamps.contains(timestamp) else { return }
         guard let position = slots.position(of: sample.source ?? "unknown") else { return }
-        var touched = 0
-        for (d, domain) in SeriesSlots.domains.enumerated() {
-            guard let slot = slots.slot(domain: d, source: position), let target = targets[slot],
-                  let reading = EnergyReading(sample: sample, domain: domain, timestamp: timestamp) else { continue }
-            var ignored = 0
-            let clean = CleanReading(reading, skipped: &ignored)
-            let sweep = sweeps[target.domain]!
-            let observer = knotObserver
-            builders[slot]!.add(clean) { time, interval in
-                sweep.push(series: target.series, time: time, interval: interval)
-                observer?(slot, time, interval?.joules)
-            }
-            touched |= 1 << target.domain
-        }
-        for d in sweeps.indices where touched & (1 << d) != 0 { sweeps[d]!.advance() }
+        attributeFields(EnergyFields(sample), position: position, timestamp: timestamp)
     }
 
     /// The GPU energy of each inference and tool call, as
@@ -311,15 +282,12 @@ public final class DefaultRunStream {
         }
 
         var diagnostics: [AnalysisDiagnostic] = []
-        if let first = firstImplausible {
-            diagnostics.append(RunEvents.implausibleTimestampsDiagnostic(
-                runID: runID, first: first, count: implausible))
-        }
+        if let diagnostic = admission.diagnostic(runID: runID) { diagnostics.append(diagnostic) }
         diagnostics += structureDiagnostics
         diagnostics += DefaultMetricSet.seriesDiagnostics(runID: runID, order.map { slot in
             (slots.keys[slot].source, slots.keys[slot].domain, builders[slot]?.counterResets ?? 0, surveys[slot].skippedValues)
         })
-        let wall = firstTime.flatMap { first in lastTime.map { DefaultMetricSet.seconds(first, $0) } }
+        let wall = admission.timeSpan.map { DefaultMetricSet.seconds($0.first, $0.last) }
         let attribution = EnergyAttribution(domains: domains)
         spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu])
         let result = DefaultMetricSet.result(

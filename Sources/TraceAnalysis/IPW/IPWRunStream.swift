@@ -19,12 +19,9 @@ import TraceLog
 final class IPWRunStream {
     let runID: String
     @exclusivity(unchecked) private var events: [TraceEvent] = []
-    @exclusivity(unchecked) private var lastSequence: UInt64?
-    @exclusivity(unchecked) private(set) var inRecordOrder = true
-    @exclusivity(unchecked) private var implausible = 0
-    @exclusivity(unchecked) private var firstImplausible: TraceEvent?
-    @exclusivity(unchecked) private var firstTime: Int64?
-    @exclusivity(unchecked) private var lastTime: Int64?
+    @exclusivity(unchecked) private var admission = RunAdmission()
+    /// Whether the events came in record order.
+    var inRecordOrder: Bool { admission.inRecordOrder }
 
     /// One query of the run, once split.
     private struct Query {
@@ -64,24 +61,13 @@ final class IPWRunStream {
     }
 
     private func admit(sequence: UInt64, timestamp: Int64, event: @autoclosure () -> TraceEvent) -> Bool {
-        if let lastSequence, sequence < lastSequence { inRecordOrder = false }
-        lastSequence = sequence
-        guard RunEvents.plausibleTimestamps.contains(timestamp) else {
-            implausible += 1
-            if firstImplausible == nil { firstImplausible = event() }
-            return false
-        }
-        firstTime = min(firstTime ?? timestamp, timestamp)
-        lastTime = max(lastTime ?? timestamp, timestamp)
-        return true
+        admission.admit(sequence: sequence, timestamp: timestamp, event: event())
     }
 
     /// Between the passes: the queries, their turns and the windows.
     func beginReadings() {
         let (windows, splitDiagnostics) = QuerySplitter.split(RunEvents(runID: runID, events: events))
-        if let first = firstImplausible {
-            diagnostics.append(RunEvents.implausibleTimestampsDiagnostic(runID: runID, first: first, count: implausible))
-        }
+        if let diagnostic = admission.diagnostic(runID: runID) { diagnostics.append(diagnostic) }
         diagnostics += splitDiagnostics
         for window in windows {
             let status = window.endStatus
@@ -151,7 +137,7 @@ final class IPWRunStream {
                 window.queryID, completed: window.end != nil && !query.raised, turns: query.turns, costs: query.costs,
                 seconds: ipwDuration(from: window.start.timestamp, to: window.endTimestamp)))
         }
-        let wall: Double? = firstTime.flatMap { first in lastTime.map { seconds(from: first, to: $0) } }
+        let wall: Double? = admission.timeSpan.map { seconds(from: $0.first, to: $0.last) }
         result.runs = [AnalysisRow([
             ("run_id", .string(runID)),
             ("wall_clock_s", .double(wall)),

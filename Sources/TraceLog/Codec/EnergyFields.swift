@@ -28,14 +28,18 @@ package struct EnergyFields: Sendable {
 
     /// The energy fields of a sample.
     package init(_ s: TelemetrySample) {
-        let values = [s.gpuEnergyJoules, s.gpuPowerWatts, s.cpuEnergyJoules, s.cpuPowerWatts,
-                      s.dramEnergyJoules, s.dramPowerWatts, s.energyWrapJoules]
-        for (i, value) in values.enumerated() {
-            if let value {
-                present |= 1 << UInt16(i)
-                self[i] = value
-            }
+        func take(_ value: Double?, _ i: Int) {
+            guard let value else { return }
+            present |= 1 << UInt16(i)
+            self[i] = value
         }
+        take(s.gpuEnergyJoules, 0)
+        take(s.gpuPowerWatts, 1)
+        take(s.cpuEnergyJoules, 2)
+        take(s.cpuPowerWatts, 3)
+        take(s.dramEnergyJoules, 4)
+        take(s.dramPowerWatts, 5)
+        take(s.energyWrapJoules, 6)
     }
 
     /// Field `i` when present.
