@@ -16,6 +16,9 @@ final class PointSpill {
     /// replaces it (raw readings keep the last of several at one instant).
     private var pending: (time: Int64, value: Double)?
     private let replacesSameInstant: Bool
+    /// Whether the temporary file could not be made or written: the points
+    /// are then incomplete, and the caller must not use them.
+    private(set) var failed = false
 
     /// Whether a point is held back.
     var hasPending: Bool { pending != nil }
@@ -23,6 +26,7 @@ final class PointSpill {
     init(replacesSameInstant: Bool) {
         file = tmpfile()
         self.replacesSameInstant = replacesSameInstant
+        failed = file == nil
     }
 
     deinit {
@@ -41,9 +45,15 @@ final class PointSpill {
     private func flushPending() {
         guard let held = pending, let file else { return }
         var record = (held.time, held.value.bitPattern)
-        _ = withUnsafeBytes(of: &record) { fwrite($0.baseAddress, 1, 16, file) }
+        if withUnsafeBytes(of: &record, { fwrite($0.baseAddress, 1, 16, file) }) != 16 { failed = true }
         count += 1
         pending = nil
+    }
+
+    /// Writes out the point held back and the file's buffer.
+    func flush() {
+        flushPending()
+        if let file, fflush(file) != 0 { failed = true }
     }
 
     /// Calls `body` with every point, in the order appended.
@@ -142,6 +152,11 @@ extension PerfettoTrace {
 
         }
         guard ordered else { return nil }
+        // A track that could not be spilled (no temporary file, a full disk)
+        // would lose points: read the logs whole instead.
+        let spills = energy.values.flatMap { $0.map(\.spill) } + raw.values.flatMap { $0.values.flatMap { $0 } }
+        for spill in spills { spill.flush() }
+        guard !spills.contains(where: \.failed) else { return nil }
 
         let origin = outcome.runs.compactMap { spans[$0.events.runID]?.first }.min() ?? 0
         write(outcome.runs.count, origin: origin, progress: progress, to: sink) { index in
