@@ -50,14 +50,16 @@ public struct TableRenderer: Sendable {
             let numeric = values.allSatisfy { $0.isNumber || $0 == .null }
             let limit = max(maxColumnWidth, Self.count(name))
             let cells = values.map { Self.cut(Self.sanitized(Self.text($0)), to: limit) }
-            let cellWidth = cells.map(Self.count).max() ?? 0
-            return Column(header: name, cells: cells, rightAligned: numeric, width: max(Self.count(name), cellWidth))
+            let widths = cells.map(Self.count)
+            return Column(header: name, cells: cells, cellWidths: widths, rightAligned: numeric,
+                          width: max(Self.count(name), widths.max() ?? 0))
         }
         // Keep every panel within the width even for very long headers.
         for index in columns.indices where columns[index].width > width {
             columns[index].width = width
             columns[index].header = Self.cut(columns[index].header, to: width)
             columns[index].cells = columns[index].cells.map { Self.cut($0, to: width) }
+            columns[index].cellWidths = columns[index].cells.map(Self.count)
         }
 
         var keyCount = 1
@@ -78,32 +80,40 @@ public struct TableRenderer: Sendable {
         }
         panels.append(current)
 
-        var out = ""
+        // Lines are laid out as UTF-8 bytes: padding, the gap, then the
+        // cells, trailing spaces dropped.
+        var out: [UInt8] = []
+        out.reserveCapacity((rows.count + 2) * min(width + 1, 128) * panels.count)
+        func line(_ panel: [Int], _ cell: (Int) -> (text: String, width: Int)) {
+            let start = out.count
+            for (position, index) in panel.enumerated() {
+                if position > 0 { out.append(contentsOf: repeatElement(0x20, count: Self.gap)) }
+                let (text, textWidth) = cell(index)
+                let pad = max(0, columns[index].width - textWidth)
+                if columns[index].rightAligned { out.append(contentsOf: repeatElement(0x20, count: pad)) }
+                out.append(contentsOf: text.utf8)
+                if !columns[index].rightAligned { out.append(contentsOf: repeatElement(0x20, count: pad)) }
+            }
+            while out.count > start && out.last == 0x20 { out.removeLast() }
+            out.append(0x0A)
+        }
         for (panelIndex, panel) in panels.enumerated() {
-            if panelIndex > 0 { out += "\n" }
-            out += line(panel.map { (columns[$0], columns[$0].header) })
-            out += line(panel.map { (columns[$0], String(repeating: "-", count: columns[$0].width)) })
+            if panelIndex > 0 { out.append(0x0A) }
+            line(panel) { (columns[$0].header, Self.count(columns[$0].header)) }
+            line(panel) { (String(repeating: "-", count: columns[$0].width), columns[$0].width) }
             for row in rows.indices {
-                out += line(panel.map { (columns[$0], columns[$0].cells[row]) })
+                line(panel) { (columns[$0].cells[row], columns[$0].cellWidths[row]) }
             }
         }
-        return out + footer
-    }
-
-    /// One laid-out line, without trailing spaces, ending in LF.
-    private func line(_ cells: [(Column, String)]) -> String {
-        var text = cells.map { column, cell in
-            let pad = String(repeating: " ", count: max(0, column.width - Self.count(cell)))
-            return column.rightAligned ? pad + cell : cell + pad
-        }.joined(separator: String(repeating: " ", count: Self.gap))
-        while text.last == " " { text.removeLast() }
-        return text + "\n"
+        return String(decoding: out, as: UTF8.self) + footer
     }
 
     /// A column being laid out.
     private struct Column {
         var header: String
         var cells: [String]
+        /// Each cell's width in characters.
+        var cellWidths: [Int]
         var rightAligned: Bool
         var width: Int
     }
