@@ -80,32 +80,35 @@ public struct TableRenderer: Sendable {
         }
         panels.append(current)
 
-        // Lines are laid out as UTF-8 bytes: padding, the gap, then the
-        // cells, trailing spaces dropped.
-        var out: [UInt8] = []
-        out.reserveCapacity((rows.count + 2) * min(width + 1, 128) * panels.count)
+        // Each line is laid out as UTF-8 bytes in one reused buffer:
+        // padding, the gap, then the cells, trailing spaces dropped.
+        var out = ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4 * width)
         func line(_ panel: [Int], _ cell: (Int) -> (text: String, width: Int)) {
-            let start = out.count
+            bytes.removeAll(keepingCapacity: true)
             for (position, index) in panel.enumerated() {
-                if position > 0 { out.append(contentsOf: repeatElement(0x20, count: Self.gap)) }
+                if position > 0 { bytes.append(contentsOf: repeatElement(0x20, count: Self.gap)) }
                 let (text, textWidth) = cell(index)
                 let pad = max(0, columns[index].width - textWidth)
-                if columns[index].rightAligned { out.append(contentsOf: repeatElement(0x20, count: pad)) }
-                out.append(contentsOf: text.utf8)
-                if !columns[index].rightAligned { out.append(contentsOf: repeatElement(0x20, count: pad)) }
+                if columns[index].rightAligned { bytes.append(contentsOf: repeatElement(0x20, count: pad)) }
+                bytes.append(contentsOf: text.utf8)
+                if !columns[index].rightAligned { bytes.append(contentsOf: repeatElement(0x20, count: pad)) }
             }
-            while out.count > start && out.last == 0x20 { out.removeLast() }
-            out.append(0x0A)
+            while bytes.last == 0x20 { bytes.removeLast() }
+            bytes.append(0x0A)
+            out += String(decoding: bytes, as: UTF8.self)
         }
         for (panelIndex, panel) in panels.enumerated() {
-            if panelIndex > 0 { out.append(0x0A) }
+            if panelIndex > 0 { out += "\n" }
             line(panel) { (columns[$0].header, Self.count(columns[$0].header)) }
             line(panel) { (String(repeating: "-", count: columns[$0].width), columns[$0].width) }
             for row in rows.indices {
                 line(panel) { (columns[$0].cells[row], columns[$0].cellWidths[row]) }
             }
         }
-        return String(decoding: out, as: UTF8.self) + footer
+        out += footer
+        return out
     }
 
     /// A column being laid out.
