@@ -48,7 +48,7 @@ struct DbCommand: ParsableCommand {
         let hash = LogContentHash.hex(ofFiles: analyzed.files)
         let views = Self.views(analyzed.runs, spanEnergy: analyzed.spanEnergy, metricSet: metricSet, prices: prices)
         let content = DatabaseContent.make(
-            analyzed.runs.map(\.events), views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
+            structures: analyzed.runs.map(\.structure), views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
         ) { progress.update($0, of: $1) }
         if !quiet {
             for diagnostic in content.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }

@@ -57,8 +57,9 @@ public final class DefaultRunStream {
     /// order and every source's readings in time order.
     public var isStreamable: Bool { admission.inRecordOrder && surveys.allSatisfy(\.isOrdered) }
 
-    /// The run's events that are not samples, in record order (what the
-    /// views built on the rows read).
+    /// The run's events that are not samples, in record order, until
+    /// ``beginAttribution()`` has built the run structure from them (they
+    /// are not kept after).
     public var eventsWithoutSamples: RunEvents { RunEvents(runID: runID, events: events) }
 
     /// First pass: takes the run's next event in record order.
@@ -209,6 +210,8 @@ public final class DefaultRunStream {
     public func beginAttribution() {
         let structure = RunStructure(eventsWithoutSamples)
         self.structure = structure
+        // The structure holds what the views need: the events go.
+        events = []
         let (parts, intervals, diagnostics) = metricSet.structure(structure)
         self.parts = parts
         structureDiagnostics = diagnostics
@@ -292,7 +295,8 @@ public final class DefaultRunStream {
         spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu])
         let result = DefaultMetricSet.result(
             runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall)
-        let events = eventsWithoutSamples
-        return AnalyzedRun(events: events, result: result, structure: structure ?? RunStructure(events))
+        return AnalyzedRun(
+            events: RunEvents(runID: runID, events: []), result: result,
+            structure: structure ?? RunStructure(RunEvents(runID: runID, events: [])))
     }
 }

@@ -50,9 +50,12 @@ import TraceLog
 /// - Runs: `run_id`, `wall_clock_s` (earliest to latest event timestamp,
 ///   null for an empty run), `num_queries`.
 ///
-/// Seconds are `Double(end_ns - start_ns) / 1e9`.
+/// Durations are the reference's: differences of float seconds since the
+/// epoch, as `time.time()` gives them (``ipwDuration(from:to:)``); the run
+/// row's `wall_clock_s`, which the reference lacks, is
+/// `Double(end_ns - start_ns) / 1e9`.
 public struct IPWMetricSet: MetricSet {
-    /// `ipw`, version `1`.
+    /// `ipw`, version `2` (version 1 computed durations from nanoseconds).
     public static let identity = MetricSetIdentity(name: "ipw", version: "2")
 
     /// The rows reproduce the reference runner's: the turn and query views
@@ -113,8 +116,10 @@ public struct IPWMetricSet: MetricSet {
         let finished = pass.runs.map { id in
             let stream = runs[id] ?? IPWRunStream(runID: id)
             if runs[id] == nil { stream.beginReadings() }
-            // The views read the run structure of the events without samples.
-            return AnalyzedRun(events: stream.eventsWithoutSamples, result: stream.finish())
+            // The views read the run structure of the events without samples;
+            // the events themselves are not kept.
+            let structure = RunStructure(stream.eventsWithoutSamples)
+            return AnalyzedRun(events: RunEvents(runID: id, events: []), result: stream.finish(), structure: structure)
         }
         return StreamedLogAnalysis.Outcome(runs: finished, spanEnergy: finished.map { _ in .unknown }, pass: pass)
     }

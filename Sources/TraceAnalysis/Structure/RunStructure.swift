@@ -33,6 +33,8 @@ public struct RunStructure: Sendable {
     public var spans: [StructureSpan]
     /// Problems met while pairing, in record order.
     public var diagnostics: [AnalysisDiagnostic]
+    /// The labels of the run's run-start records, in record order.
+    public var runLabels: [[Label]] = []
 
     /// Builds the structure of a run whose events are in record order.
     /// Events with timestamps outside ``RunEvents/plausibleTimestamps`` are
@@ -101,6 +103,12 @@ public struct StructureQuery: Sendable, Equatable {
     public var error: String?
     /// Whether it ended with a status other than `failed` or `timed_out`.
     public var completed: Bool
+    /// The labels of its start.
+    public var labels: [Label] = []
+    /// The end's `resolved`, when recorded.
+    public var resolved: Bool?
+    /// The end's `score`, when recorded.
+    public var score: Double?
     /// Its spans (indices into ``RunStructure/spans``), in record order of
     /// their first record.
     public var spans: [Int]

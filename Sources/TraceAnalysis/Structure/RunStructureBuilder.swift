@@ -49,13 +49,18 @@ struct RunStructureBuilder {
             let start = window.start.timestamp
             let end = max(window.endTimestamp, start)
             var error: String?
-            if case .queryEnd(let e)? = window.end?.payload { error = e.error }
+            var resolved: Bool?
+            var score: Double?
+            if case .queryEnd(let e)? = window.end?.payload { (error, resolved, score) = (e.error, e.resolved, e.score) }
+            var labels: [Label] = []
+            if case .queryStart(let e) = window.start.payload { labels = e.labels }
             let members = pair(window.events, query: q, queryID: window.queryID, queryEnd: end)
             let (turns, outside) = makeTurns(members, queryEnd: end)
             queries.append(StructureQuery(
                 queryID: window.queryID, start: start, startSequence: window.start.sequence, end: end,
                 ended: window.end != nil, status: status, error: error,
                 completed: window.end != nil && status != "failed" && status != "timed_out",
+                labels: labels, resolved: resolved, score: score,
                 spans: members, turns: turns, toolsOutsideTurns: outside))
         }
         // Outside any query: grouped by the query the events name.
@@ -74,7 +79,11 @@ struct RunStructureBuilder {
         let sorted = diagnostics.enumerated()
             .sorted { ($0.element.sequence ?? .max, $0.offset) < ($1.element.sequence ?? .max, $1.offset) }
             .map(\.element)
-        return RunStructure(runID: run.runID, queries: queries, spans: spans, diagnostics: sorted)
+        var structure = RunStructure(runID: run.runID, queries: queries, spans: spans, diagnostics: sorted)
+        for event in ordered.events {
+            if case .runStart(let start) = event.payload { structure.runLabels.append(start.labels) }
+        }
+        return structure
     }
 
     /// Pairs one group's starts and ends; returns the new spans' indices in

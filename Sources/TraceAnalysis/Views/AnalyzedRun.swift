@@ -2,7 +2,9 @@
 /// run's structure; the input of the views (turns, queries, tools, models,
 /// labels).
 public struct AnalyzedRun: Sendable {
-    /// The run's events (samples may be left out: the views do not read them).
+    /// The run's events, when the analysis kept them: a run analysed as a
+    /// stream keeps none (its ``structure`` holds what every view reads),
+    /// one held in memory keeps them as given.
     public var events: RunEvents
     /// The metric set's result for those events.
     public var result: AnalysisResult

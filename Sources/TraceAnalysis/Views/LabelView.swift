@@ -48,7 +48,7 @@ public enum LabelView {
         for run in runs {
             let queries = QueryView.rows([run], prices: prices, energyColumn: energyColumn)
             unpriced.formUnion(queries.unpricedModels)
-            let facts = QueryFacts(run.events, key: key)
+            let facts = QueryFacts(run.structure, key: key)
             for row in queries.rows {
                 let id = row["query_id"]?.stringValue
                 let fact = id.flatMap { facts.byQuery[$0] }
@@ -130,27 +130,20 @@ struct QueryFacts {
     /// The run start's value of the label, if any.
     var runLabel: String?
 
-    init(_ run: RunEvents, key: String) {
-        let ordered = run.eventsInRecordOrder
-        for event in ordered {
-            if case .runStart(let start) = event.payload, runLabel == nil {
-                runLabel = start.labels.first { $0.key == key }?.value
-            }
+    init(_ run: RunStructure, key: String) {
+        // The first run start that has the label.
+        for labels in run.runLabels where runLabel == nil {
+            runLabel = labels.first { $0.key == key }?.value
         }
-        for window in QuerySplitter.split(RunEvents(runID: run.runID, events: ordered)).windows
-        where byQuery[window.queryID] == nil {
+        for query in run.queries where byQuery[query.queryID] == nil {
             var fact = Fact()
-            if case .queryStart(let start) = window.start.payload {
-                fact.label = start.labels.first { $0.key == key }?.value
+            fact.label = query.labels.first { $0.key == key }?.value
+            if let resolved = query.resolved {
+                fact.outcome = resolved ? 1 : 0
+            } else if let score = query.score, score.isFinite {
+                fact.outcome = score
             }
-            if case .queryEnd(let end)? = window.end?.payload {
-                if let resolved = end.resolved {
-                    fact.outcome = resolved ? 1 : 0
-                } else if let score = end.score, score.isFinite {
-                    fact.outcome = score
-                }
-            }
-            byQuery[window.queryID] = fact
+            byQuery[query.queryID] = fact
         }
     }
 }

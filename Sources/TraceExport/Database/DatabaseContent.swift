@@ -60,10 +60,19 @@ public struct DatabaseContent: Sendable {
         _ runs: [RunEvents], views: Views, metricSet: MetricSetIdentity, priceTableHash: String?, logHash: String,
         progress: ExportProgress? = nil
     ) -> DatabaseContent {
+        make(structures: runs.map(RunStructure.init), views: views, metricSet: metricSet,
+             priceTableHash: priceTableHash, logHash: logHash, progress: progress)
+    }
+
+    /// The same tables from the runs' structures (what an analysis keeps).
+    public static func make(
+        structures runs: [RunStructure], views: Views, metricSet: MetricSetIdentity, priceTableHash: String?,
+        logHash: String, progress: ExportProgress? = nil
+    ) -> DatabaseContent {
         var toolRows: [[AnalysisValue]] = []
         for (index, run) in runs.enumerated() {
             let runID = AnalysisValue.string(run.runID)
-            let timeline = RunTimeline(run)
+            let timeline = RunTimeline(run, start: 0, end: 0)
             for query in timeline.queries {
                 for tool in query.tools {
                     toolRows.append([
