@@ -1,5 +1,44 @@
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A thread of its own (not a worker of a shared pool, which a caller
+/// blocked on the hand-over could starve), joined by ``join()``.
+final class OwnThread: @unchecked Sendable {
+    private let work: () -> Void
+    private var thread: pthread_t?
+
+    init(_ work: @escaping @Sendable () -> Void) {
+        self.work = work
+    }
+
+    /// Starts the thread; false when no thread could be made.
+    func start() -> Bool {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var handle = pthread_t()
+        let made = pthread_create(&handle, nil, { context in
+            let me = Unmanaged<OwnThread>.fromOpaque(context!).takeRetainedValue()
+            me.work()
+            return nil
+        }, context)
+        guard made == 0 else {
+            Unmanaged<OwnThread>.fromOpaque(context).release()
+            return false
+        }
+        thread = handle
+        return true
+    }
+
+    /// Waits for the thread to end.
+    func join() {
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+    }
+}
 
 /// One segment decoded ahead of its visit: its header, its samples as
 /// energy fields and its other events, in record order.
@@ -74,7 +113,7 @@ extension LogStream {
         visitEnergy: (_ sequence: UInt64, _ timestamp: Int64, _ source: Int, _ fields: EnergyFields) -> Void
     ) -> Pass {
         let queue = BatchQueue(capacity: 2)
-        DispatchQueue.global().async {
+        let producer = OwnThread {
             var batch = DecodedBatch()
             let pass = forEachSegment(in: files, readingWhole: readingWhole) { content throws(SegmentDecodingError) in
                 batch = queue.emptyBatch()
@@ -102,9 +141,18 @@ extension LogStream {
             }
             queue.push(.end(pass))
         }
+        if !producer.start() {
+            // No thread to be had: decode on this one, the same way.
+            return forEachSegment(in: files, readingWhole: readingWhole) { content throws(SegmentDecodingError) in
+                try SegmentDecoder.decodeEnergy(
+                    content, samplesOnly: samplesOnly, segment: segment, visit: visit, sourceID: sourceID,
+                    visitEnergy: visitEnergy)
+            }
+        }
         while true {
             switch queue.pop() {
             case .end(let pass):
+                producer.join()
                 return pass
             case .batch(let batch):
                 guard let header = batch.header else { continue }
