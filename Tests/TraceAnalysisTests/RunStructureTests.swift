@@ -134,6 +134,20 @@ import TraceLog
         #expect(v.diagnostics.isEmpty)
     }
 
+    @Test func aCallNamedOnlyAtItsEndKeepsTheDefaultSetsVersion1Name() {
+        var log = ViewsEventBuilder()
+        log.queryStart(0, "q1")
+        log.inference(10, 20, span: "c1", model: "m")
+        log.add(30, .toolStart(ToolStart(spanID: "t1", parentSpanID: "c1")))
+        log.add(50, .toolEnd(ToolEnd(spanID: "t1", tool: "bash", ok: true)))
+        log.queryEnd(100, "q1")
+        let v = Views(log.run)
+        // The set's own turn columns name the call by its start, as version 1 did.
+        #expect(v.column(v.turns, "tools_called") == [.strings(["unknown"])])
+        // The views name it by its start, else its end.
+        #expect(v.column(v.tools, "tool") == [.string("bash")])
+    }
+
     @Test func duplicateSpanIDsAreReportedAndTheLatestIsClosed() {
         var log = ViewsEventBuilder()
         log.queryStart(0, "q1")

@@ -147,3 +147,29 @@ import TraceLog
         #expect(tools.map { $0["calls"] } == ["1"])
     }
 }
+
+/// A log given as a pipe (`/dev/stdin`) is read once, whole: the commands
+/// that stream their logs twice print what they print for the file.
+@Suite struct PipedLogTests {
+    @Test func aPipedLogGivesTheFilesOutput() throws {
+        let log = bundledLogs()[0]
+        let bytes = try Data(contentsOf: log)
+        for arguments in [["--by", "query", "--format", "csv"], ["--by", "turn", "--metrics", "ipw", "--format", "csv"]] {
+            let file = try runProcess(traceAnalyzeBinary, [log.path] + arguments)
+            let piped = try runProcess(traceAnalyzeBinary, ["/dev/stdin"] + arguments, stdin: bytes)
+            #expect(piped.status == 0 && file.status == 0, "\(piped.stderr)")
+            #expect(piped.stdout == file.stdout, "\(arguments)")
+        }
+        let dir = temporaryDirectory()
+        for command in ["report", "perfetto"] {
+            let fromFile = dir.appendingPathComponent("\(command)-file").path
+            let fromPipe = dir.appendingPathComponent("\(command)-pipe").path
+            #expect(try runProcess(traceAnalyzeBinary, [command, log.path, "-o", fromFile]).status == 0)
+            #expect(try runProcess(traceAnalyzeBinary, [command, "/dev/stdin", "-o", fromPipe], stdin: bytes).status == 0)
+            // The report names its inputs; the rest is the same.
+            let a = try String(contentsOfFile: fromFile, encoding: .utf8).replacingOccurrences(of: log.lastPathComponent, with: "LOG")
+            let b = try String(contentsOfFile: fromPipe, encoding: .utf8).replacingOccurrences(of: "stdin", with: "LOG")
+            #expect(a == b, "\(command)")
+        }
+    }
+}

@@ -51,9 +51,12 @@ extension DefaultTurn {
 }
 
 extension DefaultToolCall {
-    /// The default set's view of a tool-call span that has a start.
+    /// The default set's view of a tool-call span that has a start. The
+    /// set's turn rows name a call as its start does (`unknown` without a
+    /// name), as version 1 always has; the views name it by the start, else
+    /// the end (``StructureSpan/toolName``).
     init(_ call: StructureSpan, span: Int) {
-        self.init(span: span, spanID: call.spanID, name: call.toolName, parentSpanID: call.parentSpanID,
+        self.init(span: span, spanID: call.spanID, name: call.startTool ?? "unknown", parentSpanID: call.parentSpanID,
                   start: call.start ?? 0, startSequence: call.startSequence ?? 0, end: call.clampedEnd)
     }
 }

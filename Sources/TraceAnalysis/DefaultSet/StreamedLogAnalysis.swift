@@ -31,6 +31,8 @@ public enum StreamedLogAnalysis {
     package static func analyze(
         _ paths: [String], metricSet: DefaultMetricSet, prepare: (DefaultRunStream) -> Void
     ) -> Outcome? {
+        // Two passes need files that read the same twice (not a pipe).
+        guard LogStream.isRereadable(paths) else { return nil }
         var runs: [String: DefaultRunStream] = [:]
         // The run of the segment being read (events name their run too;
         // samples belong to their segment's).
@@ -77,7 +79,7 @@ public enum StreamedLogAnalysis {
         current = nil
         // The second pass reads the bytes the first one read (a log still
         // being written may have grown since).
-        _ = LogStream.forEachEnergy(in: pass.files, samplesOnly: true) { header in
+        let second = LogStream.forEachEnergy(in: pass.files, samplesOnly: true) { header in
             current = runs[header.runID]
         } _: { _ in
         } sourceID: { name in
@@ -85,6 +87,8 @@ public enum StreamedLogAnalysis {
         } visitEnergy: { _, timestamp, source, fields in
             current?.attribute(energy: fields, source: source, name: { sourceNames[$0] }, timestamp: timestamp)
         }
+        // A file that changed between the passes: read the logs whole.
+        guard pass.readTheSame(as: second) else { return nil }
         // A run whose segments hold no events analyses as an empty run.
         let finished = pass.runs.map { id in
             let stream = runs[id] ?? DefaultRunStream(runID: id, metricSet: metricSet)

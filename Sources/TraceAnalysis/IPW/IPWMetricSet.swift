@@ -83,6 +83,8 @@ public struct IPWMetricSet: MetricSet {
     /// their order does not allow it (a run's segments out of order or
     /// repeated, events out of record order): read them whole then.
     public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? {
+        // Two passes need files that read the same twice (not a pipe).
+        guard LogStream.isRereadable(paths) else { return nil }
         var runs: [String: IPWRunStream] = [:]
         var current: IPWRunStream?
         let pass = LogStream.forEachEnergy(in: paths) { header in
@@ -105,7 +107,7 @@ public struct IPWMetricSet: MetricSet {
         guard pass.segmentsInOrder, runs.values.allSatisfy(\.inRecordOrder) else { return nil }
         for stream in runs.values { stream.beginReadings() }
         current = nil
-        _ = LogStream.forEachEnergy(in: pass.files, samplesOnly: true) { header in
+        let second = LogStream.forEachEnergy(in: pass.files, samplesOnly: true) { header in
             current = runs[header.runID]
         } _: { _ in
         } sourceID: { _ in
@@ -113,6 +115,8 @@ public struct IPWMetricSet: MetricSet {
         } visitEnergy: { _, timestamp, _, fields in
             current?.read(IPWReading(timestamp: timestamp, fields: fields))
         }
+        // A file that changed between the passes: read the logs whole.
+        guard pass.readTheSame(as: second) else { return nil }
         let finished = pass.runs.map { id in
             let stream = runs[id] ?? IPWRunStream(runID: id)
             if runs[id] == nil { stream.beginReadings() }

@@ -10,7 +10,9 @@ import TraceLog
 /// the logs stream, replayed in order when the trace is written: memory does
 /// not grow with the samples.
 final class PointSpill {
-    private let file: UnsafeMutablePointer<FILE>?
+    /// Made on the first point written out: a track with no points holds
+    /// no file open.
+    private var file: UnsafeMutablePointer<FILE>?
     private(set) var count = 0
     /// The last point, held back so that a later one at the same instant
     /// replaces it (raw readings keep the last of several at one instant).
@@ -24,9 +26,7 @@ final class PointSpill {
     var hasPending: Bool { pending != nil }
 
     init(replacesSameInstant: Bool) {
-        file = tmpfile()
         self.replacesSameInstant = replacesSameInstant
-        failed = file == nil
     }
 
     deinit {
@@ -43,7 +43,12 @@ final class PointSpill {
     }
 
     private func flushPending() {
-        guard let held = pending, let file else { return }
+        guard let held = pending, !failed else { return }
+        if file == nil { file = tmpfile() }
+        guard let file else {
+            failed = true
+            return
+        }
         var record = (held.time, held.value.bitPattern)
         if withUnsafeBytes(of: &record, { fwrite($0.baseAddress, 1, 16, file) }) != 16 { failed = true }
         count += 1
@@ -65,7 +70,10 @@ final class PointSpill {
         var buffer = [UInt8](repeating: 0, count: 16 * 4096)
         while true {
             let read = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if read < 16 { break }
+            if read < 16 {
+                if ferror(file) != 0 { failed = true }
+                break
+            }
             buffer.withUnsafeBytes { bytes in
                 for offset in stride(from: 0, to: read - read % 16, by: 16) {
                     let time = bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self)
@@ -121,7 +129,8 @@ extension PerfettoTrace {
         }) else { return nil }
         var results = outcome.runs.map(\.result)
         if metricSet.identity != DefaultMetricSet.identity {
-            guard let rows = metricSet.analyzeStream(paths), rows.runs.count == outcome.runs.count else { return nil }
+            guard let rows = metricSet.analyzeStream(paths),
+                  rows.runs.map(\.events.runID) == outcome.runs.map(\.events.runID) else { return nil }
             results = rows.runs.map(\.result)
         }
 
@@ -133,7 +142,7 @@ extension PerfettoTrace {
         var lastTime: [String: [String: Int64]] = [:]
         var ordered = true
         var runID = ""
-        _ = LogStream.forEachEvent(in: outcome.pass.files, samplesOnly: true) { header in
+        let third = LogStream.forEachEvent(in: outcome.pass.files, samplesOnly: true) { header in
             runID = header.runID
         } _: { _ in
         } visitSample: { _, timestamp, s in
@@ -151,7 +160,7 @@ extension PerfettoTrace {
             }
 
         }
-        guard ordered else { return nil }
+        guard ordered, outcome.pass.readTheSame(as: third) else { return nil }
         // A track that could not be spilled (no temporary file, a full disk)
         // would lose points: read the logs whole instead.
         let spills = energy.values.flatMap { $0.map(\.spill) } + raw.values.flatMap { $0.values.flatMap { $0 } }

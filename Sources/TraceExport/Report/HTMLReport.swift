@@ -208,7 +208,8 @@ extension HTMLReport {
         // The rows of the chosen set, from its own stream.
         var results = outcome.runs.map(\.result)
         if metricSet.identity != DefaultMetricSet.identity {
-            guard let rows = metricSet.analyzeStream(paths), rows.runs.count == outcome.runs.count else { return nil }
+            guard let rows = metricSet.analyzeStream(paths),
+                  rows.runs.map(\.events.runID) == outcome.runs.map(\.events.runID) else { return nil }
             results = rows.runs.map(\.result)
         }
         let contents = outcome.runs.enumerated().map { index, run in

@@ -76,6 +76,16 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 /// A file mapped read-only into memory, whose pages can be given back as a
 /// reader moves past them, so reading a file of any size holds little of it
 /// at a time.
+extension FileBytes {
+    /// Whether `path` is a regular file, or nothing at all (which every
+    /// pass reports the same way).
+    static func isRegularFileOrMissing(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return true }
+        return (info.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
 package final class MappedFile {
     /// The file's bytes (empty for an empty file).
     package let bytes: UnsafeRawBufferPointer

@@ -27,6 +27,21 @@ public enum LogStream {
         /// ``files`` reads exactly the same bytes, even of a log that is
         /// still being written.
         public var files: [File] = []
+
+        /// Whether `later`, a pass over this pass's ``files``, read the same
+        /// bytes and segments (a file could have been truncated, replaced or
+        /// become unreadable in between).
+        package func readTheSame(as later: Pass) -> Bool {
+            later.segmentCount == segmentCount && later.files == files.filter { $0.byteCount != nil }
+        }
+    }
+
+    /// Whether every file and directory in `paths` can be read a second time
+    /// as the first time (regular files, directories of them): a stream
+    /// reads them twice, so a pipe or a device must be read whole, once.
+    package static func isRereadable(_ paths: [String]) -> Bool {
+        let (files, _) = LogReader.expand(paths)
+        return files.allSatisfy(FileBytes.isRegularFileOrMissing)
     }
 
     /// A file of a pass and how much of it was read.
