@@ -83,49 +83,15 @@ public struct IPWMetricSet: MetricSet {
     /// their order does not allow it (a run's segments out of order or
     /// repeated, events out of record order): read them whole then.
     public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? {
-        // Two passes need files that read the same twice (not a pipe).
-        guard LogStream.isRereadable(paths) else { return nil }
-        var runs: [String: IPWRunStream] = [:]
-        var current: IPWRunStream?
-        let pass = LogStream.forEachEnergy(in: paths) { header in
-            if let known = runs[header.runID] {
-                current = known
-            } else {
-                let created = IPWRunStream(runID: header.runID)
-                runs[header.runID] = created
-                current = created
-            }
-        } _: { event in
-            current!.survey(event)
-        } sourceID: { _ in
-            0
-        } visitEnergy: { sequence, timestamp, _, fields in
-            current!.surveySample(sequence: sequence, timestamp: timestamp, event: TraceEvent(
-                runID: current!.runID, sequence: sequence, timestamp: timestamp,
-                payload: .sample(DefaultRunStream.sample(fields, source: nil))))
-        }
-        guard pass.segmentsInOrder, runs.values.allSatisfy(\.inRecordOrder) else { return nil }
-        for stream in runs.values { stream.beginReadings() }
-        current = nil
-        let second = LogStream.forEachEnergy(in: pass.files, samplesOnly: true) { header in
-            current = runs[header.runID]
-        } _: { _ in
-        } sourceID: { _ in
-            0
-        } visitEnergy: { _, timestamp, _, fields in
-            current?.read(IPWReading(timestamp: timestamp, fields: fields))
-        }
-        // A file that changed between the passes: read the logs whole.
-        guard pass.readTheSame(as: second) else { return nil }
-        let finished = pass.runs.map { id in
-            let stream = runs[id] ?? IPWRunStream(runID: id)
-            if runs[id] == nil { stream.beginReadings() }
+        guard let (streams, pass) = TwoPassDriver.run(paths, make: { IPWRunStream(runID: $0) }) else { return nil }
+        let runs = streams.map { stream in
             // The views read the run structure of the events without samples;
             // the events themselves are not kept.
             let structure = RunStructure(stream.eventsWithoutSamples)
-            return AnalyzedRun(events: RunEvents(runID: id, events: []), result: stream.finish(), structure: structure)
+            return AnalyzedRun(
+                events: RunEvents(runID: stream.runID, events: []), result: stream.finish(), structure: structure)
         }
-        return StreamedLogAnalysis.Outcome(runs: finished, spanEnergy: finished.map { _ in .unknown }, pass: pass)
+        return StreamedLogAnalysis.Outcome(runs: runs, spanEnergy: runs.map { _ in .unknown }, pass: pass)
     }
 
     /// Events sorted by sequence, keeping the given order among equal

@@ -1,8 +1,9 @@
 /// What ipw's runner computes from the readings of one window (a turn's or
 /// a query's), gathered one reading at a time in arrival order: the first
 /// and last finite counter values and the exact sums of the finite power
-/// values. The same as filtering the window's readings and applying
-/// ``IPWEnergy/delta(_:)`` and ``IPWEnergy/mean(_:)``, without holding them.
+/// values: the reference's `last - first` of the finite counters (two or
+/// more, nil when negative) and `statistics.mean` of the finite powers,
+/// without holding the readings.
 struct IPWWindowEnergy {
     /// How many readings fell in the window.
     private(set) var readings = 0
@@ -26,8 +27,8 @@ struct IPWWindowEnergy {
             count += 1
         }
 
-        /// ``IPWEnergy/delta(_:)``: last − first with two values or more,
-        /// nil when negative.
+        /// Last − first with two values or more, nil when negative (a counter
+        /// reset or wrap loses the energy).
         var delta: Double? {
             guard count >= 2 else { return nil }
             let delta = last - first
