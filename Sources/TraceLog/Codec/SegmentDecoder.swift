@@ -50,6 +50,44 @@ package enum SegmentDecoder {
         visit: (TraceEvent) -> Void,
         visitSample: (_ sequence: UInt64, _ timestamp: Int64, _ sample: TelemetrySample) -> Void
     ) throws(SegmentDecodingError) -> DecodedSegment {
+        // Reused for every version-2 sample (see ``RecordFieldDecoder/sampleV2(channels:into:)``).
+        var sample = TelemetrySample()
+        return try walkRecords(content, samplesOnly: samplesOnly, segment: segment) {
+            header, channels, kind, fields, bodyOffset, sequence, wallClock, strings throws(SegmentDecodingError) in
+            // The decoder reads the string table in place (no copy of the
+            // array, no reference count traffic per record).
+            try strings.withUnsafeBufferPointer { table throws(SegmentDecodingError) in
+                var decoder = RecordFieldDecoder(reader: fields, strings: table, bodyOffset: bodyOffset)
+                if kind == .sample {
+                    if let channels {
+                        try decoder.sampleV2(channels: channels, into: &sample)
+                    } else {
+                        sample = try decoder.sample()
+                    }
+                    visitSample(sequence, wallClock, sample)
+                } else {
+                    visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
+                                     payload: try decoder.payload(of: kind)))
+                }
+            }
+        }
+    }
+
+    /// The record framing every decoder shares: reads the header (and hands
+    /// it to `segment`), keeps the string table, advances the timestamp and
+    /// the sequence, skips unknown kinds (counted) and, with `samplesOnly`,
+    /// other kinds than samples, and gives each remaining record to `record`
+    /// with its fields after the timestamp delta; a record that fails ends
+    /// the walk with ``DecodedSegment/problem`` set, the records before it
+    /// kept. `channels` is the segment's version-2 sample channel table.
+    @inline(__always)
+    static func walkRecords(
+        _ content: UnsafeRawBufferPointer, samplesOnly: Bool, segment: (SegmentHeader) -> Void,
+        record: (
+            _ header: SegmentHeader, _ channels: SampleChannelTable?, _ kind: RecordKind, _ fields: ByteReader,
+            _ bodyOffset: Int, _ sequence: UInt64, _ wallClock: Int64, _ strings: [String]
+        ) throws(SegmentDecodingError) -> Void
+    ) throws(SegmentDecodingError) -> DecodedSegment {
         var reader = ByteReader(content)
         let header = try readHeader(&reader)
         segment(header)
@@ -60,8 +98,6 @@ package enum SegmentDecoder {
         var recordIndex = 0
         // Version 2 codes telemetry values against per-segment channels.
         let channels: SampleChannelTable? = header.formatVersion >= 2 ? SampleChannelTable() : nil
-        // Reused for every version-2 sample (see ``RecordFieldDecoder/sampleV2(channels:into:)``).
-        var sample = TelemetrySample()
         while !reader.isAtEnd {
             do throws(SegmentDecodingError) {
                 let kindByte = try reader.readByte()
@@ -83,23 +119,8 @@ package enum SegmentDecoder {
                         recordIndex += 1
                         continue
                     }
-                    let wallClock = header.wallClock(monotonic: timestamp)
-                    // The decoder reads the string table in place (no copy
-                    // of the array, no reference count traffic per record).
-                    try strings.withUnsafeBufferPointer { table throws(SegmentDecodingError) in
-                        var decoder = RecordFieldDecoder(reader: fields, strings: table, bodyOffset: bodyOffset)
-                        if kind == .sample {
-                            if let channels {
-                                try decoder.sampleV2(channels: channels, into: &sample)
-                            } else {
-                                sample = try decoder.sample()
-                            }
-                            visitSample(sequence, wallClock, sample)
-                        } else {
-                            visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
-                                             payload: try decoder.payload(of: kind)))
-                        }
-                    }
+                    try record(header, channels, kind, fields, bodyOffset, sequence,
+                               header.wallClock(monotonic: timestamp), strings)
                     segment.eventCount += 1
                     sequence += 1
                 }
