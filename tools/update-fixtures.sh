@@ -6,8 +6,8 @@
 #                                       # fixtures/format-vN/demo-run.zst, N = SegmentHeader.currentFormatVersion
 #
 # A log of a released format version is never rewritten: its expected
-# outputs change only when a metric set's version changes, and the diff of
-# the expected files is the review of that change.
+# outputs change only when a metric set's version or a view's columns
+# change, and the diff of the expected files is the review of that change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product trace-analyze >/dev/null

@@ -2,6 +2,8 @@ import ArgumentParser
 import TraceAnalysis
 import TraceLog
 
+extension LabelView.FailedQueries: ExpressibleByArgument {}
+
 /// `trace-analyze LOG... --by turn|query|run`: the main job.
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +35,19 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not print warnings about the logs' content.")
     var quiet = false
 
+    @Flag(name: .customLong("with-run-labels"), help: ArgumentHelp(
+        "Give turn and query rows their run's labels as columns run.KEY (CSV and JSON query rows always have them)."))
+    var withRunLabels = false
+
+    @Option(name: .customLong("failed-queries"), help: ArgumentHelp(
+        "How --by label:KEY scores a failed query without an outcome: exclude (default, as ipw) or zero.",
+        valueName: "rule"))
+    var failedQueries: LabelView.FailedQueries = .exclude
+
+    @Flag(name: .customLong("pool-runs"), help: ArgumentHelp(
+        "For --by tool, model and label:KEY: one row per group over every run (run_id *), not one per run and group."))
+    var poolRuns = false
+
     @Flag(name: .customLong("no-stream"), help: ArgumentHelp(
         "Read the logs whole instead of streaming them (same output; for comparison).", visibility: .hidden))
     var noStream = false
@@ -43,12 +58,15 @@ struct AnalyzeCommand: ParsableCommand {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
         let prices = try priceOptions.load()
-        let report = AnalysisReport(metricSet: metricSet, view: by, format: format, prices: prices)
+        let report = AnalysisReport(
+            metricSet: metricSet, view: by, format: format, prices: prices, withRunLabels: withRunLabels,
+            failedQueries: failedQueries, poolRuns: poolRuns)
         let analyzed = inputs.analyze(with: metricSet, quiet: quiet, stream: !noStream)
         let (output, notes) = report.render(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
         if !quiet {
             for diagnostic in notes.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
         }
+        for warning in notes.warnings { StandardStreams.err("trace-analyze: warning: \(warning)\n") }
         if !notes.unpricedModels.isEmpty {
             StandardStreams.err(
                 "trace-analyze: no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null\n")

@@ -9,8 +9,8 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Show, row by row, what changes between two metric sets.",
         discussion: """
-            Analyses the logs with both sets, matches rows by their keys (query_id and \
-            turn_index for turns, query_id for queries, run_id for runs) and prints one \
+            Analyses the logs with both sets, matches rows by their keys (run_id, query_id \
+            and turn_index for turns, run_id and query_id for queries, run_id for runs) and prints one \
             row per value that differs: the keys, `column`, `value_a`, `value_b`, \
             `delta` (b − a) and `relative_change` ((b − a) / |a|). Unchanged values are \
             not printed; columns only one set has are listed on standard error.
@@ -45,7 +45,9 @@ struct CompareCommand: ParsableCommand {
         // read problems are told once.
         let analyzedA = inputs.analyze(with: a)
         let analyzedB = inputs.analyze(with: b, quiet: true)
-        let comparison = Self.compare(analyzedA.runs.map(\.result), analyzedB.runs.map(\.result), by: by)
+        let comparison = Self.compare(
+            analyzedA.runs.map { ($0.structure.runID, $0.result) }, analyzedB.runs.map { ($0.structure.runID, $0.result) },
+            by: by)
         if !comparison.onlyInA.isEmpty {
             StandardStreams.err("only in \(a.identity.tag): \(comparison.onlyInA.joined(separator: ", "))\n")
         }
@@ -60,30 +62,30 @@ struct CompareCommand: ParsableCommand {
     /// Compares the `view` rows of two sets over every run of `log`.
     static func compare(_ log: LogSet, _ a: any MetricSet, _ b: any MetricSet, by view: AnalysisView) -> RowComparison {
         let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
-        return compare(runs.map(a.analyze), runs.map(b.analyze), by: view)
+        return compare(runs.map { ($0.runID, a.analyze($0)) }, runs.map { ($0.runID, b.analyze($0)) }, by: view)
     }
 
     /// Compares the `view` rows of two sets' results, run by run.
-    static func compare(_ a: [AnalysisResult], _ b: [AnalysisResult], by view: AnalysisView) -> RowComparison {
-        var rowsA: [AnalysisRow] = [], rowsB: [AnalysisRow] = []
-        for ra in a {
-            switch view {
-            case .view(.turn): rowsA += ra.turns
-            case .view(.query): rowsA += ra.queries
-            default: rowsA += ra.runs
+    static func compare(
+        _ a: [(runID: String, result: AnalysisResult)], _ b: [(runID: String, result: AnalysisResult)],
+        by view: AnalysisView
+    ) -> RowComparison {
+        func rows(_ results: [(runID: String, result: AnalysisResult)]) -> [AnalysisRow] {
+            results.flatMap { runID, result -> [AnalysisRow] in
+                let rows: [AnalysisRow] =
+                    switch view {
+                    case .view(.turn): result.turns
+                    case .view(.query): result.queries
+                    default: result.runs
+                    }
+                return rows.map { $0.leading("run_id", .string(runID)) }
             }
         }
-        for rb in b {
-            switch view {
-            case .view(.turn): rowsB += rb.turns
-            case .view(.query): rowsB += rb.queries
-            default: rowsB += rb.runs
-            }
-        }
+        let rowsA = rows(a), rowsB = rows(b)
         let keys: [String] =
             switch view {
-            case .view(.turn): ["query_id", "turn_index"]
-            case .view(.query): ["query_id"]
+            case .view(.turn): ["run_id", "query_id", "turn_index"]
+            case .view(.query): ["run_id", "query_id"]
             default: ["run_id"]
             }
         return RowComparison(a: rowsA, b: rowsB, keys: keys)

@@ -122,8 +122,7 @@ struct DbCommand: ParsableCommand {
         }
     }
 
-    /// The rows of the views that become tables: runs, queries and turns
-    /// per run (with `run_id` in front), tools and models over all runs.
+    /// The rows of the views that become tables, each with its `run_id`.
     static func views(
         _ analyzed: [AnalyzedRun], spanEnergy: [SpanEnergy]?, metricSet: any MetricSet, prices: PriceTable
     ) -> DatabaseContent.Views {
@@ -132,14 +131,11 @@ struct DbCommand: ParsableCommand {
         }
         var views = DatabaseContent.Views(runs: [], queries: [], turns: [], tools: [], models: [])
         for run in analyzed {
-            let runID = AnalysisValue.string(run.events.runID)
-            func withRunID(_ rows: [AnalysisRow]) -> [AnalysisRow] {
-                rows.map { $0["run_id"] == nil ? AnalysisRow([("run_id", runID)] + $0.columns) : $0 }
-            }
+            let runID = AnalysisValue.string(run.structure.runID)
             let (runs, notes) = report(.run).rows(analyzed: [run])
-            views.runs += withRunID(runs)
-            views.queries += withRunID(report(.query).rows(analyzed: [run]).rows)
-            views.turns += withRunID(report(.turn).rows(analyzed: [run]).rows)
+            views.runs += runs.map { $0.leading("run_id", runID) }
+            views.queries += report(.query).rows(analyzed: [run]).rows
+            views.turns += report(.turn).rows(analyzed: [run]).rows
             views.diagnostics += notes.diagnostics
         }
         views.tools = report(.view(.tool)).rows(analyzed: analyzed, spanEnergy: spanEnergy).rows

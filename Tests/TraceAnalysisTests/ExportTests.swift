@@ -12,10 +12,10 @@ import TraceLog
         let rows = ToolView.rows([log.run]).rows
         let csv = CSVRenderer().render(rows, metricSet: IPWMetricSet.identity)
         #expect(csv == """
-            tool,calls,errors,latency_p50_s,latency_p95_s,gpu_energy_joules,metric_set
-            plain,1,0,0.01,0.01,,ipw@2
-            "say ""hi"", then
-            leave",1,1,0.01,0.01,,ipw@2
+            run_id,tool,calls,errors,latency_p50_s,latency_p95_s,gpu_energy_joules,calls_without_energy,metric_set
+            r1,plain,1,0,0.01,0.01,,1,ipw@2
+            r1,"say ""hi"", then
+            leave",1,1,0.01,0.01,,1,ipw@2
 
             """)
     }
@@ -47,10 +47,12 @@ import TraceLog
         #expect(files[1].contents == csv.render(queries.rows, metricSet: IPWMetricSet.identity))
         // ipw leaves the tool (ended after the only inference) out of the turns: 0 tool calls.
         #expect(files[1].contents.split(separator: "\n")[1]
-            == "\"q,1\",true,1,1000,400,0,80.0,,0.00625,2.0,5.0,200.0,0.2,0.8,0.5,2.0,500.0,ipw@2")
+            == "r1,\"q,1\",true,completed,,1,1000,400,0,0,80.0,,0.00625,0,2.0,5.0,200.0,0.2,0.8,0.5,0,2.0,500.0,"
+            + "true,,\"{\"\"data_id\"\":\"\"d1\"\"}\",ipw@2")
         #expect(files[3].contents == """
-            model,calls,input_tokens,output_tokens,cached_tokens,cost_usd,gpu_energy_joules,metric_set
-            gpt-4o,1,1000,400,200,0.00625,,ipw@2
+            run_id,model,calls,input_tokens,output_tokens,cached_tokens,calls_without_usage,cost_usd,unpriced_calls,\
+            gpu_energy_joules,calls_without_energy,metric_set
+            r1,gpt-4o,1,1000,400,200,0,0.00625,0,,1,ipw@2
 
             """)
         // 800 × 2.5 + 200 × 1.25 + 400 × 10 = 6250 µ$.
@@ -59,9 +61,10 @@ import TraceLog
             {"metric_set":"ipw","metric_set_version":"2",\
             "price_table":{"file":"default-prices.json","version":"2025-01-31","sha256":"\(hash)"},\
             "log_sha256":"\(ContentDigest.hex("log bytes"))","unpriced_models":[],\
-            "totals":{"queries":1,"turns":1,"inference_calls":1,"tool_calls":1,"tool_errors":0,\
-            "input_tokens":1000,"output_tokens":400,"cached_tokens":200,"cost_usd":0.00625,\
-            "gpu_energy_joules":80.0,"wall_clock_s":2.0},\
+            "totals":{"runs":1,"queries":1,"turns":1,"inference_calls":1,"tool_calls":1,"tool_errors":0,\
+            "input_tokens":1000,"output_tokens":400,"cached_tokens":200,"calls_without_usage":0,\
+            "cost_usd":0.00625,"unpriced_calls":0,\
+            "gpu_energy_joules":80.0,"queries_without_energy":0,"wall_clock_s":2.0},\
             "latency":{"inference_latency_s":{"p50":0.8,"p95":0.8,"p99":0.8},\
             "query_wall_clock_s":{"p50":2.0,"p95":2.0,"p99":2.0}}}
 

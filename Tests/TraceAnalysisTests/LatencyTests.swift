@@ -53,11 +53,12 @@ import TraceLog
         #expect(query.value("output_tokens_per_s") == .double(160))
         // The set's own columns are kept in place; total_cost_usd is replaced in place.
         #expect(query.names == [
-            "query_id", "completed", "num_turns", "total_input_tokens", "total_output_tokens", "tool_call_count",
-            "total_gpu_energy_joules", "total_cpu_energy_joules", "total_cost_usd", "total_wall_clock_s",
+            "run_id", "query_id", "completed", "status", "error", "num_turns", "total_input_tokens",
+            "total_output_tokens", "calls_without_usage", "tool_call_count",
+            "total_gpu_energy_joules", "total_cpu_energy_joules", "total_cost_usd", "unpriced_calls", "total_wall_clock_s",
             "per_token_ms", "throughput_tokens_per_sec",
-            "energy_per_output_token_joules", "inference_latency_s", "tool_latency_s",
-            "ms_per_output_token", "output_tokens_per_s",
+            "energy_per_output_token_joules", "inference_latency_s", "tool_latency_s", "unfinished_calls",
+            "ms_per_output_token", "output_tokens_per_s", "resolved", "score", "labels",
         ])
     }
 
@@ -83,12 +84,14 @@ import TraceLog
         let rows = ToolView.rows([log.run]).rows
         #expect(rows == [
             AnalysisRow([
-                ("tool", .string("fetch")), ("calls", .int(2)), ("errors", .int(0)),
+                ("run_id", .string("r1")), ("tool", .string("fetch")), ("calls", .int(2)), ("errors", .int(0)),
                 ("latency_p50_s", .double(0.1)), ("latency_p95_s", .double(0.1)), ("gpu_energy_joules", .null),
+                ("calls_without_energy", .int(2)),
             ]),
             AnalysisRow([
-                ("tool", .string("search")), ("calls", .int(2)), ("errors", .int(1)),
+                ("run_id", .string("r1")), ("tool", .string("search")), ("calls", .int(2)), ("errors", .int(1)),
                 ("latency_p50_s", .double(0.2)), ("latency_p95_s", .double(1.0)), ("gpu_energy_joules", .null),
+                ("calls_without_energy", .int(2)),
             ]),
         ])
     }

@@ -28,14 +28,16 @@ import TraceLog
         #expect(result.unpricedModels.isEmpty)
         #expect(result.rows == [
             AnalysisRow([
-                ("model", .string("gpt-4o")), ("calls", .int(2)), ("input_tokens", .int(4000)),
-                ("output_tokens", .int(1500)), ("cached_tokens", .int(200)), ("cost_usd", .double(0.02475)),
-                ("gpu_energy_joules", .null),
+                ("run_id", .string("r1")), ("model", .string("gpt-4o")), ("calls", .int(2)), ("input_tokens", .int(4000)),
+                ("output_tokens", .int(1500)), ("cached_tokens", .int(200)), ("calls_without_usage", .int(0)),
+                ("cost_usd", .double(0.02475)), ("unpriced_calls", .int(0)), ("gpu_energy_joules", .null),
+                ("calls_without_energy", .int(2)),
             ]),
             AnalysisRow([
-                ("model", .string("gpt-4o-mini")), ("calls", .int(1)), ("input_tokens", .int(1_234_567)),
-                ("output_tokens", .int(89_012)), ("cached_tokens", .null), ("cost_usd", .double(0.23859225)),
-                ("gpu_energy_joules", .null),
+                ("run_id", .string("r1")), ("model", .string("gpt-4o-mini")), ("calls", .int(1)),
+                ("input_tokens", .int(1_234_567)), ("output_tokens", .int(89_012)), ("cached_tokens", .null),
+                ("calls_without_usage", .int(0)), ("cost_usd", .double(0.23859225)), ("unpriced_calls", .int(0)),
+                ("gpu_energy_joules", .null), ("calls_without_energy", .int(1)),
             ]),
         ])
     }
@@ -85,16 +87,26 @@ import TraceLog
         second.queryStart(0, "q1")
         second.inference(10, 20, span: "c1", model: "another", routed: "mystery")
         second.queryEnd(70, "q1")
-        let models = ModelView.rows([first.run, second.run], prices: table)
+        let models = ModelView.rows([first.run, second.run], prices: table, poolRuns: true)
         #expect(models.unpricedModels == ["mystery"])
         #expect(models.rows.map { $0.value("model") } == [.string("gpt-4o"), .string("mystery")])
         #expect(models.rows.map { $0.value("cost_usd") } == [.double(2.5), .null])
+        #expect(models.rows.map { $0.value("unpriced_calls") } == [.int(0), .int(3)])
         #expect(models.rows[1].value("calls") == .int(3))
-        // Unknown tokens make the sums unknown, not smaller.
-        #expect(models.rows[1].value("input_tokens") == .null)
+        // Group totals are the sums of the known counts, with a count of the
+        // calls that had none beside them.
+        #expect(models.rows[1].value("input_tokens") == .int(20))
+        #expect(models.rows[1].value("calls_without_usage") == .int(1))
+        // Run by run: r1's gpt-4o and mystery, r2's mystery.
+        let perRun = ModelView.rows([first.run, second.run], prices: table)
+        #expect(perRun.rows.map { $0.value("run_id") } == [.string("r1"), .string("r1"), .string("r2")])
+        #expect(perRun.rows[2].value("input_tokens") == .null)
         let queries = QueryView.rows([first.analyzed, second.analyzed], prices: table)
         #expect(queries.unpricedModels == ["mystery"])
-        #expect(queries.rows.map { $0.value("total_cost_usd") } == [.null, .null])
+        // One unpriced call no longer blanks the query's cost: the known part
+        // is summed and the unpriced calls counted.
+        #expect(queries.rows.map { $0.value("total_cost_usd") } == [.double(2.5), .null])
+        #expect(queries.rows.map { $0.value("unpriced_calls") } == [.int(2), .int(1)])
     }
 
     @Test func repricingChangesTheCostsAndNothingElse() throws {

@@ -19,13 +19,24 @@ import TraceLog
         let joules: [String: Double] = ["r1/c1": 1.5, "r1/c2": 2.25, "r1/t1": 0.5, "r2/t1": 0.25]
         let energy = SpanEnergy { span in span.spanID.flatMap { joules["\(span.runID)/\($0)"] } }
         let tools = ToolView.rows([first.run, second.run], energy: energy).rows
-        #expect(tools.map { $0.value("calls") } == [.int(2)])
-        #expect(tools.map { $0.value("gpu_energy_joules") } == [.double(0.75)])
-        let models = ModelView.rows([first.run, second.run], prices: .default, energy: energy).rows
+        #expect(tools.map { $0.value("run_id") } == [.string("r1"), .string("r2")])
+        #expect(tools.map { $0.value("calls") } == [.int(1), .int(1)])
+        #expect(tools.map { $0.value("gpu_energy_joules") } == [.double(0.5), .double(0.25)])
+        let pooled = ToolView.rows([first.run, second.run], energy: energy, poolRuns: true).rows
+        #expect(pooled.map { $0.value("run_id") } == [.string("*")])
+        #expect(pooled.map { $0.value("calls") } == [.int(2)])
+        #expect(pooled.map { $0.value("gpu_energy_joules") } == [.double(0.75)])
+        let models = ModelView.rows([first.run, second.run], prices: .default, energy: energy, poolRuns: true).rows
         #expect(models.map { $0.value("gpu_energy_joules") } == [.double(3.75)])
-        // One unknown span makes the total unknown.
+        // One unknown span: the total is the known part, the unknown counted.
         let partial = SpanEnergy { span in span.runID == "r1" ? 1 : nil }
-        #expect(ToolView.rows([first.run, second.run], energy: partial).rows[0].value("gpu_energy_joules") == .null)
+        let partialRow = ToolView.rows([first.run, second.run], energy: partial, poolRuns: true).rows[0]
+        #expect(partialRow.value("gpu_energy_joules") == .double(1))
+        #expect(partialRow.value("calls_without_energy") == .int(1))
+        // None known: null, never 0.
+        let none = ToolView.rows([second.run], energy: partial).rows[0]
+        #expect(none.value("gpu_energy_joules") == .null)
+        #expect(none.value("calls_without_energy") == .int(1))
         // The references name the records.
         let spans = RunSpans(first.run)
         #expect(spans.inferences[1].reference == SpanReference(

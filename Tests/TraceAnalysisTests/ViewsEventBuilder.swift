@@ -19,8 +19,11 @@ struct ViewsEventBuilder {
     mutating func queryStart(_ ms: Int64, _ id: String, labels: [Label] = []) {
         add(ms, .queryStart(QueryStart(queryID: id, labels: labels)))
     }
-    mutating func queryEnd(_ ms: Int64, _ id: String, resolved: Bool? = nil, score: Double? = nil) {
-        add(ms, .queryEnd(QueryEnd(queryID: id, status: "completed", resolved: resolved, score: score)))
+    mutating func queryEnd(
+        _ ms: Int64, _ id: String, resolved: Bool? = nil, score: Double? = nil, status: String = "completed",
+        error: String? = nil
+    ) {
+        add(ms, .queryEnd(QueryEnd(queryID: id, status: status, error: error, resolved: resolved, score: score)))
     }
     /// An inference from `start` to `end` ms.
     mutating func inference(

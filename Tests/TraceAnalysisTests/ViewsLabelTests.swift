@@ -31,11 +31,23 @@ import TraceLog
         return [first.analyzed, second.analyzed]
     }
 
-    @Test func groupsQueryTotalsByLabelAcrossRuns() throws {
+    @Test func groupsQueryTotalsByLabelRunByRun() throws {
         let result = LabelView.rows(Self.runs, key: "data_id", prices: .default)
+        #expect(result.rows.map { $0.value("run_id") } == [.string("r1"), .string("r1"), .string("r2"), .string("r2")])
+        #expect(result.rows.map { $0.value("data_id") } == [.string("d1"), .string("d2"), .string("d1"), .null])
+        #expect(Array(result.rows[0].names.prefix(4)) == ["run_id", "data_id", "queries", "n_scored"])
+        #expect(result.rows[0].value("total_gpu_energy_joules") == .double(100))
+        #expect(result.rows[2].value("total_gpu_energy_joules") == .double(300))
+        #expect(result.rows[2].value("accuracy") == .double(0))
+        #expect(result.warnings.isEmpty)
+    }
+
+    @Test func groupsQueryTotalsByLabelAcrossRunsWhenPooled() throws {
+        let result = LabelView.rows(Self.runs, key: "data_id", prices: .default, poolRuns: true)
         #expect(result.rows.map { $0.value("data_id") } == [.string("d1"), .string("d2"), .null])
+        #expect(result.rows.allSatisfy { $0.value("run_id") == .string("*") })
         let d1 = result.rows[0]
-        #expect(Array(d1.names.prefix(2)) == ["data_id", "queries"])
+        #expect(Array(d1.names.prefix(3)) == ["run_id", "data_id", "queries"])
         #expect(d1.value("queries") == .int(2))
         #expect(d1.value("total_input_tokens") == .int(200))
         #expect(d1.value("total_output_tokens") == .int(20))
@@ -46,13 +58,13 @@ import TraceLog
         #expect(result.rows[2].value("queries") == .int(1))
         #expect(result.rows[2].value("total_cost_usd") == .double(1))
         // The label need not be data_id: any query label groups.
-        let byAgent = LabelView.rows(Self.runs, key: "agent_id", prices: .default)
+        let byAgent = LabelView.rows(Self.runs, key: "agent_id", prices: .default, poolRuns: true)
         #expect(byAgent.rows.map { $0.value("agent_id") } == [.string("a"), .null])
         #expect(byAgent.rows.map { $0.value("queries") } == [.int(3), .int(1)])
     }
 
     @Test func intelligencePerJouleOnQueriesWithOutcomes() {
-        let rows = LabelView.rows(Self.runs, key: "data_id", prices: .default).rows
+        let rows = LabelView.rows(Self.runs, key: "data_id", prices: .default, poolRuns: true).rows
         // d1: outcomes 1 and 0 → accuracy 0.5; energies 100 J and 300 J → mean 200 J;
         // powers 100 J / 1 s and 300 J / 2 s → mean 125 W.
         #expect(rows[0].value("accuracy") == .double(0.5))
@@ -66,6 +78,29 @@ import TraceLog
         #expect(rows[2].value("accuracy") == .null)
         #expect(rows[2].value("accuracy_per_joule") == .null)
         #expect(rows[2].value("accuracy_per_watt") == .null)
+    }
+
+    /// A failed query without an outcome: left out (and `n_scored` says
+    /// so) by default, scored 0 when asked.
+    @Test func failedQueriesAreCountedAndCanScoreZero() {
+        var log = ViewsEventBuilder()
+        log.queryStart(0, "q1", labels: [Label("data_id", "d")])
+        log.queryEnd(10, "q1", resolved: true)
+        log.queryStart(20, "q2", labels: [Label("data_id", "d")])
+        log.queryEnd(30, "q2", status: "failed", error: "agent raised")
+        let excluded = LabelView.rows([log.analyzed], key: "data_id", prices: .default).rows[0]
+        #expect(excluded.value("queries") == .int(2))
+        #expect(excluded.value("n_scored") == .int(1))
+        #expect(excluded.value("accuracy") == .double(1))
+        let zero = LabelView.rows([log.analyzed], key: "data_id", prices: .default, failedQueries: .zero).rows[0]
+        #expect(zero.value("n_scored") == .int(2))
+        #expect(zero.value("accuracy") == .double(0.5))
+    }
+
+    @Test func aKeyNoQueryHasIsWarnedWithTheKeysThatExist() {
+        let result = LabelView.rows(Self.runs, key: "dataset", prices: .default)
+        #expect(result.warnings == ["no query or run has the label \"dataset\"; labels present: agent_id, data_id"])
+        #expect(LabelView.rows(Self.runs, key: "data_id", prices: .default).warnings.isEmpty)
     }
 
     @Test func runLabelsGroupWhenQueriesLackTheKey() {

@@ -94,9 +94,9 @@ import TraceLog
             ["compare", log, "--metrics", "ipw", "--metrics", "default", "--by", "query", "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first == "query_id,column,value_a,value_b,delta,relative_change,metric_set")
+        #expect(lines.first == "run_id,query_id,column,value_a,value_b,delta,relative_change,metric_set")
         #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",ipw@2 vs default@1") })
-        #expect(lines.contains { $0.hasPrefix("q001,total_cpu_energy_joules,") })
+        #expect(lines.contains { $0.hasPrefix("demo-run-2024,q001,total_cpu_energy_joules,") })
         #expect(result.stderr.contains("only in default@1: overhead_gpu_energy_joules"))
         let same = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw", "--metrics", "ipw"])
         #expect(same.stdout.hasPrefix("(no rows)"))
@@ -115,10 +115,12 @@ import TraceLog
             #expect(result.status == 0, "\(result.stderr)")
             return String(result.stdout.split(separator: "\n").first ?? "")
         }
-        #expect(try header("tool") == "tool,calls,errors,latency_p50_s,latency_p95_s,gpu_energy_joules,metric_set")
+        #expect(try header("tool")
+            == "run_id,tool,calls,errors,latency_p50_s,latency_p95_s,gpu_energy_joules,calls_without_energy,metric_set")
         #expect(try header("model")
-            == "model,calls,input_tokens,output_tokens,cached_tokens,cost_usd,gpu_energy_joules,price_table,metric_set")
-        #expect(try header("label:data_id").hasPrefix("data_id,queries,"))
+            == "run_id,model,calls,input_tokens,output_tokens,cached_tokens,calls_without_usage,cost_usd,unpriced_calls,"
+            + "gpu_energy_joules,calls_without_energy,price_table,metric_set")
+        #expect(try header("label:data_id").hasPrefix("run_id,data_id,queries,n_scored,"))
         #expect(try header("label:data_id").contains(",accuracy,accuracy_per_joule,accuracy_per_watt,"))
         let bad = try runProcess(traceAnalyzeBinary, [log, "--by", "label:"])
         #expect(bad.status != 0)
@@ -142,24 +144,26 @@ import TraceLog
             {"models": {"gpt-4o-2024-08-06": {"input_usd_per_mtok": 1, "output_usd_per_mtok": 2},
                         "llama-3.3-70b-versatile": {"input_usd_per_mtok": 0.5, "output_usd_per_mtok": 0.5}}}
             """.utf8).write(to: cheap)
-        let a = try runProcess(traceAnalyzeBinary, [log, "--by", "query", "--format", "csv"])
-        let b = try runProcess(traceAnalyzeBinary, [log, "--by", "query", "--format", "csv", "--prices", cheap.path])
-        let rowsA = a.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let rowsB = b.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let costColumn = try #require(rowsA[0].firstIndex(of: "total_cost_usd"))
-        let priceColumn = try #require(rowsA[0].firstIndex(of: "price_table"))
+        func rows(_ extra: [String]) throws -> [[String: Any]] {
+            let result = try runProcess(traceAnalyzeBinary, [log, "--by", "query", "--format", "json"] + extra)
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        }
+        let rowsA = try rows([]), rowsB = try rows(["--prices", cheap.path])
         #expect(rowsA.count == rowsB.count)
-        #expect(rowsA[0] == rowsB[0])
-        for (ra, rb) in zip(rowsA.dropFirst(), rowsB.dropFirst()) {
-            #expect(ra[costColumn] != rb[costColumn])
-            #expect(ra[priceColumn].hasPrefix("default-prices.json@"))
-            #expect(rb[priceColumn].hasPrefix("cheap.json sha256:"))
+        #expect(rowsA.count == 6)
+        for (ra, rb) in zip(rowsA, rowsB) {
+            #expect(ra["total_cost_usd"] as? Double != rb["total_cost_usd"] as? Double)
+            #expect((ra["price_table"] as? String)?.hasPrefix("default-prices.json@") == true)
+            #expect((rb["price_table"] as? String)?.hasPrefix("cheap.json sha256:") == true)
             var (ma, mb) = (ra, rb)
-            for column in [priceColumn, costColumn].sorted(by: >) {
-                ma.remove(at: column)
-                mb.remove(at: column)
+            for column in ["price_table", "total_cost_usd"] {
+                ma[column] = nil
+                mb[column] = nil
             }
-            #expect(ma == mb)
+            let textA = try JSONSerialization.data(withJSONObject: ma, options: [.sortedKeys])
+            let textB = try JSONSerialization.data(withJSONObject: mb, options: [.sortedKeys])
+            #expect(ma.count > 20)
+            #expect(textA == textB)
         }
         let missing = try runProcess(traceAnalyzeBinary, [log, "--prices", dir.appendingPathComponent("nope.json").path])
         #expect(missing.status != 0)

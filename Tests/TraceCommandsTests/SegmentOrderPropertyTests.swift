@@ -150,11 +150,14 @@ struct SegmentOrderPropertyTests {
                 let mine = turns.filter { $0["query_id"]?.stringValue == id }
                 #expect(query["num_turns"]?.intValue == Int64(mine.count), "seed \(seed) \(id)")
                 let turnTokens = mine.map { $0["output_tokens"]?.intValue }
-                if turnTokens.allSatisfy({ $0 != nil }) {
-                    #expect(query["total_output_tokens"]?.intValue == turnTokens.reduce(0) { $0 + $1! }, "seed \(seed) \(id)")
-                } else {
+                let known = turnTokens.compactMap { $0 }
+                if known.isEmpty && !turnTokens.isEmpty {
                     #expect(query["total_output_tokens"] == .null, "seed \(seed) \(id)")
+                } else {
+                    #expect(query["total_output_tokens"]?.intValue == known.reduce(0, +), "seed \(seed) \(id)")
                 }
+                let withoutUsage = mine.filter { $0["input_tokens"]?.intValue == nil || $0["output_tokens"]?.intValue == nil }
+                #expect(query["calls_without_usage"]?.intValue == Int64(withoutUsage.count), "seed \(seed) \(id)")
                 let called = mine.reduce(0) { total, row in
                     guard case .strings(let names)? = row["tools_called"] else { return total }
                     return total + names.count

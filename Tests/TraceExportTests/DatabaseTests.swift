@@ -109,9 +109,10 @@ import TraceLog
         #expect(failed[5] == .bool(false) && failed[6] == .string("boom") && failed[7] == .double(1.5))
         let tools = try #require(content.tables.first { $0.name == "tools" })
         #expect(tools.rows.count == ToolView.rows([run]).rows.count)
-        #expect(tools.columns.prefix(6) == ["tool", "calls", "errors", "latency_p50_s", "latency_p95_s", "gpu_energy_joules"])
+        #expect(tools.columns.prefix(7)
+            == ["run_id", "tool", "calls", "errors", "latency_p50_s", "latency_p95_s", "gpu_energy_joules"])
         let models = try #require(content.tables.first { $0.name == "models" })
-        #expect(models.columns.first == "model")
+        #expect(models.columns.prefix(2) == ["run_id", "model"])
         #expect(models.rows.count == 1)
     }
 

@@ -20,6 +20,12 @@ public struct AnalysisRow: Sendable, Equatable {
         columns.first { $0.name == name }?.value
     }
 
+    /// The row with a column put first, unless the row already has a
+    /// column of that name (then the row as it is).
+    public func leading(_ name: String, _ value: AnalysisValue) -> AnalysisRow {
+        self[name] == nil ? AnalysisRow([(name, value)] + columns) : self
+    }
+
     /// Rows are equal when they have the same names and values in the same order.
     public static func == (lhs: AnalysisRow, rhs: AnalysisRow) -> Bool {
         lhs.columns.count == rhs.columns.count

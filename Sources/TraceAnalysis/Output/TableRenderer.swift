@@ -10,8 +10,8 @@
 ///   longer) is cut and ends with `…`.
 /// - When all columns do not fit in ``width``, the table is split into
 ///   panels stacked one below the other, each repeating the key columns
-///   (the first column, and a second one when its name ends in `_id` or
-///   `_index`, e.g. `query_id`, `turn_index`).
+///   (the first column, and up to two more that follow it whose names end
+///   in `_id` or `_index`, e.g. `run_id`, `query_id`, `turn_index`).
 /// - A footer names the metric set and the row count:
 ///   `metric set: ipw v1 · 12 rows`.
 ///
@@ -63,7 +63,10 @@ public struct TableRenderer: Sendable {
         }
 
         var keyCount = 1
-        if names.count > 2, names[1].hasSuffix("_id") || names[1].hasSuffix("_index") { keyCount = 2 }
+        while keyCount < 3, names.count > keyCount + 1,
+              names[keyCount].hasSuffix("_id") || names[keyCount].hasSuffix("_index") {
+            keyCount += 1
+        }
         let keys = Array(0..<keyCount)
         var panels: [[Int]] = []
         var current = keys

@@ -10,7 +10,9 @@
 ///   double nearest its exact decimal value;
 /// - else `nil`: unknown, never 0. The model is then listed as unpriced.
 ///
-/// Sums over several inferences (``CostSum``) are `nil` when any part is `nil`.
+/// Sums over several inferences (``CostSum``): ``CostSum/usd`` is `nil` when
+/// any part is `nil`; ``CostSum/knownUSD`` is the group total of the views,
+/// the sum of the known parts with ``CostSum/unknownCount`` beside it.
 public enum InferenceCost {
     /// The cost of one inference in USD, or `nil` when unknown.
     public static func usd(of span: InferenceSpan, prices: PriceTable) -> Double? {
@@ -57,10 +59,30 @@ public struct CostSum: Sendable {
                 cachedTokens: span.cachedTokens)
         else {
             hasUnknown = true
+            unknownCount += 1
             return
         }
         let (sum, overflow) = pico.addingReportingOverflow(amount)
-        if overflow { hasUnknown = true } else { pico = sum }
+        if overflow {
+            hasUnknown = true
+            unknownCount += 1
+        } else {
+            pico = sum
+        }
+    }
+
+    /// How many parts were unknown (unpriced, or too large to add).
+    public private(set) var unknownCount = 0
+
+    /// The sum of the known parts in USD: `nil` only when there were parts
+    /// and none was known. Zero parts sum to 0.
+    public var knownUSD: Double? {
+        guard count == 0 || unknownCount < count else { return nil }
+        let table = Double(pico) / 1e12
+        guard hasReported else { return table }
+        var total = reported
+        total.add(table)
+        return total.approximation
     }
 
     /// The total in USD; `nil` when any part is unknown. Zero parts sum to 0.

@@ -23,17 +23,32 @@ public struct AnalysisReport: Sendable {
     /// Whether CSV and JSON rows of priced views get a `price_table` column
     /// (tables name the price table in a footer instead).
     public var namesPriceTableInRows: Bool
+    /// Whether turn and query rows get their run's labels as columns
+    /// `run.KEY` after `run_id` (one column per label key of any run,
+    /// sorted by UTF-8 bytes; `null` where a run lacks the key). CSV and
+    /// JSON query rows always get them.
+    public var withRunLabels: Bool
+    /// How the label view scores a failed query without an outcome.
+    public var failedQueries: LabelView.FailedQueries
+    /// Whether the tool, model and label views pool every run into one
+    /// row per group (`run_id` ``pooledRunID``) instead of a row per run
+    /// and group.
+    public var poolRuns: Bool
 
     /// Creates a report.
     public init(
         metricSet: any MetricSet, view: AnalysisView, format: OutputFormat = .table, prices: PriceTable = .default,
-        namesPriceTableInRows: Bool = true
+        namesPriceTableInRows: Bool = true, withRunLabels: Bool = false, failedQueries: LabelView.FailedQueries = .exclude,
+        poolRuns: Bool = false
     ) {
+        self.poolRuns = poolRuns
         self.metricSet = metricSet
         self.view = view
         self.format = format
         self.prices = prices
         self.namesPriceTableInRows = namesPriceTableInRows
+        self.withRunLabels = withRunLabels
+        self.failedQueries = failedQueries
     }
 
     /// What an analysis produced besides its rows.
@@ -44,12 +59,18 @@ public struct AnalysisReport: Sendable {
         public var unpricedModels: [String] = []
         /// Whether the view used the price table.
         public var priced = false
+        /// Warnings about the request (e.g. a label no query has).
+        public var warnings: [String] = []
 
         /// Creates notes.
-        public init(diagnostics: [AnalysisDiagnostic] = [], unpricedModels: [String] = [], priced: Bool = false) {
+        public init(
+            diagnostics: [AnalysisDiagnostic] = [], unpricedModels: [String] = [], priced: Bool = false,
+            warnings: [String] = []
+        ) {
             self.diagnostics = diagnostics
             self.unpricedModels = unpricedModels
             self.priced = priced
+            self.warnings = warnings
         }
     }
 
@@ -79,14 +100,19 @@ public struct AnalysisReport: Sendable {
             // A set whose rows are final (the ipw set reproduces a reference
             // runner exactly) has its turn and query rows printed as made.
             if metricSet.viewConvention == .asDefined {
+                func keyed(_ rows: (AnalysisResult) -> [AnalysisRow]) -> [AnalysisRow] {
+                    runs.flatMap { run in rows(run.result).map { $0.leading("run_id", .string(run.structure.runID)) } }
+                }
                 switch kind {
-                case .turn: return (runs.flatMap(\.result.turns), notes)
-                case .query: return (runs.flatMap(\.result.queries), notes)
+                case .turn: return (withLabels(keyed(\.turns), of: runs, kind: kind), notes)
+                case .query: return (withLabels(keyed(\.queries), of: runs, kind: kind), notes)
                 default: break
                 }
             }
             let energy = kind == .tool || kind == .model ? spanEnergy(runs, given: given) : .unknown
-            let result = kind.rows(runs, prices: prices, energy: energy)
+            var result = kind.rows(runs, prices: prices, energy: energy, failedQueries: failedQueries, poolRuns: poolRuns)
+            result.rows = withLabels(result.rows, of: runs, kind: kind)
+            notes.warnings = result.warnings
             // The views read the same run structure as the set: report each
             // of its problems once.
             var seen = Set(notes.diagnostics)
@@ -100,6 +126,33 @@ public struct AnalysisReport: Sendable {
             // (tables name it in their footer).
             let tag = AnalysisValue.string(prices.identity.description)
             return (result.rows.map { AnalysisRow($0.columns + [("price_table", tag)]) }, notes)
+        }
+    }
+
+    /// Turn and query rows with their runs' labels after `run_id`, when
+    /// asked for (``withRunLabels``) or for CSV and JSON query rows.
+    func withLabels(_ rows: [AnalysisRow], of runs: [AnalyzedRun], kind: ViewKind) -> [AnalysisRow] {
+        guard kind == .turn || kind == .query, withRunLabels || (kind == .query && format != .table) else { return rows }
+        var labels: [String: [(String, String)]] = [:]
+        var keys = Set<String>()
+        for run in runs where labels[run.structure.runID] == nil {
+            var pairs: [(String, String)] = []
+            for label in run.structure.runLabels.joined() where !pairs.contains(where: { $0.0 == label.key }) {
+                pairs.append((label.key, label.value))
+            }
+            keys.formUnion(pairs.map(\.0))
+            labels[run.structure.runID] = pairs
+        }
+        let sorted = keys.sorted(by: utf8Precedes)
+        guard !sorted.isEmpty else { return rows }
+        return rows.map { row in
+            guard let index = row.columns.firstIndex(where: { $0.name == "run_id" }) else { return row }
+            let pairs = row.columns[index].value.stringValue.flatMap { labels[$0] } ?? []
+            var out = row
+            out.columns.insert(contentsOf: sorted.map { key in
+                ("run." + key, AnalysisValue.string(pairs.first { $0.0 == key }?.1))
+            }, at: index + 1)
+            return out
         }
     }
 

@@ -10,17 +10,22 @@
 ///       {"metric_set":"ipw","metric_set_version":"1",
 ///        "price_table":{"file":"default-prices.json","version":"2025-01-31","sha256":"…"},
 ///        "log_sha256":"…","unpriced_models":[…],
-///        "totals":{"queries":…,"turns":…,"inference_calls":…,"tool_calls":…,"tool_errors":…,
-///                  "input_tokens":…,"output_tokens":…,"cached_tokens":…,"cost_usd":…,
-///                  "gpu_energy_joules":…,"wall_clock_s":…},
+///        "totals":{"runs":…,"queries":…,"turns":…,"inference_calls":…,"tool_calls":…,"tool_errors":…,
+///                  "input_tokens":…,"output_tokens":…,"cached_tokens":…,"calls_without_usage":…,
+///                  "cost_usd":…,"unpriced_calls":…,
+///                  "gpu_energy_joules":…,"queries_without_energy":…,"wall_clock_s":…},
 ///        "latency":{"inference_latency_s":{"p50":…,"p95":…,"p99":…},
 ///                   "query_wall_clock_s":{"p50":…,"p95":…,"p99":…}}}
 ///
-///   Totals are the sums of the model rows (`inference_calls`, tokens,
-///   `cost_usd`), of the tool rows (`tool_calls`, `tool_errors`), and of the
-///   query rows (`gpu_energy_joules` from `total_gpu_energy_joules`,
-///   `wall_clock_s` from `total_wall_clock_s`), `null` when any part is
-///   unknown; percentiles (``Percentile``, nearest rank) are over the turn
+///   `runs` counts the distinct `run_id`s of the rows. Totals are the sums
+///   of the model rows (`inference_calls`, tokens, `calls_without_usage`,
+///   `cost_usd`, `unpriced_calls`), of the tool rows (`tool_calls`,
+///   `tool_errors`), and of the query rows (`gpu_energy_joules` from
+///   `total_gpu_energy_joules`, `wall_clock_s` from `total_wall_clock_s`),
+///   each the sum of the known values (`null` only when none is known), the
+///   counts beside them saying how many members had none
+///   (`queries_without_energy`: query rows whose energy is `null`);
+///   percentiles (``Percentile``, nearest rank) are over the turn
 ///   rows' `inference_latency_s` and the query rows' `total_wall_clock_s`.
 ///   Keys are in the order shown, on one line ending in LF; numbers print
 ///   as in ``JSONRenderer``.
@@ -92,6 +97,11 @@ public enum Export {
             ])
         }
         let table = input.priceTable
+        var runIDs = Set<String>()
+        for rows in [input.turns, input.queries, input.tools, input.models] {
+            for row in rows { if let id = row["run_id"]?.stringValue { runIDs.insert(id) } }
+        }
+        let energy = KnownSum.values(column(input.queries, "total_gpu_energy_joules"))
         let value = AnalysisValue.object([
             ("metric_set", .string(input.metricSet.name)),
             ("metric_set_version", .string(input.metricSet.version)),
@@ -103,18 +113,21 @@ public enum Export {
             ("log_sha256", .string(input.logSHA256)),
             ("unpriced_models", .strings(input.unpricedModels)),
             ("totals", .object([
+                ("runs", .int(Int64(runIDs.count))),
                 ("queries", .int(Int64(input.queries.count))),
                 ("turns", .int(Int64(input.turns.count))),
                 ("inference_calls", LabelView.sum(column(input.models, "calls"))),
                 ("tool_calls", LabelView.sum(column(input.tools, "calls"))),
                 ("tool_errors", LabelView.sum(column(input.tools, "errors"))),
-                ("input_tokens", LabelView.sum(column(input.models, "input_tokens"))),
-                ("output_tokens", LabelView.sum(column(input.models, "output_tokens"))),
-                ("cached_tokens", LabelView.sum(column(input.models, "cached_tokens"))),
-                ("cost_usd", .double(StrictSum.doubles(column(input.models, "cost_usd").map(\.doubleValue)))),
-                ("gpu_energy_joules", .double(StrictSum.doubles(
-                    column(input.queries, "total_gpu_energy_joules").map(\.doubleValue)))),
-                ("wall_clock_s", .double(StrictSum.doubles(column(input.queries, "total_wall_clock_s").map(\.doubleValue)))),
+                ("input_tokens", KnownSum.values(column(input.models, "input_tokens")).total),
+                ("output_tokens", KnownSum.values(column(input.models, "output_tokens")).total),
+                ("cached_tokens", KnownSum.values(column(input.models, "cached_tokens")).total),
+                ("calls_without_usage", LabelView.sum(column(input.models, "calls_without_usage"))),
+                ("cost_usd", .double(KnownSum.values(column(input.models, "cost_usd")).total.doubleValue)),
+                ("unpriced_calls", LabelView.sum(column(input.models, "unpriced_calls"))),
+                ("gpu_energy_joules", .double(energy.total.doubleValue)),
+                ("queries_without_energy", energy.unknownValue),
+                ("wall_clock_s", .double(KnownSum.values(column(input.queries, "total_wall_clock_s")).total.doubleValue)),
             ])),
             ("latency", .object([
                 ("inference_latency_s", percentiles(column(input.turns, "inference_latency_s"))),

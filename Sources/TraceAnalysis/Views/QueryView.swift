@@ -2,26 +2,36 @@
 /// added, for several runs (rows of the first run first, each run's in its
 /// set's order).
 ///
-/// Added columns (computed from the run's events; the set's own columns are
-/// kept as they are, except `total_cost_usd`):
-/// - `total_cost_usd`: the sum of the query's inference costs (see
-///   ``InferenceCost``: the provider's cost, else the price table's), every
-///   inference attributed to the query counted, failed queries included;
-///   `null` when any is unknown. It replaces a `total_cost_usd` column the
-///   set already has, in place (so `ipw`'s provider-only total becomes the
-///   priced total), and is appended otherwise.
+/// Every row starts with its run's `run_id`. Added columns (computed from
+/// the run's structure; the set's own columns are kept as they are, except
+/// the three totals below, replaced in place):
+/// - `status`, `error`: the query end's, `null` when not recorded (a query
+///   that never ended has no status); `resolved`, `score`: the outcome on
+///   the query end; `labels`: the query start's labels (an object).
+/// - `total_input_tokens`, `total_output_tokens`: the sums of the known
+///   counts of the query's turns' inferences (as the set's columns count
+///   them), with `calls_without_usage` (those missing either count: one
+///   that raised, or never ended); a total is `null` only when no
+///   inference has the count (``KnownSum``).
+/// - `total_cost_usd`: the sum of the known costs of the query's
+///   inferences (see ``InferenceCost``: the provider's cost, else the price
+///   table's), with `unpriced_calls` beside it. It replaces a
+///   `total_cost_usd` column the set already has, in place (so `ipw`'s
+///   provider-only total becomes the priced total).
 /// - `energy_per_output_token_joules`: the row's energy column (by default
 ///   `total_gpu_energy_joules`) divided by its `total_output_tokens`, when
-///   both are known and the tokens positive.
-/// - `inference_latency_s`, `tool_latency_s`: the sums of the query's
-///   inference and tool-call latencies (`null` when any is unknown).
+///   both are known, the tokens positive and every inference has usage.
+/// - `inference_latency_s`, `tool_latency_s`: the sums of the known
+///   latencies of the query's ended inferences and its tool calls, with
+///   `unfinished_calls` (calls of either kind never ended or never
+///   started, ``StructureSpan/State``).
 /// - `ms_per_output_token`, `output_tokens_per_s`: inference latency × 1000
-///   / output tokens and its inverse, over the query's inferences (output
-///   tokens summed from the inference ends), when both are known and
-///   positive.
+///   / output tokens and its inverse, when every inference has a latency
+///   and usage and both are positive.
 ///
-/// A row is matched to its query's events by `query_id`; a query id used
-/// twice in one run pools both queries' events.
+/// A row is matched to its query's spans by `query_id`; a query id used
+/// twice in one run pools both queries' spans (and shows the first one's
+/// status and outcome).
 public enum QueryView {
     /// The augmented query rows of several runs.
     public static func rows(
@@ -36,12 +46,27 @@ public enum QueryView {
             }
             var inferences: [String: [InferenceSpan]] = [:]
             var tools: [String: [ToolCallSpan]] = [:]
+            var queries: [String: StructureQuery] = [:]
+            // Per query id, its turns' inferences (started, ended or not) and
+            // its calls without a latency (never ended, or never started).
+            var turnInferences: [String: [StructureSpan]] = [:]
+            var unfinished: [String: Int] = [:]
+            for query in run.structure.queries {
+                turnInferences[query.queryID, default: []] += query.turns.map { run.structure.spans[$0.inference] }
+            }
+            for span in run.structure.spans where span.state != .finished {
+                if let id = span.queryID { unfinished[id, default: 0] += 1 }
+            }
             for span in spans.inferences { if let id = span.reference.queryID { inferences[id, default: []].append(span) } }
             for call in spans.toolCalls { if let id = call.reference.queryID { tools[id, default: []].append(call) } }
+            for query in run.structure.queries where queries[query.queryID] == nil { queries[query.queryID] = query }
+            let runID = AnalysisValue.string(run.structure.runID)
             for row in run.result.queries {
                 let id = row["query_id"]?.stringValue
                 rows.append(augmented(
-                    row, inferences: id.flatMap { inferences[$0] } ?? [], tools: id.flatMap { tools[$0] } ?? [],
+                    row.leading("run_id", runID), query: id.flatMap { queries[$0] },
+                    turns: id.flatMap { turnInferences[$0] } ?? [], unfinished: id.flatMap { unfinished[$0] } ?? 0,
+                    inferences: id.flatMap { inferences[$0] } ?? [], tools: id.flatMap { tools[$0] } ?? [],
                     prices: prices, energyColumn: energyColumn))
             }
         }
@@ -50,30 +75,43 @@ public enum QueryView {
 
     /// One query row with the added columns.
     static func augmented(
-        _ row: AnalysisRow, inferences: [InferenceSpan], tools: [ToolCallSpan], prices: PriceTable, energyColumn: String
+        _ row: AnalysisRow, query: StructureQuery? = nil, turns: [StructureSpan] = [], unfinished: Int = 0,
+        inferences: [InferenceSpan], tools: [ToolCallSpan], prices: PriceTable, energyColumn: String
     ) -> AnalysisRow {
+        var out = row
+        out.set("status", .string(query?.status), after: "completed")
+        out.set("error", .string(query?.error), after: "status")
+
+        let withoutUsage = turns.filter { $0.promptTokens == nil || $0.completionTokens == nil }.count
+        out.set("total_input_tokens", KnownSum.ints(turns.map(\.promptTokens)).total)
+        out.set("total_output_tokens", KnownSum.ints(turns.map(\.completionTokens)).total)
+        out.set("calls_without_usage", .int(Int64(withoutUsage)), after: "total_output_tokens")
         var cost = CostSum()
         for span in inferences { cost.add(span, prices: prices) }
-        var out = row
-        out.set("total_cost_usd", .double(cost.usd))
+        out.set("total_cost_usd", .double(cost.knownUSD))
+        out.set("unpriced_calls", .int(Int64(cost.unknownCount)), after: "total_cost_usd")
 
         let energy = row[energyColumn]?.doubleValue
-        let outputTokens = row["total_output_tokens"]?.intValue
+        let outputTokens = withoutUsage == 0 ? out["total_output_tokens"]?.intValue : nil
         out.set("energy_per_output_token_joules", .double(Self.perToken(energy, outputTokens)))
 
-        let inferenceLatency = StrictSum.doubles(inferences.map(\.latencySeconds))
-        let toolLatency = StrictSum.doubles(tools.map(\.latencySeconds))
-        let spanTokens = StrictSum.ints(inferences.map(\.completionTokens))
-        out.set("inference_latency_s", .double(inferenceLatency))
-        out.set("tool_latency_s", .double(toolLatency))
+        let inferenceLatency = KnownSum.doubles(inferences.map(\.latencySeconds))
+        let toolLatency = KnownSum.doubles(tools.map(\.latencySeconds))
+        out.set("inference_latency_s", inferenceLatency.total)
+        out.set("tool_latency_s", toolLatency.total)
+        out.set("unfinished_calls", .int(Int64(unfinished)))
         var msPerToken: Double?
         var tokensPerSecond: Double?
-        if let seconds = inferenceLatency, seconds > 0, let tokens = spanTokens, tokens > 0 {
+        if inferenceLatency.unknown == 0, unfinished == 0, withoutUsage == 0, let seconds = inferenceLatency.total.doubleValue, seconds > 0,
+           let tokens = StrictSum.ints(inferences.map(\.completionTokens)), tokens > 0 {
             msPerToken = seconds * 1000 / Double(tokens)
             tokensPerSecond = Double(tokens) / seconds
         }
         out.set("ms_per_output_token", .double(msPerToken))
         out.set("output_tokens_per_s", .double(tokensPerSecond))
+        out.set("resolved", query?.resolved.map(AnalysisValue.bool) ?? .null)
+        out.set("score", .double(query?.score))
+        out.set("labels", .object((query?.labels ?? []).map { ($0.key, AnalysisValue.string($0.value)) }))
         return out
     }
 
@@ -89,6 +127,18 @@ extension AnalysisRow {
     mutating func set(_ name: String, _ value: AnalysisValue) {
         if let index = columns.firstIndex(where: { $0.name == name }) {
             columns[index].value = value
+        } else {
+            columns.append((name, value))
+        }
+    }
+
+    /// Sets a column's value in place, or inserts the column after column
+    /// `previous` (appends it when that is absent too).
+    mutating func set(_ name: String, _ value: AnalysisValue, after previous: String) {
+        if let index = columns.firstIndex(where: { $0.name == name }) {
+            columns[index].value = value
+        } else if let index = columns.firstIndex(where: { $0.name == previous }) {
+            columns.insert((name, value), at: index + 1)
         } else {
             columns.append((name, value))
         }

@@ -11,15 +11,19 @@
 /// sets such as `ipw`; a turn with no such inference (e.g. `ipw`'s
 /// synthetic turn) gets `null`s.
 ///
-/// Added columns: `model`, `cost_usd` (see ``InferenceCost``),
+/// Every row starts with its run's `run_id` (so rows of several runs are
+/// told apart). Added columns: `model`, `cost_usd` (see ``InferenceCost``),
 /// `inference_latency_s` (end − start), `ttft_s` (time to first token, when
 /// recorded), `ms_per_output_token`, `output_tokens_per_s` (over the
 /// inference latency, see ``InferenceSpan``), `energy_per_output_token_joules`
 /// (the row's energy column, by default `gpu_energy_joules`, over the
 /// inference's completion tokens). A column the set already has is replaced
-/// in place. A row whose inference never ended gets the flag
-/// `inference:unfinished` appended to its `flags` column (when it has one):
-/// its latency, tokens and cost are `null`.
+/// in place. Failures are marked in the `flags` column (when the set has
+/// one): `inference:unfinished` for an inference that never ended (its
+/// latency, tokens and cost are `null`), `inference:error` for one whose end
+/// carries an error or a failed status, `tool:error` when a tool call of
+/// the turn failed (`ok: false` or an error). An `error` column holds the
+/// inference's error text, else the first failed call's as `TOOL: TEXT`.
 public enum TurnView {
     /// The augmented turn rows of several runs.
     public static func rows(
@@ -34,9 +38,15 @@ public enum TurnView {
                 if InferenceCost.isUnpriced(inference, prices: prices), let model = inference.model { unpriced.insert(model) }
             }
             let join = Join(run)
+            // Each turn's tool calls, by its inference.
+            var turnTools: [Int: [Int]] = [:]
+            for query in structure.queries {
+                for turn in query.turns { turnTools[turn.inference, default: []] += turn.tools }
+            }
+            let runID = AnalysisValue.string(structure.runID)
             for (index, row) in run.result.turns.enumerated() {
                 let span = join.inference(of: row, at: index)
-                var out = row
+                var out = row.leading("run_id", runID)
                 let inference = span.map { InferenceSpan(structure, span: $0, turnIndex: 0) }
                 out.set("model", .string(inference?.model))
                 out.set("cost_usd", .double(inference.flatMap { InferenceCost.usd(of: $0, prices: prices) }))
@@ -46,9 +56,23 @@ public enum TurnView {
                 out.set("output_tokens_per_s", .double(inference?.outputTokensPerSecond))
                 out.set("energy_per_output_token_joules", .double(
                     QueryView.perToken(row[energyColumn]?.doubleValue, inference?.completionTokens)))
-                if let span, structure.spans[span].state == .unfinished, case .strings(let flags)? = row["flags"] {
-                    out.set("flags", .strings(flags + ["inference:unfinished"]))
+                var marks: [String] = []
+                var error: String?
+                if let span {
+                    let inference = structure.spans[span]
+                    if inference.state == .unfinished { marks.append("inference:unfinished") }
+                    if inference.failed {
+                        marks.append("inference:error")
+                        error = inference.error.flatMap { $0.isEmpty ? nil : $0 }
+                    }
+                    let failedTools = (turnTools[span] ?? []).map { structure.spans[$0] }.filter(\.failed)
+                    if let first = failedTools.first {
+                        marks.append("tool:error")
+                        if error == nil { error = first.toolName + ": " + (first.error ?? "failed") }
+                    }
                 }
+                if !marks.isEmpty, case .strings(let flags)? = row["flags"] { out.set("flags", .strings(flags + marks)) }
+                out.set("error", .string(error))
                 rows.append(out)
             }
         }

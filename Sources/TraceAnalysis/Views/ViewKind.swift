@@ -41,13 +41,16 @@ public enum ViewKind: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// The rows of this view for several runs, each already analysed by
     /// the chosen metric set; `energy` gives per-span energy for the tool
     /// and model views.
-    public func rows(_ runs: [AnalyzedRun], prices: PriceTable, energy: SpanEnergy = .unknown) -> ViewResult {
+    public func rows(
+        _ runs: [AnalyzedRun], prices: PriceTable, energy: SpanEnergy = .unknown,
+        failedQueries: LabelView.FailedQueries = .exclude, poolRuns: Bool = false
+    ) -> ViewResult {
         switch self {
         case .turn: TurnView.rows(runs, prices: prices)
         case .query: QueryView.rows(runs, prices: prices)
-        case .tool: ToolView.rows(runs.map(\.structure), energy: energy)
-        case .model: ModelView.rows(runs.map(\.structure), prices: prices, energy: energy)
-        case .label(let key): LabelView.rows(runs, key: key, prices: prices)
+        case .tool: ToolView.rows(runs.map(\.structure), energy: energy, poolRuns: poolRuns)
+        case .model: ModelView.rows(runs.map(\.structure), prices: prices, energy: energy, poolRuns: poolRuns)
+        case .label(let key): LabelView.rows(runs, key: key, prices: prices, failedQueries: failedQueries, poolRuns: poolRuns)
         }
     }
 }

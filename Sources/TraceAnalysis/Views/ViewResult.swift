@@ -8,11 +8,18 @@ public struct ViewResult: Sendable, Equatable {
     public var unpricedModels: [String]
     /// Problems met in the input (unmatched starts and ends, …).
     public var diagnostics: [AnalysisDiagnostic]
+    /// Warnings about the request itself (e.g. a label no query has), for
+    /// standard error.
+    public var warnings: [String]
 
     /// Creates a result.
-    public init(rows: [AnalysisRow], unpricedModels: [String] = [], diagnostics: [AnalysisDiagnostic] = []) {
+    public init(
+        rows: [AnalysisRow], unpricedModels: [String] = [], diagnostics: [AnalysisDiagnostic] = [],
+        warnings: [String] = []
+    ) {
         self.rows = rows
         self.unpricedModels = unpricedModels
         self.diagnostics = diagnostics
+        self.warnings = warnings
     }
 }

@@ -27,9 +27,9 @@ public struct DatabaseContent: Sendable {
         public var queries: [AnalysisRow]
         /// `--by turn` rows, each with its run's `run_id` in front.
         public var turns: [AnalysisRow]
-        /// `--by tool` rows (over all runs of the load).
+        /// `--by tool` rows (one per run and tool, each with `run_id`).
         public var tools: [AnalysisRow]
-        /// `--by model` rows (over all runs of the load).
+        /// `--by model` rows (one per run and model, each with `run_id`).
         public var models: [AnalysisRow]
         /// Analysis warnings met while computing them.
         public var diagnostics: [AnalysisDiagnostic]

@@ -46,8 +46,8 @@ public enum DatabaseSchema {
         "runs": [("run_id", "TEXT NOT NULL")],
         "queries": [("run_id", "TEXT NOT NULL"), ("query_id", "TEXT")],
         "turns": [("run_id", "TEXT NOT NULL"), ("query_id", "TEXT"), ("turn_index", "INTEGER")],
-        "tools": [("tool", "TEXT")],
-        "models": [("model", "TEXT")],
+        "tools": [("run_id", "TEXT"), ("tool", "TEXT")],
+        "models": [("run_id", "TEXT"), ("model", "TEXT")],
         "tool_calls": [
             ("run_id", "TEXT NOT NULL"), ("query_id", "TEXT"), ("span_id", "TEXT"), ("tool", "TEXT NOT NULL"),
             ("turn_index", "INTEGER"), ("ok", "INTEGER"), ("error", "TEXT"), ("latency_s", "REAL"),
@@ -62,8 +62,8 @@ public enum DatabaseSchema {
         "runs": ["CREATE INDEX IF NOT EXISTS runs_key ON runs (run_id)"],
         "queries": ["CREATE INDEX IF NOT EXISTS queries_key ON queries (run_id, query_id)"],
         "turns": ["CREATE INDEX IF NOT EXISTS turns_key ON turns (run_id, query_id, turn_index)"],
-        "tools": ["CREATE INDEX IF NOT EXISTS tools_key ON tools (tool)"],
-        "models": ["CREATE INDEX IF NOT EXISTS models_key ON models (model)"],
+        "tools": ["CREATE INDEX IF NOT EXISTS tools_key ON tools (run_id, tool)"],
+        "models": ["CREATE INDEX IF NOT EXISTS models_key ON models (run_id, model)"],
         "tool_calls": ["CREATE INDEX IF NOT EXISTS tool_calls_key ON tool_calls (run_id, query_id, turn_index)"],
     ]
 

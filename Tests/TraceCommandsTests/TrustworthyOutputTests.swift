@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+import TraceExport
+
+/// What a benchmarker must be able to see at a glance, checked through the
+/// built `trace-analyze` as users run it: runs told apart, group totals that
+/// one unknown member does not blank, failures shown, unknown label keys
+/// named.
+@Suite struct TrustworthyOutputTests {
+    /// A log imported from JSON Lines `lines` (through `trace-analyze import`).
+    static func log(_ lines: [String], name: String = "run") throws -> String {
+        let dir = temporaryDirectory()
+        let events = dir.appendingPathComponent("\(name).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: events)
+        let path = dir.appendingPathComponent("\(name).zst").path
+        let imported = try runProcess(traceAnalyzeBinary, ["import", events.path, "-o", path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        return path
+    }
+
+    /// One run `id` (labelled `trial`) of three queries q0…q2, each one
+    /// inference and one tool call; q2 fails with an error, its inference
+    /// raised (no usage) and its tool call failed.
+    static func run(_ id: String, trial: String) -> [String] {
+        let base = 1_800_000_000
+        var lines = [#"{"type":"run_start","t":\#(base),"run_id":"\#(id)","labels":{"trial":"\#(trial)"}}"#]
+        for q in 0..<3 {
+            let t = base + 10 * (q + 1)
+            let failed = q == 2
+            lines.append(#"{"type":"query_start","t":\#(t),"query_id":"q\#(q)","labels":{"data_id":"d\#(q % 2)"}}"#)
+            lines.append(#"{"type":"inference_start","t":\#(t + 1),"span_id":"c\#(q)","query_id":"q\#(q)","model":"gpt-4o"}"#)
+            lines.append(failed
+                ? #"{"type":"inference_end","t":\#(t + 2),"span_id":"c\#(q)","query_id":"q\#(q)","status":"error","error":"rate limited"}"#
+                : #"{"type":"inference_end","t":\#(t + 2),"span_id":"c\#(q)","query_id":"q\#(q)","prompt_tokens":100,"completion_tokens":10,"cost_usd":0.5}"#)
+            lines.append(#"{"type":"tool_start","t":\#(t + 3),"span_id":"t\#(q)","query_id":"q\#(q)","parent_span_id":"c\#(q)","tool":"search"}"#)
+            lines.append(failed
+                ? #"{"type":"tool_end","t":\#(t + 4),"span_id":"t\#(q)","query_id":"q\#(q)","tool":"search","ok":false,"error":"404"}"#
+                : #"{"type":"tool_end","t":\#(t + 4),"span_id":"t\#(q)","query_id":"q\#(q)","tool":"search","ok":true}"#)
+            lines.append(failed
+                ? #"{"type":"query_end","t":\#(t + 5),"query_id":"q\#(q)","status":"failed","error":"agent raised: budget"}"#
+                : #"{"type":"query_end","t":\#(t + 5),"query_id":"q\#(q)","status":"completed","resolved":\#(q == 0)}"#)
+        }
+        return lines
+    }
+
+    static func json(_ arguments: [String]) throws -> [[String: Any]] {
+        let result = try runProcess(traceAnalyzeBinary, arguments + ["--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+    }
+
+    /// Item 1: every row of every view and export says which run it is of.
+    @Test func everyRowNamesItsRun() throws {
+        let a = try Self.log(Self.run("exp-a", trial: "1"), name: "a")
+        let b = try Self.log(Self.run("exp-b", trial: "2"), name: "b")
+        for view in ["turn", "query", "tool", "model", "label:data_id"] {
+            let rows = try Self.json([a, b, "--by", view])
+            let runs = rows.map { $0["run_id"] as? String }
+            #expect(Set(runs) == ["exp-a", "exp-b"], "\(view)")
+            #expect(runs == runs.sorted { ($0 ?? "") < ($1 ?? "") }, "\(view): rows in run order")
+            #expect(rows.count == 2 * rows.filter { $0["run_id"] as? String == "exp-a" }.count, "\(view)")
+        }
+        // The query rows carry the run's labels in JSON and CSV.
+        let queries = try Self.json([a, b, "--by", "query"])
+        #expect(queries.map { $0["run.trial"] as? String } == ["1", "1", "1", "2", "2", "2"])
+        let csv = try runProcess(traceAnalyzeBinary, [a, b, "--by", "query", "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("run_id,run.trial,query_id,"))
+        // Tables only when asked.
+        let table = try runProcess(traceAnalyzeBinary, [a, b, "--by", "query"])
+        #expect(!table.stdout.contains("run.trial"))
+        let labelled = try runProcess(traceAnalyzeBinary, [a, b, "--by", "turn", "--with-run-labels"])
+        #expect(labelled.stdout.contains("run.trial"))
+        // Pooled groups are one row over both runs, run_id `*`.
+        let pooled = try Self.json([a, b, "--by", "tool", "--pool-runs"])
+        #expect(pooled.count == 1)
+        #expect(pooled.first?["run_id"] as? String == "*")
+        #expect(pooled.first?["calls"] as? Int == 6)
+        // export's CSVs too.
+        let out = temporaryDirectory().appendingPathComponent("summary")
+        let export = try runProcess(traceAnalyzeBinary, ["export", a, b, "--out", out.path])
+        #expect(export.status == 0, "\(export.stderr)")
+        for file in ["turns.csv", "queries.csv", "tools.csv", "models.csv"] {
+            let text = try String(contentsOf: out.appendingPathComponent(file), encoding: .utf8)
+            #expect(text.hasPrefix("run_id,"), "\(file)")
+            #expect(text.contains("\nexp-a,") && text.contains("\nexp-b,"), "\(file)")
+        }
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains(#""totals":{"runs":2,"#))
+    }
+
+    /// Item 3: one call without usage no longer blanks the group.
+    @Test func groupTotalsSumTheKnownValuesAndCountTheRest() throws {
+        let a = try Self.log(Self.run("exp-a", trial: "1"))
+        let model = try #require(try Self.json([a, "--by", "model"]).first)
+        #expect(model["calls"] as? Int == 3)
+        #expect(model["input_tokens"] as? Int == 200)
+        #expect(model["calls_without_usage"] as? Int == 1)
+        // Two provider-reported $0.50, the third call unpriced (no usage).
+        #expect(model["cost_usd"] as? Double == 1.0)
+        #expect(model["unpriced_calls"] as? Int == 1)
+        let out = temporaryDirectory().appendingPathComponent("summary")
+        _ = try runProcess(traceAnalyzeBinary, ["export", a, "--out", out.path])
+        let summary = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        let totals = try #require(summary["totals"] as? [String: Any])
+        #expect(totals["cost_usd"] as? Double == 1.0)
+        #expect(totals["input_tokens"] as? Int == 200)
+        #expect(totals["calls_without_usage"] as? Int == 1)
+        #expect(totals["unpriced_calls"] as? Int == 1)
+        // The failed query: its own row is unknown, not zero.
+        let failed = try #require(try Self.json([a, "--by", "query"]).last)
+        #expect(failed["total_input_tokens"] is NSNull)
+        #expect(failed["total_cost_usd"] is NSNull)
+        #expect(failed["calls_without_usage"] as? Int == 1)
+    }
+
+    /// Item 5: failures are visible in the query and turn views, the label
+    /// view says how many queries it scored, and the database has them.
+    @Test func failuresAreVisible() throws {
+        let a = try Self.log(Self.run("exp-a", trial: "1"))
+        let queries = try Self.json([a, "--by", "query"])
+        #expect(queries.map { $0["status"] as? String } == ["completed", "completed", "failed"])
+        #expect(queries.last?["error"] as? String == "agent raised: budget")
+        #expect(queries.first?["resolved"] as? Bool == true)
+        #expect((queries.first?["labels"] as? [String: String])?["data_id"] == "d0")
+        let table = try runProcess(traceAnalyzeBinary, [a, "--by", "query"])
+        #expect(table.stdout.contains("agent raised: budget"))
+        let turns = try Self.json([a, "--by", "turn"])
+        let flags = try #require(turns.last?["flags"] as? [String])
+        #expect(flags.contains("inference:error") && flags.contains("tool:error"))
+        #expect(turns.last?["error"] as? String == "rate limited")
+        #expect(turns.dropLast().allSatisfy { row in
+            let flags = row["flags"] as? [String] ?? ["missing"]
+            return !flags.contains("inference:error") && !flags.contains("tool:error") && row["error"] is NSNull
+        })
+        // The label view: q0 (d0, resolved) and q2 (d0, failed, no outcome).
+        let excluded = try #require(try Self.json([a, "--by", "label:data_id"]).first)
+        #expect(excluded["queries"] as? Int == 2)
+        #expect(excluded["n_scored"] as? Int == 1)
+        #expect(excluded["accuracy"] as? Double == 1.0)
+        let zero = try #require(try Self.json([a, "--by", "label:data_id", "--failed-queries", "zero"]).first)
+        #expect(zero["n_scored"] as? Int == 2)
+        #expect(zero["accuracy"] as? Double == 0.5)
+        // SQL can ask for accuracy and failures.
+        let db = temporaryDirectory().appendingPathComponent("runs.sqlite").path
+        let load = try runProcess(traceAnalyzeBinary, ["db", a, "-o", db])
+        #expect(load.status == 0, "\(load.stderr)")
+        let connection = try SQLiteConnection(path: db)
+        let rows = try connection.rows("SELECT run_id, query_id, status, error, resolved, labels FROM queries ORDER BY query_id")
+        #expect(rows.map { $0[2] } == ["completed", "completed", "failed"])
+        #expect(rows[2][3] == "agent raised: budget")
+        #expect(rows[0][4] == "1")
+        #expect(rows[0][5]?.contains("\"data_id\":\"d0\"") == true)
+    }
+
+    /// Item 6: a label key no query has is a warning naming the keys that exist.
+    @Test func anUnknownLabelKeyIsWarned() throws {
+        let a = try Self.log(Self.run("exp-a", trial: "1"))
+        let result = try runProcess(traceAnalyzeBinary, [a, "--by", "label:dataset"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains(#"no query or run has the label "dataset"; labels present: data_id, trial"#))
+        let known = try runProcess(traceAnalyzeBinary, [a, "--by", "label:data_id"])
+        #expect(!known.stderr.contains("no query or run has the label"))
+    }
+}
