@@ -72,6 +72,6 @@ struct AnalyzeCommand: ParsableCommand {
                 "trace-analyze: no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
         }
         StandardStreams.out(output)
-        if !analyzed.foundSegments { throw ExitCode(1) }
+        try LogInputs.exitIfIncomplete(foundSegments: analyzed.foundSegments, diagnostics: analyzed.diagnostics)
     }
 }

@@ -56,7 +56,7 @@ struct CompareCommand: ParsableCommand {
         }
         StandardStreams.err("\(comparison.unchangedRows) rows unchanged\n")
         StandardStreams.out(format.render(comparison.rows, metricSet: .comparison(a.identity, b.identity)))
-        if !analyzedA.foundSegments { throw ExitCode(1) }
+        try LogInputs.exitIfIncomplete(foundSegments: analyzedA.foundSegments, diagnostics: analyzedA.diagnostics)
     }
 
     /// Compares the `view` rows of two sets over every run of `log`.

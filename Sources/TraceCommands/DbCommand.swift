@@ -43,10 +43,16 @@ struct DbCommand: ParsableCommand {
         let prices = try priceOptions.load()
         // One analysis serves every table.
         let analyzed = inputs.analyze(with: metricSet, quiet: quiet)
+        // A database gathers loads: a partial one would be recorded as if it
+        // were these logs, so nothing is written when an input is missing.
+        if analyzed.diagnostics.contains(where: \.isUnreadableInput) {
+            StandardStreams.err("trace-analyze: \(output): nothing written: an input could not be read (see above)\n")
+            throw ExitCode(1)
+        }
         if !analyzed.foundSegments { throw ExitCode(1) }
         let progress = ProgressBar("hashing and analysing")
         let hash = LogContentHash.hex(ofFiles: analyzed.files)
-        let views = Self.views(analyzed.runs, spanEnergy: analyzed.spanEnergy, metricSet: metricSet, prices: prices)
+        let views = DatabaseContent.Views(analyzed.runs, spanEnergy: analyzed.spanEnergy, metricSet: metricSet, prices: prices)
         let content = DatabaseContent.make(
             structures: analyzed.runs.map(\.structure), views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
         ) { progress.update($0, of: $1) }
@@ -120,26 +126,5 @@ struct DbCommand: ParsableCommand {
                 + "commit \(milliseconds(written - committing))); "
                 + "\(milliseconds(closed - started)) with opening and closing the file (\(rate(closed - started)))"
         }
-    }
-
-    /// The rows of the views that become tables, each with its `run_id`.
-    static func views(
-        _ analyzed: [AnalyzedRun], spanEnergy: [SpanEnergy]?, metricSet: any MetricSet, prices: PriceTable
-    ) -> DatabaseContent.Views {
-        func report(_ view: AnalysisView) -> AnalysisReport {
-            AnalysisReport(metricSet: metricSet, view: view, format: .json, prices: prices, namesPriceTableInRows: false)
-        }
-        var views = DatabaseContent.Views(runs: [], queries: [], turns: [], tools: [], models: [])
-        for run in analyzed {
-            let runID = AnalysisValue.string(run.structure.runID)
-            let (runs, notes) = report(.run).rows(analyzed: [run])
-            views.runs += runs.map { $0.leading("run_id", runID) }
-            views.queries += report(.query).rows(analyzed: [run]).rows
-            views.turns += report(.turn).rows(analyzed: [run]).rows
-            views.diagnostics += notes.diagnostics
-        }
-        views.tools = report(.view(.tool)).rows(analyzed: analyzed, spanEnergy: spanEnergy).rows
-        views.models = report(.view(.model)).rows(analyzed: analyzed, spanEnergy: spanEnergy).rows
-        return views
     }
 }

@@ -30,6 +30,7 @@ struct DumpCommand: ParsableCommand {
             }
         }
         StandardStreams.out(bytes: buffer)
-        if log.files.allSatisfy({ $0.segments.isEmpty }) { throw ExitCode(1) }
+        try LogInputs.exitIfIncomplete(
+            foundSegments: !log.files.allSatisfy({ $0.segments.isEmpty }), diagnostics: log.diagnostics)
     }
 }

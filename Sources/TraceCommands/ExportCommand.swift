@@ -55,6 +55,6 @@ struct ExportCommand: ParsableCommand {
             StandardStreams.err("trace-analyze: no price for \(unpriced.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
         }
         StandardStreams.err("wrote \(Export.fileNames.joined(separator: ", ")) to \(out)\n")
-        if !analyzed.foundSegments { throw ExitCode(1) }
+        try LogInputs.exitIfIncomplete(foundSegments: analyzed.foundSegments, diagnostics: analyzed.diagnostics)
     }
 }

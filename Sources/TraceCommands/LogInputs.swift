@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TraceAnalysis
 import TraceLog
 
@@ -9,6 +10,46 @@ struct LogInputs: ParsableArguments {
 
     func validate() throws {
         if logs.isEmpty { throw ValidationError("Give at least one log file or directory.") }
+        if let first = logs.first, let command = Self.misspelledCommand(first) {
+            throw ValidationError("\(first): no such file or directory, and no such command; did you mean `\(command)`?")
+        }
+    }
+
+    /// The subcommand `path` is a close misspelling of, when nothing exists
+    /// at `path` (`exprot` → `export`): at most one edit for names of up
+    /// to five letters, two for longer ones (a swap of neighbours is one).
+    static func misspelledCommand(_ path: String) -> String? {
+        guard !path.contains("/"), !FileManager.default.fileExists(atPath: path) else { return nil }
+        let names = TraceAnalyzeCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        let word = Array(path.lowercased().utf8)
+        return names.first { name in
+            let limit = name.count <= 5 ? 1 : 2
+            return name != path && editDistance(word, Array(name.utf8)) <= limit
+        }
+    }
+
+    /// The optimal-string-alignment distance of two byte strings.
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+
+    /// Exits 1 when no segment was found or an input could not be read at
+    /// all (missing, unreadable, empty), after the command has done what it
+    /// could with the rest.
+    static func exitIfIncomplete(foundSegments: Bool, diagnostics: [LogDiagnostic]) throws {
+        if !foundSegments || diagnostics.contains(where: \.isUnreadableInput) { throw ExitCode(1) }
     }
 
     /// Reads every log and prints read problems on standard error.

@@ -36,20 +36,23 @@ struct PerfettoCommand: ParsableCommand {
         let trace = PerfettoTrace(metricSet: metricSet)
         let progress = ProgressBar("timeline")
         var foundSegments = false
+        var diagnostics: [LogDiagnostic] = []
         try OutputFile.streaming(to: output) { write in
             // Streamed (tracks spilled to temporary files) when the logs
             // allow it, else read whole.
             if let pass = trace.writeStreamed(inputs.logs, progress: { progress.update($0, of: $1) }, to: write) {
                 for diagnostic in pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
                 foundSegments = pass.segmentCount > 0
+                diagnostics = pass.diagnostics
                 return
             }
             let log = inputs.read()
             let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
             trace.write(runs, progress: { progress.update($0, of: $1) }, to: write)
             foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
+            diagnostics = log.diagnostics
         }
         progress.finish()
-        if !foundSegments { throw ExitCode(1) }
+        try LogInputs.exitIfIncomplete(foundSegments: foundSegments, diagnostics: diagnostics)
     }
 }

@@ -40,19 +40,22 @@ struct ReportCommand: ParsableCommand {
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }
         let html: String
         let foundSegments: Bool
+        let diagnostics: [LogDiagnostic]
         // Streamed (no telemetry held) when the logs allow it, else read whole.
         if let (contents, pass) = report.streamedContents(inputs.logs) {
             for diagnostic in pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
             html = report.html(contents: contents, sources: sources) { progress.update($0, of: $1) }
             foundSegments = pass.segmentCount > 0
+            diagnostics = pass.diagnostics
         } else {
             let log = inputs.read()
             let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
             html = report.html(runs, sources: sources) { progress.update($0, of: $1) }
             foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
+            diagnostics = log.diagnostics
         }
         progress.finish()
         try OutputFile.write(html, to: output)
-        if !foundSegments { throw ExitCode(1) }
+        try LogInputs.exitIfIncomplete(foundSegments: foundSegments, diagnostics: diagnostics)
     }
 }

@@ -21,12 +21,19 @@ struct VerifyCommand: ParsableCommand {
             let runs = Set(file.segments.map(\.segment.header.runID)).count
             let ok = file.isIntact
             intact = intact && ok
+            if let unreadable = log.diagnostics.first(where: { $0.file == file.path && $0.isUnreadableInput }),
+               file.segments.isEmpty {
+                StandardStreams.out("\(file.path): UNREADABLE: \(unreadable.message)\n")
+                continue
+            }
             StandardStreams.out(
                 "\(file.path): \(ok ? "ok" : "DAMAGED"): \(file.segments.count) segments, "
                     + "\(file.eventCount) events, \(file.byteCount) bytes, \(runs) run\(runs == 1 ? "" : "s")"
                     + (file.damagedFrames > 0 ? ", \(file.damagedFrames) damaged frames" : "") + "\n")
         }
-        for diagnostic in log.diagnostics { StandardStreams.out("  \(diagnostic)\n") }
+        for diagnostic in log.diagnostics where !diagnostic.isUnreadableInput {
+            StandardStreams.out("  \(diagnostic)\n")
+        }
         if !intact || log.files.isEmpty { throw ExitCode(1) }
     }
 }

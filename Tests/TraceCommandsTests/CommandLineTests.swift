@@ -73,7 +73,7 @@ import TraceLog
         let empty = dir.appendingPathComponent("empty.zst")
         try Data().write(to: empty)
         for (path, message) in [(garbage.path, "not a zstd frame"), (empty.path, "empty file"),
-                                (dir.appendingPathComponent("missing.zst").path, "open failed")] {
+                                (dir.appendingPathComponent("missing.zst").path, "no such file or directory")] {
             let result = try runProcess(binary, [path, "--by", "turn"])
             #expect(result.status == 1, "\(path)")
             #expect(result.stderr.contains(path))

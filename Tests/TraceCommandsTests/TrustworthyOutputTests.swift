@@ -163,3 +163,59 @@ import TraceExport
         #expect(!known.stderr.contains("no query or run has the label"))
     }
 }
+
+/// Item 4: a missing input is a non-zero exit for every command, after the
+/// rest is analysed; a misspelt command is not read as a log path.
+@Suite struct MissingInputTests {
+    @Test func everyCommandExitsOneAfterAMissingInputAndStillDoesTheRest() throws {
+        let log = bundledLogs()[0].path
+        let dir = temporaryDirectory()
+        let missing = dir.appendingPathComponent("nope.zst").path
+        let commands: [(name: String, arguments: [String], output: String?)] = [
+            ("analyze", [log, missing, "--by", "query"], nil),
+            ("export", ["export", log, missing, "--out", dir.appendingPathComponent("summary").path], "summary/queries.csv"),
+            ("report", ["report", log, missing, "-o", dir.appendingPathComponent("r.html").path], "r.html"),
+            ("perfetto", ["perfetto", log, missing, "-o", dir.appendingPathComponent("p.json").path], "p.json"),
+            ("compare", ["compare", log, missing, "--metrics", "ipw", "--metrics", "default"], nil),
+            ("dump", ["dump", log, missing], nil),
+            ("verify", ["verify", log, missing], nil),
+        ]
+        for command in commands {
+            let result = try runProcess(traceAnalyzeBinary, command.arguments)
+            #expect(result.status == 1, "\(command.name): \(result.stderr)")
+            // The file is named once, with what is wrong.
+            let said = result.stderr + result.stdout
+            #expect(said.contains("nope.zst: error: no such file or directory") || said.contains("nope.zst: UNREADABLE"),
+                    "\(command.name): \(said.suffix(300))")
+            #expect(!said.contains("nope.zst: error: \(missing)"), "\(command.name)")
+            if let output = command.output {
+                #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(output).path), "\(command.name)")
+            }
+        }
+        // The rest was analysed: q001 is there.
+        let analysis = try runProcess(traceAnalyzeBinary, [log, missing, "--by", "query", "--format", "csv"])
+        #expect(analysis.stdout.contains(",q001,"))
+        let verify = try runProcess(traceAnalyzeBinary, ["verify", missing])
+        #expect(verify.stdout == "\(missing): UNREADABLE: no such file or directory\n")
+        // db writes nothing rather than a partial load.
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let load = try runProcess(traceAnalyzeBinary, ["db", log, missing, "-o", db])
+        #expect(load.status == 1)
+        #expect(load.stderr.contains("nothing written"))
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test func aMisspeltCommandIsNotReadAsALog() throws {
+        let log = bundledLogs()[0].path
+        for (typo, meant) in [("exprot", "export"), ("repot", "report"), ("bd", "db"), ("veriyf", "verify")] {
+            let result = try runProcess(traceAnalyzeBinary, [typo, log])
+            #expect(result.status != 0, "\(typo)")
+            #expect(result.stderr.contains("did you mean `\(meant)`?"), "\(typo): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+        // A name that is far from every command is a missing log, as before.
+        let far = try runProcess(traceAnalyzeBinary, ["zzzzzzzz", log])
+        #expect(far.status == 1)
+        #expect(!far.stderr.contains("did you mean"))
+    }
+}

@@ -8,17 +8,7 @@ import TraceLog
 @Suite struct DatabaseTests {
     /// The views as the CLI computes them (without span energy).
     static func views(_ runs: [RunEvents], _ set: any MetricSet) -> DatabaseContent.Views {
-        var views = DatabaseContent.Views(runs: [], queries: [], turns: [], tools: [], models: [])
-        for run in runs {
-            let result = set.analyze(run)
-            let runID = AnalysisValue.string(run.runID)
-            views.runs += result.runs
-            views.queries += result.queries.map { AnalysisRow([("run_id", runID)] + $0.columns) }
-            views.turns += result.turns.map { AnalysisRow([("run_id", runID)] + $0.columns) }
-        }
-        views.tools = ToolView.rows(runs).rows
-        views.models = ModelView.rows(runs, prices: .default).rows
-        return views
+        DatabaseContent.Views(runs.map { AnalyzedRun(events: $0, metricSet: set) }, spanEnergy: nil, metricSet: set, prices: .default)
     }
 
     static func content(_ runs: [RunEvents], _ set: String, logHash: String) -> DatabaseContent {

@@ -124,7 +124,7 @@ func zstdTest(_ path: String) -> Int32? {
         #expect {
             try Recorder(path: "/nonexistent-dir/run.zst")
         } throws: { error in
-            (error as? RecorderError)?.description.contains("/nonexistent-dir/run.zst: open failed") == true
+            (error as? RecorderError)?.description.contains("/nonexistent-dir/run.zst: no such file or directory") == true
         }
     }
 }

@@ -46,6 +46,27 @@ public struct DatabaseContent: Sendable {
             self.models = models
             self.diagnostics = diagnostics
         }
+
+        /// The views of runs analysed with `metricSet`, as `db` loads them:
+        /// the `--by run`, `query`, `turn`, `tool` and `model` rows
+        /// (``AnalysisReport``, JSON conventions, no `price_table` column),
+        /// each with its `run_id`.
+        public init(_ analyzed: [AnalyzedRun], spanEnergy: [SpanEnergy]?, metricSet: any MetricSet, prices: PriceTable) {
+            func report(_ view: AnalysisView) -> AnalysisReport {
+                AnalysisReport(metricSet: metricSet, view: view, format: .json, prices: prices, namesPriceTableInRows: false)
+            }
+            self.init(runs: [], queries: [], turns: [], tools: [], models: [])
+            for run in analyzed {
+                let runID = AnalysisValue.string(run.structure.runID)
+                let (rows, notes) = report(.run).rows(analyzed: [run])
+                runs += rows.map { $0.leading("run_id", runID) }
+                queries += report(.query).rows(analyzed: [run]).rows
+                turns += report(.turn).rows(analyzed: [run]).rows
+                diagnostics += notes.diagnostics
+            }
+            tools = report(.view(.tool)).rows(analyzed: analyzed, spanEnergy: spanEnergy).rows
+            models = report(.view(.model)).rows(analyzed: analyzed, spanEnergy: spanEnergy).rows
+        }
     }
 
     /// The six tables of one load:

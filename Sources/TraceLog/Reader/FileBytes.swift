@@ -68,8 +68,13 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     }
 
     /// `PATH: OPERATION failed: strerror`.
-    public var description: String {
-        "\(path): \(operation) failed: \(String(cString: strerror(code)))"
+    public var description: String { "\(path): \(reason)" }
+
+    /// What failed, without the path (for messages that name the file
+    /// already): `OPERATION failed: strerror`, or `no such file or
+    /// directory` when nothing is there.
+    public var reason: String {
+        code == ENOENT ? "no such file or directory" : "\(operation) failed: \(String(cString: strerror(code)))"
     }
 }
 

@@ -36,6 +36,11 @@ public struct LogDiagnostic: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Whether it says a whole input could not be read (missing,
+    /// unreadable, empty: an error about the file, not about a place in
+    /// it). Every command exits non-zero after such an input.
+    public var isUnreadableInput: Bool { severity == .error && segment == nil && byteOffset == nil && record == nil }
+
     /// `FILE: segment N (byte B), record R: severity: message`.
     public var description: String {
         var location = file

@@ -26,7 +26,7 @@ package struct LogIndex: Sendable {
             case .failure(let error):
                 files.append(LogFileContents(
                     path: path, byteCount: 0, segments: [], damagedFrames: 0,
-                    diagnostics: [LogDiagnostic(severity: .error, file: path, message: error.description)]))
+                    diagnostics: [LogDiagnostic(severity: .error, file: path, message: error.reason)]))
             case .success(let file):
                 files.append(withExtendedLifetime(file) {
                     LogFileScanner.walk(file.bytes, path: path, frameDone: { file.release(before: $0) }) { content in

@@ -40,7 +40,7 @@ public enum LogReader {
                     }
                     files += logs.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
                 case .failure(let error):
-                    diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.description))
+                    diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.reason))
                 }
             } else {
                 files.append(path)
@@ -57,7 +57,7 @@ public enum LogReader {
         case .failure(let error):
             return LogFileContents(
                 path: path, byteCount: 0, segments: [], damagedFrames: 0,
-                diagnostics: [LogDiagnostic(severity: .error, file: path, message: error.description)])
+                diagnostics: [LogDiagnostic(severity: .error, file: path, message: error.reason)])
         }
     }
 

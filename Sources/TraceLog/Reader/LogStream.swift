@@ -135,7 +135,7 @@ public enum LogStream {
             switch MappedFile.open(path, limit: readingWhole ? nil : entry.byteCount) {
             case .failure(let error):
                 pass.files.append(File(path: path, byteCount: nil))
-                pass.diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.description))
+                pass.diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.reason))
             case .success(let file):
                 pass.files.append(File(path: path, byteCount: file.bytes.count))
                 let contents = withExtendedLifetime(file) {
