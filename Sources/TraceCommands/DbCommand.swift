@@ -45,8 +45,8 @@ struct DbCommand: ParsableCommand {
         let analyzed = inputs.analyze(with: metricSet, quiet: quiet)
         // A database gathers loads: a partial one would be recorded as if it
         // were these logs, so nothing is written when an input is missing.
-        if analyzed.diagnostics.contains(where: \.isUnreadableInput) {
-            StandardStreams.err("trace-analyze: \(output): nothing written: an input could not be read (see above)\n")
+        if analyzed.diagnostics.contains(where: { $0.isUnreadableInput || $0.isConflict }) {
+            StandardStreams.err("trace-analyze: \(output): nothing written: an input could not be read or two inputs conflict (see above)\n")
             throw ExitCode(1)
         }
         if !analyzed.foundSegments { throw ExitCode(1) }

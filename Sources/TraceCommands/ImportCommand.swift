@@ -90,9 +90,13 @@ struct JSONLinesImporter {
                 if runID != nil { break }
             }
         }
+        // The recorder identity is the input's hash too: importing one file
+        // twice writes identical logs (harmless repeats), two different
+        // files of one run merge.
+        let fingerprint = "import-" + Fingerprint.hex(input, release: release)
         let configuration = RecorderConfiguration(
             segmentBytes: segmentBytes, flushInterval: .seconds(86_400 * 365),
-            runID: runID ?? "import-" + Fingerprint.hex(input, release: release), anchor: .identity)
+            runID: runID ?? fingerprint, anchor: .identity, recorderID: fingerprint)
         let recorder = try Recorder(path: path, configuration: configuration)
         var number = 0
         for line in lines {

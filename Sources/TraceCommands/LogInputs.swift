@@ -45,11 +45,12 @@ struct LogInputs: ParsableArguments {
         return d[a.count][b.count]
     }
 
-    /// Exits 1 when no segment was found or an input could not be read at
-    /// all (missing, unreadable, empty), after the command has done what it
+    /// Exits 1 when no segment was found, an input could not be read at
+    /// all (missing, unreadable, empty) or two inputs conflict (different
+    /// segments in one place of a run), after the command has done what it
     /// could with the rest.
     static func exitIfIncomplete(foundSegments: Bool, diagnostics: [LogDiagnostic]) throws {
-        if !foundSegments || diagnostics.contains(where: \.isUnreadableInput) { throw ExitCode(1) }
+        if !foundSegments || diagnostics.contains(where: { $0.isUnreadableInput || $0.isConflict }) { throw ExitCode(1) }
     }
 
     /// Reads every log and prints read problems on standard error.

@@ -34,6 +34,10 @@ struct VerifyCommand: ParsableCommand {
         for diagnostic in log.diagnostics where !diagnostic.isUnreadableInput {
             StandardStreams.out("  \(diagnostic)\n")
         }
-        if !intact || log.files.isEmpty { throw ExitCode(1) }
+        let conflicts = log.diagnostics.filter(\.isConflict).count
+        if conflicts > 0 {
+            StandardStreams.out("CONFLICT: \(conflicts) segment\(conflicts == 1 ? "" : "s") claimed by two different logs of one run\n")
+        }
+        if !intact || log.files.isEmpty || conflicts > 0 { throw ExitCode(1) }
     }
 }

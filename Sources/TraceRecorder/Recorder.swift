@@ -23,6 +23,8 @@ import TraceLog
 public final class Recorder: Sendable {
     /// The run id written in every segment.
     public let runID: String
+    /// The recorder identity in every segment (``RecorderConfiguration/recorderID``).
+    public let recorderID: String
     /// The log's path.
     public let path: String
     @usableFromInline let core: RecorderCore
@@ -35,10 +37,11 @@ public final class Recorder: Sendable {
         do { file = try LogFileWriter(path: path) } catch { throw RecorderError(message: error.description) }
         self.path = path
         self.runID = configuration.runID ?? Recorder.randomRunID()
+        recorderID = configuration.recorderID ?? Recorder.randomRunID()
         let segmentBytes = max(configuration.segmentBytes, 256)
         let encoder = SegmentEncoder(
             runID: runID, anchor: configuration.anchor ?? MonotonicClock.anchor(),
-            buffer: RecordBuffer(capacity: segmentBytes + segmentBytes / 8 + 4096))
+            buffer: RecordBuffer(capacity: segmentBytes + segmentBytes / 8 + 4096), recorderID: recorderID)
         core = RecorderCore(RecorderState(encoder: encoder, segmentBytes: segmentBytes))
         writer = SegmentWriter(file: file, configuration: configuration)
         writer.start(core: core)

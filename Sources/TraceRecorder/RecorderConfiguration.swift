@@ -13,6 +13,12 @@ public struct RecorderConfiguration: Sendable {
     public var compressionLevel: Int32
     /// The run id written in every segment; random when nil.
     public var runID: String?
+    /// The recorder identity written in every segment (docs/FORMAT.md):
+    /// what tells this recorder's segments from another's that writes
+    /// parts of the same run (agent events on one host, telemetry on
+    /// another). Random when nil; give a fixed one only for reproducible
+    /// logs, never to two recorders of one run.
+    public var recorderID: String?
     /// The clock anchor. Nil (the default) reads the real clocks and stamps
     /// events with CLOCK_MONOTONIC. ``ClockAnchor/identity`` makes the
     /// timestamps passed to ``Recorder/record(_:at:)`` wall-clock
@@ -25,8 +31,10 @@ public struct RecorderConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         segmentBytes: Int = 1 << 20, flushInterval: Duration = .seconds(1), compressionLevel: Int32 = 1,
-        runID: String? = nil, anchor: ClockAnchor? = nil, errorHandler: (@Sendable (RecorderError) -> Void)? = nil
+        runID: String? = nil, anchor: ClockAnchor? = nil, errorHandler: (@Sendable (RecorderError) -> Void)? = nil,
+        recorderID: String? = nil
     ) {
+        self.recorderID = recorderID
         self.segmentBytes = segmentBytes
         self.flushInterval = flushInterval
         self.compressionLevel = compressionLevel

@@ -9,7 +9,7 @@ import Testing
 @Suite struct IPWSeedTests {
     static let seeds = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/seeds")
 
-    @Test(arguments: ["format-v1", "format-v2"])
+    @Test(arguments: ["format-v1", "format-v2", "format-v3"])
     func theBundledLogsGiveTheSeedsNumbers(version: String) throws {
         guard FileManager.default.fileExists(atPath: Self.seeds.path) else {
             print("skipped: \(Self.seeds.path) is not here")

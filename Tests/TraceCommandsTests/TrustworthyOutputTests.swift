@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TraceExport
+import TraceLog
+import TraceRecorder
 
 /// What a benchmarker must be able to see at a glance, checked through the
 /// built `trace-analyze` as users run it: runs told apart, group totals that
@@ -217,5 +219,88 @@ import TraceExport
         let far = try runProcess(traceAnalyzeBinary, ["zzzzzzzz", log])
         #expect(far.status == 1)
         #expect(!far.stderr.contains("did you mean"))
+    }
+}
+
+/// Item 2: two logs with one run id never lose data silently. A file given
+/// twice is harmless; two recorders of one run merge; two different logs
+/// claiming the same place of a run are a conflict, named, exit 1.
+@Suite struct SharedRunIDTests {
+    /// A log of run `run` written by recorder `recorder` with one query
+    /// `query` and its inference.
+    static func write(_ path: String, run: String, recorder: String, query: String, tokens: Int64) throws {
+        let recorder = try Recorder(path: path, configuration: RecorderConfiguration(
+            flushInterval: .seconds(3600), runID: run, anchor: .identity, recorderID: recorder))
+        let t: Int64 = 1_800_000_000_000_000_000
+        recorder.record(.queryStart(QueryStart(queryID: query)), at: t)
+        recorder.record(.inferenceStart(InferenceStart(spanID: "c-" + query, queryID: query, model: "m")), at: t + 10)
+        recorder.record(.inferenceEnd(InferenceEnd(
+            spanID: "c-" + query, queryID: query, promptTokens: tokens, completionTokens: 1)), at: t + 20)
+        recorder.record(.queryEnd(QueryEnd(queryID: query, status: "completed")), at: t + 30)
+        try recorder.close()
+    }
+
+    @Test func aFileGivenTwiceIsReadOnce() throws {
+        let log = bundledLogs().last!.path
+        let result = try runProcess(traceAnalyzeBinary, [log, log, "--by", "query", "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 7)
+        #expect(result.stderr.contains("duplicate of run demo-run-2024's segment 0"))
+        #expect(!result.stderr.contains("conflict"))
+    }
+
+    @Test func twoRecordersOfOneRunMerge() throws {
+        let dir = temporaryDirectory()
+        let agent = dir.appendingPathComponent("agent.zst").path
+        let gpu = dir.appendingPathComponent("gpu.zst").path
+        try Self.write(agent, run: "exp1", recorder: "host-a", query: "q1", tokens: 100)
+        // The other host records its telemetry into the same run.
+        let other = try Recorder(path: gpu, configuration: RecorderConfiguration(
+            flushInterval: .seconds(3600), runID: "exp1", anchor: .identity, recorderID: "host-b"))
+        for step in 0...4 {
+            other.record(.sample(TelemetrySample(source: "gpu0", gpuEnergyJoules: Double(step) * 10)),
+                         at: 1_800_000_000_000_000_000 + Int64(step) * 10)
+        }
+        try other.close()
+        for order in [[agent, gpu], [gpu, agent]] {
+            let result = try runProcess(traceAnalyzeBinary, order + ["--by", "query", "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.contains("duplicate") && !result.stderr.contains("conflict"), "\(result.stderr)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+            #expect(rows.count == 1)
+            #expect(rows.first?["run_id"] as? String == "exp1")
+            #expect(rows.first?["total_input_tokens"] as? Int == 100)
+            // The telemetry of the other recorder is attributed to the query.
+            #expect(rows.first?["total_gpu_energy_joules"] as? Double == 30)
+        }
+        let verify = try runProcess(traceAnalyzeBinary, ["verify", agent, gpu])
+        #expect(verify.status == 0, "\(verify.stdout)")
+    }
+
+    @Test func twoDifferentLogsClaimingOnePlaceAreAConflict() throws {
+        let dir = temporaryDirectory()
+        let first = dir.appendingPathComponent("first.zst").path
+        let second = dir.appendingPathComponent("second.zst").path
+        try Self.write(first, run: "exp1", recorder: "same", query: "q1", tokens: 100)
+        try Self.write(second, run: "exp1", recorder: "same", query: "q2", tokens: 200)
+        let result = try runProcess(traceAnalyzeBinary, [first, second, "--by", "query", "--format", "csv"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(
+            "second.zst: segment 0 (byte 0): error: conflict: run exp1's segment 0 (recorder same) differs from the one in \(first)"),
+            "\(result.stderr)")
+        // The first is still analysed.
+        #expect(result.stdout.contains(",q1,"))
+        let verify = try runProcess(traceAnalyzeBinary, ["verify", first, second])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("CONFLICT: 1 segment claimed by two different logs of one run"))
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        #expect(try runProcess(traceAnalyzeBinary, ["db", first, second, "-o", db]).status == 1)
+        #expect(!FileManager.default.fileExists(atPath: db))
+        // Logs of earlier versions carry no recorder: two different ones of
+        // one run are a conflict too (here the bundled v1 and v2 logs).
+        let old = bundledLogs().filter { !$0.path.contains("format-v3") }.map(\.path)
+        let both = try runProcess(traceAnalyzeBinary, old + ["--by", "run"])
+        #expect(both.status == 1)
+        #expect(both.stderr.contains("conflict: run demo-run-2024's segment 0 differs"))
     }
 }

@@ -55,7 +55,7 @@ import TraceLog
 
     @Test func theStreamedReportIsTheWholeReport() throws {
         // The same bytes whether the report streams its logs or reads them whole.
-        for path in ["format-v1", "format-v2"].map({ repositoryRoot.appendingPathComponent("fixtures/\($0)/demo-run.zst").path }) {
+        for path in ["format-v1", "format-v2", "format-v3"].map({ repositoryRoot.appendingPathComponent("fixtures/\($0)/demo-run.zst").path }) {
             for set in MetricSets.all {
                 let report = HTMLReport(metricSet: set)
                 let streamed = try #require(report.streamedContents([path]))

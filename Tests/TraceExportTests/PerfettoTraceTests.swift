@@ -103,7 +103,7 @@ import TraceLog
     @Test func theStreamedTraceIsTheWholeTrace() throws {
         // The same bytes whether the trace streams its logs (tracks spilled
         // to temporary files) or reads them whole, under every set.
-        for path in ["format-v1", "format-v2"].map({ repositoryRoot.appendingPathComponent("fixtures/\($0)/demo-run.zst").path }) {
+        for path in ["format-v1", "format-v2", "format-v3"].map({ repositoryRoot.appendingPathComponent("fixtures/\($0)/demo-run.zst").path }) {
             let whole = LogReader.read([path]).runs.map { RunEvents(runID: $0.runID, events: $0.events) }
             for set in MetricSets.all {
                 let trace = PerfettoTrace(metricSet: set)

@@ -10,14 +10,16 @@ import TraceLog
         let (bytes, _) = LogBuilder().build(input, eventsPerSegment: eventsPerSegment)
         let contents = LogBuilder.scan(bytes)
         #expect(contents.isIntact)
-        #expect(contents.segments.allSatisfy { $0.segment.header.formatVersion == 2 })
+        #expect(contents.segments.allSatisfy { $0.segment.header.formatVersion == SegmentHeader.currentFormatVersion })
         return contents.segments.flatMap(\.segment.events).compactMap {
             if case .sample(let s) = $0.payload { s } else { nil }
         }
     }
 
-    @Test func everyWriterSegmentIsVersion2() {
-        #expect(SegmentHeader.currentFormatVersion == 2)
+    @Test func everyWriterSegmentIsVersion3() {
+        // Version 3 adds the recorder identity to the header; samples are
+        // coded as in version 2.
+        #expect(SegmentHeader.currentFormatVersion == 3)
     }
 
     @Test func specialDoublesRoundTripBitExactly() throws {

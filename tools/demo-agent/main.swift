@@ -30,7 +30,8 @@ do {
     let recorder = try Recorder(
         path: arguments[0],
         configuration: RecorderConfiguration(
-            segmentBytes: segmentBytes, flushInterval: .seconds(3600), runID: "demo-run-\(agent.seed)", anchor: anchor))
+            segmentBytes: segmentBytes, flushInterval: .seconds(3600), runID: "demo-run-\(agent.seed)", anchor: anchor,
+            recorderID: "demo-agent-\(agent.seed)"))
     agent.run(into: recorder)
     try recorder.close()
     let stats = recorder.statistics

@@ -157,6 +157,8 @@ package enum SegmentDecoder {
                 header.wallAnchorNanoseconds = try fields.readSignedVarint()
             case (SegmentHeader.Field.monotonicAnchor, UInt64(WireType.signedVarint.rawValue)):
                 header.monotonicAnchorNanoseconds = try fields.readSignedVarint()
+            case (SegmentHeader.Field.recorderID, UInt64(WireType.inlineString.rawValue)) where version >= 3:
+                header.recorderID = try fields.readString(try fields.readVarint())
             default:
                 try RecordFieldDecoder.skip(wireType: tag & 7, in: &fields, offset: headerOffset)
             }

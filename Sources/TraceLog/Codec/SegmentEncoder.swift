@@ -14,6 +14,8 @@
 @usableFromInline package struct SegmentEncoder: Sendable {
     /// The run every segment belongs to.
     @usableFromInline package let runID: String
+    /// The recorder identity written in every header.
+    @usableFromInline package let recorderID: String
     /// The clock anchor written into every segment header.
     @usableFromInline package let anchor: ClockAnchor
 
@@ -35,8 +37,11 @@
     @usableFromInline var nextRecordSequence: UInt64
 
     /// Creates an encoder writing into `buffer`.
-    @usableFromInline package init(runID: String, anchor: ClockAnchor, buffer: RecordBuffer, firstSegmentSequence: UInt64 = 0) {
+    @usableFromInline package init(
+        runID: String, anchor: ClockAnchor, buffer: RecordBuffer, firstSegmentSequence: UInt64 = 0, recorderID: String = ""
+    ) {
         self.runID = runID
+        self.recorderID = recorderID
         self.anchor = anchor
         self.buffer = buffer
         self.strings = [:]
@@ -78,7 +83,8 @@
         lastTimestamp = anchor.monotonicNanoseconds
         SegmentHeader(
             runID: runID, segmentSequence: nextSegmentSequence, firstRecordSequence: nextRecordSequence,
-            wallAnchorNanoseconds: anchor.wallNanoseconds, monotonicAnchorNanoseconds: anchor.monotonicNanoseconds
+            wallAnchorNanoseconds: anchor.wallNanoseconds, monotonicAnchorNanoseconds: anchor.monotonicNanoseconds,
+            recorderID: recorderID
         ).write(to: buffer)
     }
 

@@ -22,6 +22,11 @@ public struct LogDiagnostic: Sendable, Equatable, CustomStringConvertible {
     public var record: Int?
     /// What happened and what was done.
     public var message: String
+    /// Whether it is a conflict: two different segments claim one place in
+    /// a run (the same run id, recorder and segment sequence), e.g. two
+    /// different logs that share a run id. Every command exits non-zero
+    /// after one.
+    public var isConflict = false
 
     /// Creates a diagnostic.
     public init(

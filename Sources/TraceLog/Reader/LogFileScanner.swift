@@ -19,6 +19,19 @@ public struct ReadSegment: Sendable {
     /// How many events the segment decoded to (kept when its events are
     /// moved out).
     public var eventCount: Int
+    /// The frame's last four bytes: the XXH64 checksum of its content for
+    /// the frames recorders write. With ``compressedBytes`` and
+    /// ``eventCount``, what tells a segment written twice (the same bytes)
+    /// from two different segments claiming one place in a run.
+    public var frameTail: UInt32 = 0
+
+    /// Whether `other` holds the same content as far as the reader can tell
+    /// without decoding both again (same size, checksum, events and first
+    /// record).
+    public func sameContent(as other: ReadSegment) -> Bool {
+        compressedBytes == other.compressedBytes && frameTail == other.frameTail && eventCount == other.eventCount
+            && segment.header == other.segment.header
+    }
 }
 
 /// What one file held: its intact segments and everything that was wrong.
@@ -112,9 +125,18 @@ public enum LogFileScanner {
         var contents = LogFileContents(path: path, byteCount: data.count, segments: [], damagedFrames: 0, diagnostics: [])
         for (frameIndex, f) in frames.enumerated() {
             guard let decoded = results[frameIndex] else { return nil }  // did not decompress
-            contents.record(decoded, frameIndex: frameIndex, offset: f.offset, frameSize: f.size)
+            contents.record(decoded, frameIndex: frameIndex, offset: f.offset, frameSize: f.size,
+                            tail: Self.tail(UnsafeRawBufferPointer(rebasing: base.bytes[f.offset..<(f.offset + f.size)])))
         }
         return contents
+    }
+
+    /// The last four bytes of a frame, little-endian (0 for a shorter one).
+    static func tail(_ frame: UnsafeRawBufferPointer) -> UInt32 {
+        guard frame.count >= 4 else { return 0 }
+        var value: UInt32 = 0
+        for byte in frame[(frame.count - 4)...].reversed() { value = value << 8 | UInt32(byte) }
+        return value
     }
 
     /// Scans `data` frame by frame on the calling thread.
@@ -201,7 +223,7 @@ public enum LogFileScanner {
                 damaged("frame does not decompress (\(error))", at: offset)
                 continue
             }
-            contents.record(decoded, frameIndex: frameIndex, offset: offset, frameSize: frameSize)
+            contents.record(decoded, frameIndex: frameIndex, offset: offset, frameSize: frameSize, tail: Self.tail(frame))
             offset += frameSize
             frameDone(offset)
             frameIndex += 1
@@ -214,7 +236,8 @@ extension LogFileContents {
     /// Adds one decompressed frame's outcome: its segment, or the reason
     /// it was skipped, with the diagnostics it calls for.
     mutating func record(
-        _ decoded: Result<DecodedSegment, SegmentDecodingError>, frameIndex: Int, offset: Int, frameSize: Int
+        _ decoded: Result<DecodedSegment, SegmentDecodingError>, frameIndex: Int, offset: Int, frameSize: Int,
+        tail: UInt32 = 0
     ) {
         switch decoded {
         case .success(let segment):
@@ -230,7 +253,7 @@ extension LogFileContents {
             }
             segments.append(ReadSegment(
                 frameIndex: frameIndex, byteOffset: offset, compressedBytes: frameSize, segment: segment,
-                eventCount: segment.eventCount))
+                eventCount: segment.eventCount, frameTail: tail))
         case .failure(let error):
             damagedFrames += 1
             diagnostics.append(LogDiagnostic(

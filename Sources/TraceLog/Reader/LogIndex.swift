@@ -52,6 +52,12 @@ package struct LogIndex: Sendable {
     package func forEachEvent(ofRun run: Int, _ visit: (TraceEvent) -> Void) {
         var openFile: (index: Int, file: MappedFile)?
         let decompressor = ZstdDecompressor()
+        var shift = RecorderShift()
+        func shifted(_ event: TraceEvent) {
+            var event = event
+            shift.apply(&event)
+            visit(event)
+        }
         for place in places[run] {
             if openFile?.index != place.file {
                 guard case .success(let file) = MappedFile.open(files[place.file].path, limit: files[place.file].byteCount)
@@ -65,10 +71,11 @@ package struct LogIndex: Sendable {
             let frame = UnsafeRawBufferPointer(rebasing: file.bytes[range])
             guard let size = ZstdFrames.contentSize(frame), size <= UInt64(ZstdFrames.maximumContentSize) else { continue }
             let runID = read.segment.header.runID
+            shift.begin(read.segment.header)
             _ = try? decompressor.decompress(frame, contentSize: Int(size)) { content in
-                _ = try? SegmentDecoder.decode(content, samplesOnly: false, segment: { _ in }, visit: visit) {
+                _ = try? SegmentDecoder.decode(content, samplesOnly: false, segment: { _ in }, visit: shifted) {
                     sequence, timestamp, sample in
-                    visit(TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
+                    shifted(TraceEvent(runID: runID, sequence: sequence, timestamp: timestamp, payload: .sample(sample)))
                 }
             }
             file.release(range)

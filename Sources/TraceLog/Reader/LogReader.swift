@@ -77,11 +77,16 @@ public enum LogReader {
         for (run, segments) in zip(order, places) {
             var events: [TraceEvent] = []
             events.reserveCapacity(segments.reduce(0) { $0 + set.files[$1.file].segments[$1.segment].eventCount })
+            var shift = RecorderShift()
             for place in segments {
+                let read = set.files[place.file].segments[place.segment]
+                shift.begin(read.segment.header)
                 // Each event is held once: in its run, not also in its segment
                 // (released here, segment by segment, as the run grows).
-                events += set.files[place.file].segments[place.segment].segment.events
+                var moved = read.segment.events
                 set.files[place.file].segments[place.segment].segment.events = []
+                for index in moved.indices { shift.apply(&moved[index]) }
+                events += moved
             }
             set.runs.append(RunLog(runID: run, events: events))
         }
@@ -92,9 +97,12 @@ public enum LogReader {
     }
 
     /// The order a set of files' segments are read in: the runs in order of
-    /// first appearance, each run's segments (file, segment) in
-    /// segment-sequence order (file order among equals), a segment seen a
-    /// second time left out with a warning.
+    /// first appearance; each run's segments (file, segment) by recorder
+    /// (``SegmentHeader/recorderID``, UTF-8 order), then segment sequence
+    /// (file order among equals). A segment seen a second time is left out:
+    /// with a warning when its content is the same (a file given twice),
+    /// with a conflict error naming both places when it differs (two logs
+    /// that share a run id and recorder).
     package static func runOrder(
         _ files: [LogFileContents]
     ) -> (runs: [String], places: [[(file: Int, segment: Int)]], diagnostics: [LogDiagnostic]) {
@@ -113,26 +121,69 @@ public enum LogReader {
             func header(_ place: (file: Int, segment: Int)) -> SegmentHeader {
                 files[place.file].segments[place.segment].segment.header
             }
-            let segments = byRun[run]!.enumerated().sorted {
-                (header($0.element).segmentSequence, $0.offset) < (header($1.element).segmentSequence, $1.offset)
+            let segments = byRun[run]!.enumerated().sorted { a, b in
+                let (x, y) = (header(a.element), header(b.element))
+                if x.recorderID != y.recorderID { return x.recorderID.utf8.lexicographicallyPrecedes(y.recorderID.utf8) }
+                return (x.segmentSequence, a.offset) < (y.segmentSequence, b.offset)
             }.map(\.element)
             var kept: [(file: Int, segment: Int)] = []
-            var lastSequence: UInt64?
             for place in segments {
                 let read = files[place.file].segments[place.segment]
                 let sequence = read.segment.header.segmentSequence
-                if sequence == lastSequence {
-                    diagnostics.append(LogDiagnostic(
-                        severity: .warning, file: files[place.file].path, segment: read.frameIndex,
-                        byteOffset: read.byteOffset,
-                        message: "duplicate of run \(run)'s segment \(sequence): skipped"))
+                if let last = kept.last, header(last).recorderID == read.segment.header.recorderID,
+                   header(last).segmentSequence == sequence {
+                    let first = files[last.file].segments[last.segment]
+                    let recorder = read.segment.header.recorderID.isEmpty ? "" : " (recorder \(read.segment.header.recorderID))"
+                    if read.sameContent(as: first) {
+                        diagnostics.append(LogDiagnostic(
+                            severity: .warning, file: files[place.file].path, segment: read.frameIndex,
+                            byteOffset: read.byteOffset,
+                            message: "duplicate of run \(run)'s segment \(sequence)\(recorder): skipped"))
+                    } else {
+                        var conflict = LogDiagnostic(
+                            severity: .error, file: files[place.file].path, segment: read.frameIndex,
+                            byteOffset: read.byteOffset,
+                            message: "conflict: run \(run)'s segment \(sequence)\(recorder) differs from the one in "
+                                + "\(files[last.file].path) (segment \(first.frameIndex), byte \(first.byteOffset)): skipped; "
+                                + "two different logs share this run id")
+                        conflict.isConflict = true
+                        diagnostics.append(conflict)
+                    }
                     continue
                 }
-                lastSequence = sequence
                 kept.append(place)
             }
             places.append(kept)
         }
         return (order, places, diagnostics)
+    }
+}
+
+/// Record order across the recorders of one run: each recorder's records
+/// follow the previous recorders' (in ``LogReader/runOrder(_:)`` order),
+/// their sequences shifted past the largest one so far, so a run written by
+/// several recorders (agent events on one host, telemetry on another) has
+/// one record order, the same for every reader.
+package struct RecorderShift {
+    private var recorder: String?
+    private var shift: UInt64 = 0
+    private var next: UInt64 = 0
+
+    package init() {}
+
+    /// Starts the next segment of the run.
+    package mutating func begin(_ header: SegmentHeader) {
+        if let recorder, recorder != header.recorderID { shift = next }
+        recorder = header.recorderID
+    }
+
+    /// Shifts one event of the current segment (a shift that would
+    /// overflow leaves the sequence as recorded).
+    package mutating func apply(_ event: inout TraceEvent) {
+        if shift > 0 {
+            let (sequence, overflow) = event.sequence.addingReportingOverflow(shift)
+            if !overflow { event.sequence = sequence }
+        }
+        if event.sequence >= next { next = event.sequence == .max ? .max : event.sequence + 1 }
     }
 }

@@ -20,7 +20,8 @@ public enum LogStream {
         /// The runs, in order of first appearance.
         public var runs: [String] = []
         /// Whether every run's segments came in strictly increasing
-        /// segment-sequence order (so file order is record order).
+        /// segment-sequence order from one recorder (so file order is
+        /// record order).
         public var segmentsInOrder = true
         /// The files read (directories expanded), each with the number of
         /// bytes read (nil when it could not be opened): a second pass over
@@ -129,6 +130,7 @@ public enum LogStream {
     ) -> Pass {
         var pass = Pass()
         var lastSequence: [String: UInt64] = [:]
+        var recorders: [String: String] = [:]
         for entry in files {
             let path = entry.path
             if !readingWhole && entry.byteCount == nil { continue }
@@ -148,8 +150,12 @@ public enum LogStream {
                     let header = read.segment.header
                     if let last = lastSequence[header.runID] {
                         if header.segmentSequence <= last { pass.segmentsInOrder = false }
+                        // A run of several recorders is put in one record
+                        // order by the reader.
+                        if recorders[header.runID] != header.recorderID { pass.segmentsInOrder = false }
                     } else {
                         pass.runs.append(header.runID)
+                        recorders[header.runID] = header.recorderID
                     }
                     lastSequence[header.runID] = max(lastSequence[header.runID] ?? 0, header.segmentSequence)
                     pass.segmentCount += 1
