@@ -97,7 +97,7 @@ let package = Package(
             resources: []
         ),
         .testTarget(name: "TraceTelemetryTests", dependencies: ["TraceTelemetry", "TraceRecorder", "TraceLog"]),
-        .testTarget(name: "TraceRecordTests", dependencies: ["trace-record", "TraceLog"]),
+        .testTarget(name: "TraceRecordTests", dependencies: ["trace-record", "TraceLog", "TraceRecorder"]),
     ],
     swiftLanguageModes: [.v6]
 )

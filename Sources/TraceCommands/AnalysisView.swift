@@ -24,12 +24,15 @@ struct PriceOptions: ParsableArguments {
     func load() throws -> PriceTable {
         guard let path = prices else { return .default }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("\(path): cannot read the price table.")
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw CommandError("\(path): cannot read the price table: \(exists ? "permission denied" : "no such file")")
         }
         do {
             return try PriceTable(bytes: Array(data), fileName: (path as NSString).lastPathComponent)
+        } catch .inFile(_, let problem) {
+            throw CommandError("\(path): \(problem)")
         } catch {
-            throw ValidationError("\(path): \(error)")
+            throw CommandError("\(path): \(error)")
         }
     }
 }

@@ -32,8 +32,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var priceOptions: PriceOptions
 
-    @Flag(name: .long, help: "Do not print warnings about the logs' content.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
 
     @Flag(name: .customLong("with-run-labels"), help: ArgumentHelp(
         "Give turn and query rows their run's labels as columns run.KEY (CSV and JSON query rows always have them)."))
@@ -61,15 +60,12 @@ struct AnalyzeCommand: ParsableCommand {
         let report = AnalysisReport(
             metricSet: metricSet, view: by, format: format, prices: prices, withRunLabels: withRunLabels,
             failedQueries: failedQueries, poolRuns: poolRuns)
-        let analyzed = inputs.analyze(with: metricSet, quiet: quiet, stream: !noStream)
+        let messages = Messages(quiet: quietOption.quiet)
+        let analyzed = inputs.analyze(with: metricSet, messages: messages, stream: !noStream)
         let (output, notes) = report.render(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
-        if !quiet {
-            for diagnostic in notes.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
-        }
-        for warning in notes.warnings { StandardStreams.err("trace-analyze: warning: \(warning)\n") }
+        messages.warnings(notes.diagnostics.map(\.description) + notes.warnings)
         if !notes.unpricedModels.isEmpty {
-            StandardStreams.err(
-                "trace-analyze: no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
+            messages.warnings(["no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null"])
         }
         StandardStreams.out(output)
         try LogInputs.exitIfIncomplete(foundSegments: analyzed.foundSegments, diagnostics: analyzed.diagnostics)

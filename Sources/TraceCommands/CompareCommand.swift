@@ -23,14 +23,20 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A metric set; give exactly two (A, then B).", valueName: "name"))
     var metrics: [String] = []
 
-    @Option(name: .long, help: "Rows to compare: turn, query or run.")
+    @Option(name: .long, help: ArgumentHelp(
+        "Rows to compare: turn, query or run (the tool, model and label views are not compared).", valueName: "view"))
     var by: AnalysisView = .query
 
     @Option(name: .long, help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
+    @OptionGroup var quietOption: QuietOption
+
     func validate() throws {
         guard metrics.count == 2 else { throw ValidationError("Give --metrics exactly twice: --metrics A --metrics B.") }
+        guard [AnalysisView.turn, .query, .run].contains(by) else {
+            throw ValidationError("compare takes --by turn, query or run, not \(by).")
+        }
         for name in metrics where MetricSets.named(name) == nil {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
@@ -38,23 +44,21 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let a = MetricSets.named(metrics[0])!, b = MetricSets.named(metrics[1])!
-        guard [AnalysisView.turn, .query, .run].contains(by) else {
-            throw ValidationError("compare takes --by turn, query or run.")
-        }
         // Each set analyses the logs its own way (streamed when it can);
         // read problems are told once.
-        let analyzedA = inputs.analyze(with: a)
-        let analyzedB = inputs.analyze(with: b, quiet: true)
+        let messages = Messages(quiet: quietOption.quiet)
+        let analyzedA = inputs.analyze(with: a, messages: messages)
+        let analyzedB = inputs.analyze(with: b, messages: nil)
         let comparison = Self.compare(
             analyzedA.runs.map { ($0.structure.runID, $0.result) }, analyzedB.runs.map { ($0.structure.runID, $0.result) },
             by: by)
         if !comparison.onlyInA.isEmpty {
-            StandardStreams.err("only in \(a.identity.tag): \(comparison.onlyInA.joined(separator: ", "))\n")
+            messages.note("only in \(a.identity.tag): \(comparison.onlyInA.joined(separator: ", "))")
         }
         if !comparison.onlyInB.isEmpty {
-            StandardStreams.err("only in \(b.identity.tag): \(comparison.onlyInB.joined(separator: ", "))\n")
+            messages.note("only in \(b.identity.tag): \(comparison.onlyInB.joined(separator: ", "))")
         }
-        StandardStreams.err("\(comparison.unchangedRows) rows unchanged\n")
+        messages.note("\(comparison.unchangedRows) rows unchanged")
         StandardStreams.out(format.render(comparison.rows, metricSet: .comparison(a.identity, b.identity)))
         try LogInputs.exitIfIncomplete(foundSegments: analyzedA.foundSegments, diagnostics: analyzedA.diagnostics)
     }

@@ -35,14 +35,15 @@ struct DbCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the rows written and the insert rate on standard error.")
     var stats = false
 
-    @Flag(name: .long, help: "Do not print warnings about the logs' content.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
 
     func run() throws {
+        try Self.checkDatabase(output, inputs: inputs.files)
         let metricSet = try MetricSetOption.resolve(metrics)
         let prices = try priceOptions.load()
         // One analysis serves every table.
-        let analyzed = inputs.analyze(with: metricSet, quiet: quiet)
+        let messages = Messages(quiet: quietOption.quiet)
+        let analyzed = inputs.analyze(with: metricSet, messages: messages)
         // A database gathers loads: a partial one would be recorded as if it
         // were these logs, so nothing is written when an input is missing.
         if analyzed.diagnostics.contains(where: { $0.isUnreadableInput || $0.isConflict }) {
@@ -50,15 +51,13 @@ struct DbCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if !analyzed.foundSegments { throw ExitCode(1) }
-        let progress = ProgressBar("hashing and analysing")
+        let progress = ProgressBar("hashing and analysing", enabled: !messages.quiet && ProgressBar.onTerminal)
         let hash = LogContentHash.hex(ofFiles: analyzed.files)
         let views = DatabaseContent.Views(analyzed.runs, spanEnergy: analyzed.spanEnergy, metricSet: metricSet, prices: prices)
         let content = DatabaseContent.make(
             structures: analyzed.runs.map(\.structure), views: views, metricSet: metricSet.identity, priceTableHash: prices.identity.sha256, logHash: hash
         ) { progress.update($0, of: $1) }
-        if !quiet {
-            for diagnostic in content.diagnostics { StandardStreams.err("trace-analyze: warning: \(diagnostic)\n") }
-        }
+        messages.warnings(content.diagnostics.map(\.description))
         progress.phase("inserting rows")
         let outcome: DatabaseWriter.Outcome
         let clock = ContinuousClock()
@@ -76,16 +75,16 @@ struct DbCommand: ParsableCommand {
             withExtendedLifetime(connection) {}
         } catch {
             progress.finish()
-            throw ValidationError("\(error)")
+            throw CommandError("\(output): \(error)")
         }
         timing.closed = clock.now
         progress.finish()
         switch outcome {
         case .alreadyLoaded:
-            StandardStreams.err("\(output): already holds these logs (\(hash.prefix(12))) with \(metricSet.identity.tag); nothing written\n")
+            messages.note("\(output): already holds these logs (\(hash.prefix(12))) with \(metricSet.identity.tag); nothing written")
         case .loaded(let rows):
             let summary = zip(DatabaseSchema.tableNames, rows).map { "\($1) \($0)" }.joined(separator: ", ")
-            StandardStreams.err("\(output): added \(summary) (\(metricSet.identity.tag), logs \(hash.prefix(12)))\n")
+            messages.note("\(output): added \(summary) (\(metricSet.identity.tag), logs \(hash.prefix(12)))")
             if stats { StandardStreams.err(timing.line(rows: rows.reduce(0, +)) + "\n") }
         }
     }
@@ -126,5 +125,20 @@ struct DbCommand: ParsableCommand {
                 + "commit \(milliseconds(written - committing))); "
                 + "\(milliseconds(closed - started)) with opening and closing the file (\(rate(closed - started)))"
         }
+    }
+
+    /// Refuses an output that is not a database (or is one of the inputs)
+    /// before any work: `db run.zst -o run.zst` has its arguments swapped.
+    static func checkDatabase(_ path: String, inputs: [String]) throws {
+        let handle = FileHandle(forReadingAtPath: path)
+        defer { try? handle?.close() }
+        let head = (try? handle?.read(upToCount: 16)) ?? Data()
+        guard !head.isEmpty, !head.elementsEqual(Array("SQLite format 3\0".utf8)) else {
+            try OutputFile.refuseInput(path, inputs)
+            return
+        }
+        let looksLikeLog = head.starts(with: [0x28, 0xB5, 0x2F, 0xFD])
+        throw CommandError("\(path): not a SQLite database"
+            + (looksLikeLog ? " but an agent-trace log: are the arguments swapped? (db LOG... -o RUNS.sqlite)" : "; give a new or existing database file with -o"))
     }
 }

@@ -11,11 +11,13 @@ struct DumpCommand: ParsableCommand {
 
     @OptionGroup var inputs: LogInputs
 
+    @OptionGroup var quietOption: QuietOption
+
     func run() throws {
         // The logs are indexed once, then each run's segments decoded again
         // one at a time, in record order: memory does not grow with the logs.
         let log = LogIndex.build(inputs.logs)
-        for diagnostic in log.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
+        Messages(quiet: quietOption.quiet).log(log.diagnostics)
         let encoder = InterchangeEncoder(timeFields: .seconds)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)

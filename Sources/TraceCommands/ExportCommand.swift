@@ -17,7 +17,8 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var inputs: LogInputs
 
-    @Option(name: .long, help: ArgumentHelp("Directory to write (created if missing).", valueName: "dir"))
+    @Option(name: [.short, .customLong("output"), .customLong("out")],
+            help: ArgumentHelp("Directory to write (created if missing); --out is the same option.", valueName: "dir"))
     var out: String
 
     @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
@@ -25,14 +26,17 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var priceOptions: PriceOptions
 
+    @OptionGroup var quietOption: QuietOption
+
     func run() throws {
         let name = metrics ?? MetricSets.defaultName
         guard let metricSet = MetricSets.named(name) else {
-            throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
+            throw CommandError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
         let prices = try priceOptions.load()
         // One analysis serves the four tables.
-        let analyzed = inputs.analyze(with: metricSet)
+        let messages = Messages(quiet: quietOption.quiet)
+        let analyzed = inputs.analyze(with: metricSet, messages: messages)
         var unpriced: [String] = []
         func rows(_ kind: ViewKind) -> [AnalysisRow] {
             let report = AnalysisReport(metricSet: metricSet, view: .view(kind), format: .csv, prices: prices)
@@ -44,17 +48,14 @@ struct ExportCommand: ParsableCommand {
             turns: rows(.turn), queries: rows(.query), tools: rows(.tool), models: rows(.model),
             metricSet: metricSet.identity, priceTable: prices.identity, logSHA256: LogContentHash.hex(ofFiles: analyzed.files),
             unpricedModels: unpriced)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputFile.makeDirectory(out)
         for (fileName, contents) in Export.files(input) {
-            let path = (out as NSString).appendingPathComponent(fileName)
-            guard FileManager.default.createFile(atPath: path, contents: Data(contents.utf8)) else {
-                throw ValidationError("\(path): cannot write the file.")
-            }
+            try OutputFile.write(contents, to: (out as NSString).appendingPathComponent(fileName), inputs: analyzed.files)
         }
         if !unpriced.isEmpty {
-            StandardStreams.err("trace-analyze: no price for \(unpriced.joined(separator: ", ")) in \(prices.identity): their cost is null\n")
+            messages.warnings(["no price for \(unpriced.joined(separator: ", ")) in \(prices.identity): their cost is null"])
         }
-        StandardStreams.err("wrote \(Export.fileNames.joined(separator: ", ")) to \(out)\n")
+        messages.note("wrote \(Export.fileNames.joined(separator: ", ")) to \(out)")
         try LogInputs.exitIfIncomplete(foundSegments: analyzed.foundSegments, diagnostics: analyzed.diagnostics)
     }
 }

@@ -33,7 +33,10 @@ struct ImportCommand: ParsableCommand {
         if segmentBytes < 256 { throw ValidationError("--segment-bytes must be at least 256.") }
     }
 
+    @OptionGroup var quietOption: QuietOption
+
     func run() throws {
+        if input != "-" { try OutputFile.refuseInput(output, [input]) }
         let report: JSONLinesImporter.Report
         let importer = JSONLinesImporter(inputName: input, segmentBytes: segmentBytes)
         if input == "-" {
@@ -43,16 +46,17 @@ struct ImportCommand: ParsableCommand {
             // Mapped, and given back as the lines are read: memory does not
             // grow with the input.
             guard case .success(let file) = MappedFile.open(input) else {
-                throw ValidationError("\(input): cannot read the file.")
+                throw CommandError("\(input): cannot read the file: \(FileManager.default.fileExists(atPath: input) ? "permission denied" : "no such file")")
             }
             report = try withExtendedLifetime(file) { () throws(RecorderError) in
                 try importer.importLines(file.bytes, to: output) { file.release(before: $0) }
             }
         }
-        for warning in report.warnings { StandardStreams.err("trace-analyze: warning: \(warning)\n") }
+        let messages = Messages(quiet: quietOption.quiet)
+        messages.warnings(report.warnings.map { "\($0)" })
         for error in report.errors.prefix(50) { StandardStreams.err("trace-analyze: error: \(error)\n") }
         if report.errors.count > 50 { StandardStreams.err("trace-analyze: … and \(report.errors.count - 50) more bad lines\n") }
-        StandardStreams.err("imported \(report.events) events from \(report.lines) lines into \(output)\n")
+        messages.note("imported \(report.events) events from \(report.lines) lines into \(output)")
         if !report.errors.isEmpty { throw ExitCode(1) }
     }
 }

@@ -53,12 +53,14 @@ struct LogInputs: ParsableArguments {
         if !foundSegments || diagnostics.contains(where: { $0.isUnreadableInput || $0.isConflict }) { throw ExitCode(1) }
     }
 
-    /// Reads every log and prints read problems on standard error.
-    func read(quiet: Bool = false) -> LogSet {
+    /// The log files named, directories expanded.
+    var files: [String] { LogReader.expand(logs).files }
+
+    /// Reads every log and prints read problems on standard error
+    /// through `messages` (nil: silent).
+    func read(_ messages: Messages?) -> LogSet {
         let set = LogReader.read(logs)
-        if !quiet {
-            for diagnostic in set.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
-        }
+        messages?.log(set.diagnostics)
         return set
     }
 }
@@ -68,10 +70,14 @@ extension LogInputs {
     /// can and the logs allow it, else read whole. Read problems go to
     /// standard error unless `quiet`.
     func analyze(with metricSet: any MetricSet, quiet: Bool = false, stream: Bool = true) -> AnalyzedLogs {
+        analyze(with: metricSet, messages: quiet ? nil : Messages(quiet: false), stream: stream)
+    }
+
+    /// Reads and analyses the logs; read problems go through `messages`
+    /// (nil: silent).
+    func analyze(with metricSet: any MetricSet, messages: Messages?, stream: Bool = true) -> AnalyzedLogs {
         let analyzed = LogAnalysis.analyze(logs, with: metricSet, stream: stream)
-        if !quiet {
-            for diagnostic in analyzed.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
-        }
+        messages?.log(analyzed.diagnostics)
         return analyzed
     }
 }

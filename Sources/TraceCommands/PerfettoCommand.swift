@@ -28,25 +28,28 @@ struct PerfettoCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("File to write (`-` for standard output).", valueName: "trace.json"))
     var output: String
 
+    @OptionGroup var quietOption: QuietOption
+
     @Option(name: .long, help: ArgumentHelp("Metric set for the query and turn arguments.", valueName: "name"))
     var metrics: String?
 
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
         let trace = PerfettoTrace(metricSet: metricSet)
-        let progress = ProgressBar("timeline")
+        let messages = Messages(quiet: quietOption.quiet)
+        let progress = ProgressBar("timeline", enabled: !messages.quiet && ProgressBar.onTerminal)
         var foundSegments = false
         var diagnostics: [LogDiagnostic] = []
-        try OutputFile.streaming(to: output) { write in
+        try OutputFile.streaming(to: output, inputs: inputs.files) { write in
             // Streamed (tracks spilled to temporary files) when the logs
             // allow it, else read whole.
             if let pass = trace.writeStreamed(inputs.logs, progress: { progress.update($0, of: $1) }, to: write) {
-                for diagnostic in pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
+                messages.log(pass.diagnostics)
                 foundSegments = pass.segmentCount > 0
                 diagnostics = pass.diagnostics
                 return
             }
-            let log = inputs.read()
+            let log = inputs.read(messages)
             let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
             trace.write(runs, progress: { progress.update($0, of: $1) }, to: write)
             foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }

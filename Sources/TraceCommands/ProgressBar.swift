@@ -22,6 +22,9 @@ final class ProgressBar {
     /// The shortest time between two redraws.
     let interval: Duration
 
+    /// Whether standard error is a terminal.
+    static var onTerminal: Bool { isatty(2) != 0 }
+
     /// Creates a bar; `enabled` defaults to whether standard error is a terminal.
     init(_ label: String, enabled: Bool = isatty(2) != 0, delay: Duration = .seconds(1), interval: Duration = .milliseconds(100)) {
         self.label = label

@@ -29,6 +29,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Show at most this many turns in bars and tables.", valueName: "n"))
     var turnLimit: Int = 80
 
+    @OptionGroup var quietOption: QuietOption
+
     func validate() throws {
         if turnLimit < 1 { throw ValidationError("--turn-limit must be at least 1.") }
     }
@@ -36,26 +38,27 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
         let report = HTMLReport(metricSet: metricSet, turnLimit: turnLimit)
-        let progress = ProgressBar("report")
+        let messages = Messages(quiet: quietOption.quiet)
+        let progress = ProgressBar("report", enabled: !messages.quiet && ProgressBar.onTerminal)
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }
         let html: String
         let foundSegments: Bool
         let diagnostics: [LogDiagnostic]
         // Streamed (no telemetry held) when the logs allow it, else read whole.
         if let (contents, pass) = report.streamedContents(inputs.logs) {
-            for diagnostic in pass.diagnostics { StandardStreams.err("trace-analyze: \(diagnostic)\n") }
+            messages.log(pass.diagnostics)
             html = report.html(contents: contents, sources: sources) { progress.update($0, of: $1) }
             foundSegments = pass.segmentCount > 0
             diagnostics = pass.diagnostics
         } else {
-            let log = inputs.read()
+            let log = inputs.read(messages)
             let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
             html = report.html(runs, sources: sources) { progress.update($0, of: $1) }
             foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
             diagnostics = log.diagnostics
         }
         progress.finish()
-        try OutputFile.write(html, to: output)
+        try OutputFile.write(html, to: output, inputs: inputs.files)
         try LogInputs.exitIfIncomplete(foundSegments: foundSegments, diagnostics: diagnostics)
     }
 }

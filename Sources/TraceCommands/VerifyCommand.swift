@@ -13,6 +13,9 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var inputs: LogInputs
 
+    @Flag(name: .long, help: "Print only the files that are not intact and their errors.")
+    var quiet = false
+
     func run() throws {
         // One pass that keeps no events: memory does not grow with the logs.
         let log = LogIndex.build(inputs.logs)
@@ -26,12 +29,13 @@ struct VerifyCommand: ParsableCommand {
                 StandardStreams.out("\(file.path): UNREADABLE: \(unreadable.message)\n")
                 continue
             }
+            if quiet && ok { continue }
             StandardStreams.out(
                 "\(file.path): \(ok ? "ok" : "DAMAGED"): \(file.segments.count) segments, "
                     + "\(file.eventCount) events, \(file.byteCount) bytes, \(runs) run\(runs == 1 ? "" : "s")"
                     + (file.damagedFrames > 0 ? ", \(file.damagedFrames) damaged frames" : "") + "\n")
         }
-        for diagnostic in log.diagnostics where !diagnostic.isUnreadableInput {
+        for diagnostic in log.diagnostics where !diagnostic.isUnreadableInput && !(quiet && diagnostic.severity == .warning) {
             StandardStreams.out("  \(diagnostic)\n")
         }
         let conflicts = log.diagnostics.filter(\.isConflict).count

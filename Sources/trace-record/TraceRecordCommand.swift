@@ -24,15 +24,21 @@ struct TraceRecordCommand: ParsableCommand {
             trace-record exits with the command's exit code (128+N when signal N killed \
             it), forwards SIGINT and SIGTERM to it, and closes the log cleanly when it ends.
 
+            An existing log is never overwritten unless --force is given.
+
             Example:
               trace-record -o run.zst --label model=gpt-4o -- python3 agent.py
-            """)
+            """,
+        version: Recorder.version)
 
     /// The environment variable that holds the socket's path.
     static let socketVariable = "AGENT_TRACE_SOCKET"
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The log to write (truncated if it exists).", valueName: "LOG.zst"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The log to write (refused if it exists, unless --force).", valueName: "LOG.zst"))
     var output: String
+
+    @Flag(name: .long, help: "Overwrite the log if it exists (a recording is not something to lose by a typo).")
+    var force = false
 
     @Option(name: .customLong("sample-hz"), help: "Telemetry readings per second.")
     var sampleHz: Double = 20
@@ -58,6 +64,10 @@ struct TraceRecordCommand: ParsableCommand {
         guard sampleHz.isFinite, sampleHz > 0 else { throw ValidationError("--sample-hz must be a positive number.") }
         for label in labels where !label.contains("=") {
             throw ValidationError("--label \(label): expected KEY=VALUE.")
+        }
+        var info = stat()
+        if !force, lstat(output, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+            throw ValidationError("\(output) exists; give another -o, or --force to overwrite it.")
         }
         do {
             _ = try TelemetrySelection(parsing: selectionText)

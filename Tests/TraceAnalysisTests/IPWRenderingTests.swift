@@ -25,7 +25,7 @@ import TraceLog
         for rows in [result.turns, result.queries, result.runs] {
             let table = OutputFormat.table.render(rows, metricSet: identity)
             #expect(table.split(separator: "\n").allSatisfy { $0.count <= 80 })
-            #expect(table.hasSuffix("metric set: ipw v2 · \(rows.count) \(rows.count == 1 ? "row" : "rows")\n"))
+            #expect(table.hasSuffix("metric set: ipw@2 · \(rows.count) \(rows.count == 1 ? "row" : "rows")\n"))
         }
     }
 

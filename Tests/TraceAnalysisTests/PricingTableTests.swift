@@ -61,7 +61,8 @@ import Testing
                 return error.description
             }
         }
-        #expect(error("{") == "p.json: malformed JSON: byte 1: expected a member name")
+        #expect(error("{") == "p.json: malformed JSON: line 1, column 2: expected a member name")
+        #expect(error("{\"models\": {\"a\":\n  {\"input_usd_per_mtok\": x}}}") == "p.json: malformed JSON: line 2, column 26: expected a value")
         #expect(error(#"{"models": []}"#) == #"p.json: not a price table: "models" must be an object"#)
         #expect(error(#"{"models": {"m": {"input_usd_per_mtok": 1}}}"#)
             == #"p.json: not a price table: model "m" lacks "output_usd_per_mtok""#)

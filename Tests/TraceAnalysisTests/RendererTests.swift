@@ -74,7 +74,7 @@ import Testing
         let table = TableRenderer().render(wide, metricSet: identity)
         let lines = table.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.allSatisfy { $0.count <= 80 })
-        #expect(table.hasSuffix("metric set: ipw v2 · 3 rows\n"))
+        #expect(table.hasSuffix("metric set: ipw@2 · 3 rows\n"))
         #expect(table.contains("search_the_web,search_t…"))
         #expect(table.contains("0.667"))
         #expect(table.contains("-1234.500"))
@@ -94,11 +94,11 @@ import Testing
             ----  -----
             a         5
             long      -
-            metric set: ipw v2 · 2 rows
+            metric set: ipw@2 · 2 rows
 
             """
         #expect(table == expected)
-        #expect(TableRenderer().render([], metricSet: identity) == "(no rows)\nmetric set: ipw v2 · 0 rows\n")
+        #expect(TableRenderer().render([], metricSet: identity) == "(no rows)\nmetric set: ipw@2 · 0 rows\n")
     }
 
     @Test func displayRoundsToThreeDecimals() {

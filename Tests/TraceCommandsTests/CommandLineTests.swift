@@ -11,7 +11,7 @@ import TraceLog
         let log = bundledLogs()[0].path
         let table = try runProcess(binary, [log, "--by", "turn"])
         #expect(table.status == 0)
-        #expect(table.stdout.contains("metric set: default v1"))
+        #expect(table.stdout.contains("metric set: default@1"))
         #expect(table.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
         let json = try runProcess(binary, [log, "--by", "query", "--metrics", "ipw", "--format", "json"])
         #expect(json.status == 0)
@@ -83,7 +83,8 @@ import TraceLog
 
     @Test func metricsListsEverySetWithItsVersion() throws {
         let result = try runProcess(binary, ["metrics"])
-        #expect(result.stdout == "default\t1  (default)\nipw\t2\n")
+        #expect(result.stdout == "default@1 (default)\t\(DefaultMetricSet.summary)\nipw@2\t\(IPWMetricSet.summary)\n")
+        #expect(result.stdout.split(separator: "\n").allSatisfy { $0.count < 200 })
     }
 }
 

@@ -304,3 +304,88 @@ import TraceRecorder
         #expect(both.stderr.contains("conflict: run demo-run-2024's segment 0 differs"))
     }
 }
+
+/// Items 10, 11 and 13: errors that name the file and the fix, one output
+/// flag and `--quiet` everywhere, warnings summarised, one spelling of a set.
+@Suite struct CommandConventionTests {
+    let log = bundledLogs().last!.path
+
+    @Test func runtimeErrorsNameTheFileAndTheFixWithoutAUsageBlock() throws {
+        let dir = temporaryDirectory()
+        let cases: [(arguments: [String], says: String)] = [
+            (["export", log, "--out", "/proc/nope"], "/proc/nope: cannot create the directory: cannot create a file in /proc"),
+            (["report", log, "-o", dir.path + "/missing/r.html"], "r.html: cannot write: the directory \(dir.path)/missing does not exist"),
+            (["perfetto", log, "-o", log], "is also an input; give another output path (-o)"),
+            (["db", log, "-o", log], "not a SQLite database but an agent-trace log: are the arguments swapped?"),
+        ]
+        for (arguments, says) in cases {
+            let result = try runProcess(traceAnalyzeBinary, arguments)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains(says), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Usage:") && !result.stderr.contains("NSCocoaErrorDomain"), "\(arguments)")
+        }
+        // The input survived.
+        #expect(try runProcess(traceAnalyzeBinary, ["verify", log]).status == 0)
+        // A bad price table: the file named once, with line and column.
+        let prices = dir.appendingPathComponent("bad-prices.json")
+        try Data("{\"models\": {\"a\":\n  {\"input_usd_per_mtok\": x}}}".utf8).write(to: prices)
+        let bad = try runProcess(traceAnalyzeBinary, [log, "--prices", prices.path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "Error: \(prices.path): malformed JSON: line 2, column 26: expected a value\n")
+        // A symlink at the output path is replaced, its target never written.
+        let target = dir.appendingPathComponent("target.txt")
+        try Data("keep".utf8).write(to: target)
+        let link = dir.appendingPathComponent("link.html").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target.path)
+        #expect(try runProcess(traceAnalyzeBinary, ["report", log, "-o", link]).status == 0)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "keep")
+        #expect(try String(contentsOfFile: link, encoding: .utf8).contains("<svg"))
+        // A failed write leaves nothing half-written behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }.isEmpty)
+    }
+
+    @Test func everyCommandTakesQuietAndExportTakesOutput() throws {
+        let dir = temporaryDirectory()
+        let commands: [[String]] = [
+            [log, "--by", "query"], ["export", log, "-o", dir.path + "/e"], ["export", log, "--output", dir.path + "/f"],
+            ["db", log, "-o", dir.path + "/x.sqlite"], ["report", log, "-o", dir.path + "/r.html"],
+            ["perfetto", log, "-o", dir.path + "/p.json"], ["compare", log, "--metrics", "ipw", "--metrics", "default"],
+            ["dump", log], ["verify", log], ["metrics"],
+        ]
+        for arguments in commands {
+            let result = try runProcess(traceAnalyzeBinary, arguments + ["--quiet"])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.isEmpty, "\(arguments): \(result.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/f/summary.json"))
+        let verify = try runProcess(traceAnalyzeBinary, ["verify", log, "--quiet"])
+        #expect(verify.stdout.isEmpty)
+    }
+
+    @Test func repeatedWarningsAreSummarised() throws {
+        var lines = [#"{"type":"query_start","t":1800000000,"query_id":"q"}"#]
+        for index in 0..<40 {
+            lines.append(#"{"type":"tool_end","t":\#(1_800_000_001 + index),"span_id":"t\#(index)","query_id":"q","tool":"search","ok":true}"#)
+        }
+        lines.append(#"{"type":"query_end","t":1800000100,"query_id":"q","status":"completed"}"#)
+        let path = try TrustworthyOutputTests.log(lines)
+        let result = try runProcess(traceAnalyzeBinary, [path, "--by", "query"])
+        #expect(result.status == 0)
+        let warnings = result.stderr.split(separator: "\n")
+        #expect(warnings.filter { $0.contains("tool end without a start") }.count == 6, "\(result.stderr)")
+        #expect(warnings.contains { $0.hasPrefix("trace-analyze: … and 35 more like this: warning: run ") })
+        let quiet = try runProcess(traceAnalyzeBinary, [path, "--by", "query", "--quiet"])
+        #expect(quiet.stderr.isEmpty)
+    }
+
+    @Test func aSetIsWrittenOneWayAndHelpSaysWhatIsRefused() throws {
+        let table = try runProcess(traceAnalyzeBinary, [log, "--by", "run", "--metrics", "ipw"])
+        #expect(table.stdout.contains("metric set: ipw@2 · 1 row"))
+        let help = try runProcess(traceAnalyzeBinary, ["compare", "--help"])
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("the tool, model and label views are not compared"))
+        let refused = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw", "--metrics", "default", "--by", "tool"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("compare takes --by turn, query or run, not tool."))
+    }
+}

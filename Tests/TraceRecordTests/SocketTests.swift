@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraceLog
+import TraceRecorder
 
 /// Runs `trace-record -o log --source none -- python3 -c script` and reads the log back.
 private func record(python script: String, extra: [String] = []) throws -> (TraceRecordBinary.Result, [TraceEvent]) {
@@ -93,8 +94,17 @@ struct SocketTests {
         defer { try? FileManager.default.removeItem(atPath: log) }
         let killed = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "sh", "-c", "kill -KILL $$"])
         #expect(killed.status == 137)
-        let terminated = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "sh", "-c", "kill -TERM $$"])
+        // An existing log is refused without --force, and left as it was.
+        let before = try Data(contentsOf: URL(fileURLWithPath: log))
+        let refused = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "true"])
+        #expect(refused.status == 64)
+        #expect(refused.standardError.contains("\(log) exists; give another -o, or --force to overwrite it."))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: log)) == before)
+        let terminated = try TraceRecordBinary.run(["-o", log, "--force", "--source", "none", "--", "sh", "-c", "kill -TERM $$"])
         #expect(terminated.status == 143)
+        let version = try TraceRecordBinary.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.standardOutput == Recorder.version + "\n")
         let set = LogReader.read([log])
         #expect(set.diagnostics.isEmpty)
         let marks = set.runs.first?.events.compactMap { if case .mark(let m) = $0.payload { return m.text } else { return nil } }

@@ -8,6 +8,7 @@ enum TraceRecordBinary {
     struct Result {
         var status: Int32
         var standardError: String
+        var standardOutput = ""
     }
 
     /// The repository root.
@@ -55,7 +56,12 @@ enum TraceRecordBinary {
         process.currentDirectoryURL = repository
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        // Standard output goes to a file (no pipe for a chatty child to fill).
+        let outputPath = temporaryLog() + ".stdout"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardOutput = output
         try process.run()
         if let signal {
             Thread.sleep(forTimeInterval: signalAfter)
@@ -63,7 +69,11 @@ enum TraceRecordBinary {
         }
         let data = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, standardError: String(decoding: data, as: UTF8.self))
+        try? output.close()
+        let printed = (try? Data(contentsOf: URL(fileURLWithPath: outputPath))) ?? Data()
+        return Result(
+            status: process.terminationStatus, standardError: String(decoding: data, as: UTF8.self),
+            standardOutput: String(decoding: printed, as: UTF8.self))
     }
 
     /// A fresh path for a log.

@@ -37,6 +37,9 @@ import TraceLog
 public struct DefaultMetricSet: MetricSet {
     /// `default`, version `1`.
     public static let identity = MetricSetIdentity(name: "default", version: "1")
+    /// One line for `trace-analyze metrics`.
+    public static let summary =
+        "energy of every query, turn and call from each source's readings (counters, else power), split among concurrent spans; flags what is interpolated"
 
     /// How energy series are built.
     public var options: EnergySeries.Options

@@ -57,6 +57,9 @@ import TraceLog
 public struct IPWMetricSet: MetricSet {
     /// `ipw`, version `2` (version 1 computed durations from nanoseconds).
     public static let identity = MetricSetIdentity(name: "ipw", version: "2")
+    /// One line for `trace-analyze metrics`.
+    public static let summary =
+        "what ipw's AgenticRunner reports: turn per inference, energy from readings inside each window, in the runner's float-second arithmetic"
 
     /// The rows reproduce the reference runner's: the turn and query views
     /// print them as made.

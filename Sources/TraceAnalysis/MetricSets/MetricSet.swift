@@ -10,6 +10,9 @@ public protocol MetricSet: Sendable {
     /// The set's name and version.
     static var identity: MetricSetIdentity { get }
 
+    /// What the set is, in one line (`trace-analyze metrics` prints it).
+    static var summary: String { get }
+
     /// Analyses one run's events (in record order).
     func analyze(_ run: RunEvents) -> AnalysisResult
 
@@ -40,6 +43,9 @@ extension MetricSet {
     /// The set's name and version (the same as ``MetricSet/identity``, usable
     /// on an `any MetricSet` value).
     public var identity: MetricSetIdentity { Self.identity }
+
+    /// The one-line description (the same as ``MetricSet/summary``).
+    public var summary: String { Self.summary }
 
     /// Augmented, unless the set says otherwise.
     public var viewConvention: ViewConvention { .augmented }

@@ -15,8 +15,9 @@ public struct MetricSetIdentity: Sendable, Equatable, Hashable, CustomStringConv
     /// The compact tag used in CSV and JSON output: `name@version`, e.g. `ipw@1`.
     public var tag: String { version.isEmpty ? name : "\(name)@\(version)" }
 
-    /// The human form used in tables: `name vversion`, e.g. `ipw v1`.
-    public var description: String { version.isEmpty ? name : "\(name) v\(version)" }
+    /// The form used everywhere (tables, pages, messages): the ``tag``,
+    /// `name@version`, e.g. `ipw@1`, so a set is written one way.
+    public var description: String { tag }
 
     /// The identity that names a comparison of two sets, `A@1 vs B@2`
     /// (its version is empty: the two tags say everything).

@@ -13,7 +13,7 @@
 ///   (the first column, and up to two more that follow it whose names end
 ///   in `_id` or `_index`, e.g. `run_id`, `query_id`, `turn_index`).
 /// - A footer names the metric set and the row count:
-///   `metric set: ipw v1 · 12 rows`.
+///   `metric set: ipw@1 · 12 rows`.
 ///
 /// Widths count characters (grapheme clusters); wide East Asian characters
 /// may therefore misalign. Lines carry no trailing spaces; output is

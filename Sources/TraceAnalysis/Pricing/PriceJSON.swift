@@ -49,8 +49,16 @@ struct PriceJSONParser {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// A malformed-JSON error at the current position, as `line L, column
+    /// C` (1-based; columns count bytes).
     private func error(_ message: String) -> PriceTableError {
-        .malformed("byte \(index): \(message)")
+        var line = 1
+        var lineStart = 0
+        for position in 0..<min(index, bytes.count) where bytes[position] == 0x0A {
+            line += 1
+            lineStart = position + 1
+        }
+        return .malformed("line \(line), column \(index - lineStart + 1): \(message)")
     }
 
     private mutating func skipWhitespace() {

@@ -7,7 +7,7 @@ public enum PriceTableError: Error, Sendable, Equatable, CustomStringConvertible
     /// One of the above, in a named file.
     indirect case inFile(String, PriceTableError)
 
-    /// `FILE: problem`, e.g. `prices.json: byte 12: expected a value`.
+    /// `FILE: problem`, e.g. `prices.json: malformed JSON: line 2, column 5: expected a value`.
     public var description: String {
         switch self {
         case .malformed(let message): "malformed JSON: \(message)"

@@ -61,7 +61,7 @@ public struct HTMLReport {
             </head>
             <body>
             <header><h1>agent-trace report</h1>
-            <p>Logs: \(HTMLText.escape(sources.joined(separator: ", "))) &middot; metric set <b>\(HTMLText.escape(identity.description))</b> (\(HTMLText.escape(identity.tag))) &middot; \(runs.count) run\(runs.count == 1 ? "" : "s")</p></header>
+            <p>Logs: \(HTMLText.escape(sources.joined(separator: ", "))) &middot; metric set <b>\(HTMLText.escape(identity.tag))</b> &middot; \(runs.count) run\(runs.count == 1 ? "" : "s")</p></header>
 
             """
         for (index, run) in runs.enumerated() {
