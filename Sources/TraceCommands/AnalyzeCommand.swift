@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TraceAnalysis
 import TraceLog
 
@@ -43,6 +44,13 @@ struct AnalyzeCommand: ParsableCommand {
         valueName: "rule"))
     var failedQueries: LabelView.FailedQueries = .exclude
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Print only these columns, in this order (any format); names as in CSV and JSON.", valueName: "a,b,c"))
+    var columns: String?
+
+    @Flag(name: .customLong("all-columns"), help: "Tables: every column, in panels (the default turn and query tables are compact).")
+    var allColumns = false
+
     @Flag(name: .customLong("pool-runs"), help: ArgumentHelp(
         "For --by tool, model and label:KEY: one row per group over every run (run_id *), not one per run and group."))
     var poolRuns = false
@@ -57,12 +65,22 @@ struct AnalyzeCommand: ParsableCommand {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
         let prices = try priceOptions.load()
-        let report = AnalysisReport(
+        var report = AnalysisReport(
             metricSet: metricSet, view: by, format: format, prices: prices, withRunLabels: withRunLabels,
             failedQueries: failedQueries, poolRuns: poolRuns)
+        if allColumns { report.columns = .all }
+        if let columns {
+            report.columns = .named(columns.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+        }
         let messages = Messages(quiet: quietOption.quiet)
         let analyzed = inputs.analyze(with: metricSet, messages: messages, stream: !noStream)
         let (output, notes) = report.render(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
+        if !notes.unknownColumns.isEmpty {
+            let (rows, _) = report.rows(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
+            let known = rows.first?.names ?? []
+            throw CommandError("--columns: no column named \(notes.unknownColumns.joined(separator: ", ")) in --by \(by); "
+                + "columns: \(known.joined(separator: ", "))")
+        }
         messages.warnings(notes.diagnostics.map(\.description) + notes.warnings)
         if !notes.unpricedModels.isEmpty {
             messages.warnings(["no price for \(notes.unpricedModels.joined(separator: ", ")) in \(prices.identity): their cost is null"])

@@ -26,7 +26,8 @@ struct VerifyCommand: ParsableCommand {
             intact = intact && ok
             if let unreadable = log.diagnostics.first(where: { $0.file == file.path && $0.isUnreadableInput }),
                file.segments.isEmpty {
-                StandardStreams.out("\(file.path): UNREADABLE: \(unreadable.message)\n")
+                StandardStreams.out(
+                    "\(file.path): UNREADABLE: 0 segments, 0 events, \(file.byteCount) bytes, 0 runs: \(unreadable.message)\n")
                 continue
             }
             if quiet && ok { continue }

@@ -125,8 +125,10 @@ import TraceRecorder
         #expect(queries.last?["error"] as? String == "agent raised: budget")
         #expect(queries.first?["resolved"] as? Bool == true)
         #expect((queries.first?["labels"] as? [String: String])?["data_id"] == "d0")
-        let table = try runProcess(traceAnalyzeBinary, [a, "--by", "query"])
+        let table = try runProcess(traceAnalyzeBinary, [a, "--by", "query", "--all-columns"])
         #expect(table.stdout.contains("agent raised: budget"))
+        let compact = try runProcess(traceAnalyzeBinary, [a, "--by", "query"])
+        #expect(compact.stdout.contains("failed") && compact.stdout.contains("agent raised"))
         let turns = try Self.json([a, "--by", "turn"])
         let flags = try #require(turns.last?["flags"] as? [String])
         #expect(flags.contains("inference:error") && flags.contains("tool:error"))
@@ -198,7 +200,7 @@ import TraceRecorder
         let analysis = try runProcess(traceAnalyzeBinary, [log, missing, "--by", "query", "--format", "csv"])
         #expect(analysis.stdout.contains(",q001,"))
         let verify = try runProcess(traceAnalyzeBinary, ["verify", missing])
-        #expect(verify.stdout == "\(missing): UNREADABLE: no such file or directory\n")
+        #expect(verify.stdout == "\(missing): UNREADABLE: 0 segments, 0 events, 0 bytes, 0 runs: no such file or directory\n")
         // db writes nothing rather than a partial load.
         let db = dir.appendingPathComponent("runs.sqlite").path
         let load = try runProcess(traceAnalyzeBinary, ["db", log, missing, "-o", db])
@@ -387,5 +389,48 @@ import TraceRecorder
         let refused = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw", "--metrics", "default", "--by", "tool"])
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("compare takes --by turn, query or run, not tool."))
+    }
+}
+
+/// Items 7 and 8: tables people can read — significant digits, grouped
+/// thousands, a compact one-panel turn table with totals, `--columns`,
+/// `--all-columns`, and a key/value run.
+@Suite struct ReadableTableTests {
+    let log = bundledLogs().last!.path
+
+    @Test func theTurnTableIsOnePanelOfEightyColumnsWithTotals() throws {
+        let result = try runProcess(traceAnalyzeBinary, [log, "--by", "turn"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(lines[0].split(separator: " ").map(String.init)
+            == ["query", "turn", "model", "in", "out", "tools", "s", "GPU", "J", "cost", "$", "flags"])
+        // 15 turns, a header and two rules, the totals, two footer lines: one panel.
+        #expect(lines.count == 15 + 3 + 1 + 2)
+        let totals = try #require(lines.first { $0.hasPrefix("total") })
+        #expect(totals.contains("31,110") && totals.contains("2,160"))
+        // Significant digits, not three decimals: the cheap call's cost shows.
+        #expect(result.stdout.contains("0.0004614"))
+    }
+
+    @Test func columnsAndAllColumnsChooseWhatIsPrinted() throws {
+        let chosen = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,ttft_s"])
+        #expect(chosen.stdout.hasPrefix("query_id  ttft_s\n"))
+        let csv = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,ttft_s", "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("query_id,ttft_s,metric_set\nq001,0.106,default@1\n"))
+        let all = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--all-columns"])
+        #expect(all.stdout.contains("inference_gpu_energy_joules") && all.stdout.contains("ms_per_output_token"))
+        let bad = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,nope"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("--columns: no column named nope in --by turn; columns: run_id, query_id,"))
+    }
+
+    @Test func oneRowIsNameValueLinesAndNumbersAreReadable() throws {
+        let run = try runProcess(traceAnalyzeBinary, [log, "--by", "run"])
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first == "run_id                  demo-run-2024")
+        #expect(lines.contains("gpu_energy_joules       13,345"))
+        let label = try runProcess(traceAnalyzeBinary, [log, "--by", "label:data_id", "--columns", "data_id,accuracy_per_joule"])
+        #expect(label.stdout.contains("\nd1                0.0003037\n"), "\(label.stdout)")
     }
 }

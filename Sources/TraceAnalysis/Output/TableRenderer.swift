@@ -2,10 +2,11 @@
 ///
 /// - Numbers (and `-` for null in number columns) are right-aligned, other
 ///   columns left-aligned; headers follow their column's alignment.
-/// - `null` prints as `-`; doubles with three decimals (`0.125`, `-3.000`),
-///   or the shortest round-trip form from 1e12 up, `NaN`/`inf`/`-inf` when
-///   not finite; string lists as `a,b,c` (`[]` when empty); objects as
-///   `key=value,…` (`{}` when empty); control characters as spaces.
+/// - `null` prints as `-`; numbers as ``ValueText/display(_:)-(Double)``
+///   gives them (four significant digits, the integer part in full with
+///   thousands grouped: `0.000258`, `53.14`, `2,046,788`); string lists as
+///   `a,b,c` (`[]` when empty); objects as `key=value,…` (`{}` when
+///   empty); control characters as spaces.
 /// - A cell wider than ``maxColumnWidth`` (or its header, when that is
 ///   longer) is cut and ends with `…`.
 /// - When all columns do not fit in ``width``, the table is split into
@@ -34,10 +35,20 @@ public struct TableRenderer: Sendable {
     /// The spaces between two columns.
     static let gap = 2
 
-    /// Renders rows, naming the metric set that made them.
-    public func render(_ rows: [AnalysisRow], metricSet: MetricSetIdentity) -> String {
+    /// Renders rows, naming the metric set that made them: every column
+    /// (in panels when they do not fit), or with `layout` the columns it
+    /// chooses under its headers, fitted to the width in one panel when
+    /// its shrinkable columns can be cut enough, with a totals row.
+    ///
+    /// A table of one row whose columns do not fit in one line is printed
+    /// as `name  value` lines instead (the `--by run` of one run).
+    public func render(_ rows: [AnalysisRow], metricSet: MetricSetIdentity, layout: TableLayout? = nil) -> String {
         let footer = "metric set: \(metricSet) · \(rows.count) \(rows.count == 1 ? "row" : "rows")\n"
-        let names = ValueText.columnNames(of: rows)
+        let all = ValueText.columnNames(of: rows)
+        let present = Set(all)
+        let chosen: [TableLayout.Column] = layout.map { $0.columns.filter { present.contains($0.name) } }
+            ?? all.map { TableLayout.Column($0) }
+        let names = chosen.map(\.name)
         guard !names.isEmpty else { return "(no rows)\n" + footer }
 
         // Rows that have exactly these columns in this order (the usual
@@ -45,14 +56,44 @@ public struct TableRenderer: Sendable {
         let positional = rows.map { row in
             row.columns.count == names.count && zip(row.columns, names).allSatisfy { $0.name == $1 }
         }
-        var columns: [Column] = names.enumerated().map { position, name in
-            let values = rows.indices.map { positional[$0] ? rows[$0].columns[position].value : rows[$0][name] ?? .null }
+        let values: [[AnalysisValue]] = names.enumerated().map { position, name in
+            rows.indices.map { positional[$0] ? rows[$0].columns[position].value : rows[$0][name] ?? .null }
+        }
+        if layout == nil, rows.count == 1 {
+            let lineWidth = zip(names, values).reduce(-Self.gap) { total, column in
+                total + Self.gap + max(Self.count(column.0), Self.count(Self.text(column.1[0])))
+            }
+            if lineWidth > width { return keyValue(names: names, values: values.map { $0[0] }) + footer }
+        }
+        var columns: [Column] = chosen.enumerated().map { position, choice in
+            let values = values[position]
             let numeric = values.allSatisfy { $0.isNumber || $0 == .null }
-            let limit = max(maxColumnWidth, Self.count(name))
+            let limit = max(maxColumnWidth, Self.count(choice.header))
             let cells = values.map { Self.cut(Self.sanitized(Self.text($0)), to: limit) }
             let widths = cells.map(Self.count)
-            return Column(header: name, cells: cells, cellWidths: widths, rightAligned: numeric,
-                          width: max(Self.count(name), widths.max() ?? 0))
+            return Column(header: choice.header, cells: cells, cellWidths: widths, rightAligned: numeric,
+                          width: max(Self.count(choice.header), widths.max() ?? 0), shrinks: choice.shrinks)
+        }
+        // The totals row: the known sums of the columns that have them.
+        var totals: [String]?
+        if let label = layout?.totalsLabel, rows.count > 1, chosen.contains(where: \.totals) {
+            var cells = chosen.enumerated().map { position, choice -> String in
+                guard choice.totals else { return "" }
+                let sum = KnownSum.values(values[position]).total
+                return sum == .null ? "-" : Self.text(sum)
+            }
+            cells[0] = label
+            for index in columns.indices {
+                columns[index].width = max(columns[index].width, Self.count(cells[index]))
+            }
+            totals = cells
+        }
+        if layout != nil { fit(&columns) }
+        if let cells = totals {
+            for index in columns.indices {
+                columns[index].cells.append(Self.cut(cells[index], to: columns[index].width))
+                columns[index].cellWidths.append(Self.count(columns[index].cells.last!))
+            }
         }
         // Keep every panel within the width even for very long headers.
         for index in columns.indices where columns[index].width > width {
@@ -109,6 +150,10 @@ public struct TableRenderer: Sendable {
             for row in rows.indices {
                 line(panel) { (columns[$0].cells[row], columns[$0].cellWidths[row]) }
             }
+            if totals != nil {
+                line(panel) { (String(repeating: "-", count: columns[$0].width), columns[$0].width) }
+                line(panel) { (columns[$0].cells[rows.count], columns[$0].cellWidths[rows.count]) }
+            }
         }
         out += footer
         return out
@@ -122,6 +167,42 @@ public struct TableRenderer: Sendable {
         var cellWidths: [Int]
         var rightAligned: Bool
         var width: Int
+        /// Whether it may be cut below its natural width to fit the line.
+        var shrinks = false
+    }
+
+    /// Cuts the shrinkable columns, widest first, until the line fits the
+    /// width (never below their header or 3 characters).
+    private func fit(_ columns: inout [Column]) {
+        func total() -> Int { columns.reduce(-Self.gap) { $0 + Self.gap + $1.width } }
+        while total() > width {
+            let candidates = columns.indices.filter {
+                columns[$0].shrinks && columns[$0].width > max(3, Self.count(columns[$0].header))
+            }
+            guard let widest = candidates.max(by: { (columns[$0].width, $1) < (columns[$1].width, $0) }) else { break }
+            columns[widest].width -= 1
+        }
+        for index in columns.indices {
+            let limit = columns[index].width
+            columns[index].cells = columns[index].cells.map { Self.cut($0, to: limit) }
+            columns[index].cellWidths = columns[index].cells.map(Self.count)
+        }
+    }
+
+    /// One row as `name  value` lines, names padded to the longest, values
+    /// cut to the width.
+    private func keyValue(names: [String], values: [AnalysisValue]) -> String {
+        let nameWidth = min(names.map(Self.count).max() ?? 0, width / 2)
+        var out = ""
+        for (name, value) in zip(names, values) {
+            let shown = Self.cut(name, to: nameWidth)
+            let padding = String(repeating: " ", count: nameWidth - Self.count(shown) + Self.gap)
+            let text = Self.cut(Self.sanitized(Self.text(value)), to: max(1, width - nameWidth - Self.gap))
+            var line = shown + padding + text
+            while line.last == " " { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
     }
 
     /// The display text of a value.
@@ -129,7 +210,7 @@ public struct TableRenderer: Sendable {
         switch value {
         case .null: "-"
         case .bool(let b): b ? "true" : "false"
-        case .int(let i): String(i)
+        case .int(let i): ValueText.display(i)
         case .double(let d): ValueText.display(d)
         case .string(let s): s
         case .strings(let list): list.isEmpty ? "[]" : list.joined(separator: ",")

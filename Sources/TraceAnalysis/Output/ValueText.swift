@@ -64,19 +64,86 @@ public enum ValueText {
         out += "\""
     }
 
-    /// A double for humans: fixed three decimals (rounded half away from
-    /// zero) for magnitudes below 1e12, the shortest round-trip form above;
-    /// `NaN`, `inf`, `-inf` for non-finite values.
-    static func display(_ d: Double) -> String {
+    /// A double for humans, the same on every platform: four significant
+    /// digits, rounded half away from zero on the shortest round-trip
+    /// decimal (Swift's `description`), with
+    /// - the integer part always in full, thousands grouped by `,` from
+    ///   1,000 up (`1,071`, `2,046,788`);
+    /// - trailing zeros after the point dropped (`0.5`, `2`, `53.14`);
+    /// - below 0.0001 and from 10¹⁵ up, scientific notation with four
+    ///   significant digits (`2.583e-05`, `1.235e+20`);
+    /// - `0` for zero, `NaN`, `inf`, `-inf` for non-finite values.
+    public static func display(_ d: Double) -> String {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        guard abs(d) < 1e12 else { return d.description }
-        let scaled = Int64((d * 1000).rounded(.toNearestOrAwayFromZero))
-        if scaled == 0 { return "0.000" }
-        let magnitude = scaled.magnitude
-        let fraction = String(magnitude % 1000)
-        let text = String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
-        return scaled < 0 ? "-" + text : text
+        if d == 0 { return "0" }
+        let sign = d < 0 ? "-" : ""
+        // The decimal digits of |d| and where the point goes: |d| = 0.DIGITS × 10^point.
+        let shortest = abs(d).description
+        let parts = shortest.split(separator: "e", maxSplits: 1)
+        let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let mantissa = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = Array(mantissa[0].utf8)
+        let fraction = mantissa.count > 1 ? Array(mantissa[1].utf8) : []
+        var digits = (whole + fraction).map { Int($0) - 48 }
+        var point = whole.count + exponent
+        while digits.first == 0 {
+            digits.removeFirst()
+            point -= 1
+        }
+        guard !digits.isEmpty else { return "0" }
+        let scientific = point <= -4 || point > 15
+        let keep = scientific ? 4 : max(4, point)
+        if digits.count > keep {
+            let roundUp = digits[keep] >= 5
+            digits.removeLast(digits.count - keep)
+            if roundUp {
+                var index = keep - 1
+                while index >= 0 {
+                    if digits[index] < 9 {
+                        digits[index] += 1
+                        break
+                    }
+                    digits[index] = 0
+                    index -= 1
+                }
+                if index < 0 {
+                    digits.insert(1, at: 0)
+                    digits.removeLast()
+                    point += 1
+                }
+            }
+        }
+        func text(_ ds: ArraySlice<Int>) -> String { String(ds.map { Character(String($0)) }) }
+        if scientific {
+            var tail = Array(digits.dropFirst())
+            while tail.last == 0 { tail.removeLast() }
+            let e = point - 1
+            let exponentText = (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
+            return sign + String(digits[0]) + (tail.isEmpty ? "" : "." + text(tail[...])) + "e" + exponentText
+        }
+        while digits.count < point { digits.append(0) }
+        var integer = point > 0 ? text(digits[..<point]) : "0"
+        var decimals = point >= 0 ? Array(digits[point...]) : Array(repeating: 0, count: -point) + digits
+        while decimals.last == 0 { decimals.removeLast() }
+        integer = grouped(integer)
+        return sign + integer + (decimals.isEmpty ? "" : "." + text(decimals[...]))
+    }
+
+    /// An integer for humans: thousands grouped by `,` from 1,000 up.
+    public static func display(_ i: Int64) -> String {
+        i < 0 ? "-" + grouped(String(i.magnitude)) : grouped(String(i))
+    }
+
+    /// Decimal digits with `,` between groups of three, from the right.
+    static func grouped(_ digits: String) -> String {
+        guard digits.count > 3 else { return digits }
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(character)
+        }
+        return out
     }
 
     /// The column names of a list of rows: the first row's names, then any

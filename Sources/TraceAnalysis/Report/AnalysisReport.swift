@@ -1,5 +1,18 @@
 import TraceLog
 
+/// Which columns a report prints.
+public enum ColumnChoice: Sendable, Equatable {
+    /// Tables of the turn and query views in their compact form
+    /// (``TableLayout/turns(withRun:)``, ``TableLayout/queries(withRun:)``),
+    /// every other table and every CSV and JSON output with all columns.
+    case standard
+    /// Every column (`--all-columns`), in panels when they do not fit.
+    case all
+    /// These columns, in this order, in every format (`--columns a,b,c`);
+    /// CSV and JSON keep their last `metric_set` column.
+    case named([String])
+}
+
 /// A metric set's view of analysed runs, as rows and as rendered text: what
 /// `trace-analyze LOG --by VIEW --format FORMAT` prints, as a library.
 ///
@@ -30,6 +43,8 @@ public struct AnalysisReport: Sendable {
     public var withRunLabels: Bool
     /// How the label view scores a failed query without an outcome.
     public var failedQueries: LabelView.FailedQueries
+    /// Which columns to print (``ColumnChoice``).
+    public var columns: ColumnChoice = .standard
     /// Whether the tool, model and label views pool every run into one
     /// row per group (`run_id` ``pooledRunID``) instead of a row per run
     /// and group.
@@ -61,6 +76,8 @@ public struct AnalysisReport: Sendable {
         public var priced = false
         /// Warnings about the request (e.g. a label no query has).
         public var warnings: [String] = []
+        /// Names given in ``AnalysisReport/columns`` that no row has.
+        public var unknownColumns: [String] = []
 
         /// Creates notes.
         public init(
@@ -179,8 +196,35 @@ public struct AnalysisReport: Sendable {
     }
 
     private func render(_ made: (rows: [AnalysisRow], notes: Notes)) -> (output: String, notes: Notes) {
-        let (rows, notes) = made
-        var output = format.render(rows, metricSet: metricSet.identity)
+        var (rows, notes) = made
+        var layout: TableLayout?
+        switch columns {
+        case .standard:
+            if format == .table, case .view(let kind) = view, metricSet.viewConvention == .augmented {
+                let runs = Set(rows.compactMap { $0["run_id"]?.stringValue }).count
+                let withRun = runs > 1 || withRunLabels
+                if kind == .turn { layout = .turns(withRun: withRun) }
+                if kind == .query { layout = .queries(withRun: withRun) }
+                // Asked-for run labels follow the run.
+                let labels = ValueText.columnNames(of: rows).filter { $0.hasPrefix("run.") }
+                if withRunLabels, !labels.isEmpty, layout != nil {
+                    layout!.columns.insert(contentsOf: labels.map { TableLayout.Column($0, shrinks: true) }, at: 1)
+                }
+            }
+        case .all:
+            break
+        case .named(let names):
+            let present = Set(ValueText.columnNames(of: rows))
+            notes.unknownColumns = names.filter { !present.contains($0) }
+            if format == .table {
+                layout = .named(names)
+            } else {
+                rows = rows.map { row in AnalysisRow(names.compactMap { name in row[name].map { (name, $0) } }) }
+            }
+        }
+        var output = format == .table
+            ? TableRenderer().render(rows, metricSet: metricSet.identity, layout: layout)
+            : format.render(rows, metricSet: metricSet.identity)
         if notes.priced && format == .table {
             let identity = prices.identity
             output += "price table: \(identity.fileName)\(identity.version.map { "@" + $0 } ?? "")"
