@@ -16,8 +16,11 @@ struct DumpCommand: ParsableCommand {
     func run() throws {
         // The logs are indexed once, then each run's segments decoded again
         // one at a time, in record order: memory does not grow with the logs.
+        let messages = Messages(quiet: quietOption.quiet)
+        let progress = inputs.reading("dumping", messages, writingOut: true)
+        defer { progress.stop() }
         let log = LogIndex.build(inputs.logs)
-        Messages(quiet: quietOption.quiet).log(log.diagnostics)
+        messages.log(log.diagnostics)
         let encoder = InterchangeEncoder(timeFields: .seconds)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)

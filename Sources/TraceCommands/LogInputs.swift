@@ -53,6 +53,14 @@ struct LogInputs: ParsableArguments {
         if !foundSegments || diagnostics.contains(where: { $0.isUnreadableInput || $0.isConflict }) { throw ExitCode(1) }
     }
 
+    /// Shows the reading of the logs on a terminal (not with `--quiet`, nor
+    /// when `messages` is nil, nor when the command writes to a terminal's
+    /// standard output as it reads: `writingOut`) until stopped.
+    func reading(_ label: String, _ messages: Messages?, writingOut: Bool = false) -> ReadingProgress {
+        let shown = messages.map { !$0.quiet } == true && ProgressBar.onTerminal && !(writingOut && isatty(1) != 0)
+        return ReadingProgress(label, files: files, enabled: shown)
+    }
+
     /// The log files named, directories expanded.
     var files: [String] { LogReader.expand(logs).files }
 
@@ -76,7 +84,9 @@ extension LogInputs {
     /// Reads and analyses the logs; read problems go through `messages`
     /// (nil: silent).
     func analyze(with metricSet: any MetricSet, messages: Messages?, stream: Bool = true) -> AnalyzedLogs {
+        let progress = reading("analysing", messages)
         let analyzed = LogAnalysis.analyze(logs, with: metricSet, stream: stream)
+        progress.stop()
         messages?.log(analyzed.diagnostics)
         return analyzed
     }

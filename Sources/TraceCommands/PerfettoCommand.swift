@@ -37,13 +37,13 @@ struct PerfettoCommand: ParsableCommand {
         let metricSet = try MetricSetOption.resolve(metrics)
         let trace = PerfettoTrace(metricSet: metricSet)
         let messages = Messages(quiet: quietOption.quiet)
-        let progress = ProgressBar("timeline", enabled: !messages.quiet && ProgressBar.onTerminal)
+        let progress = inputs.reading("timeline", messages, writingOut: output == "-")
         var foundSegments = false
         var diagnostics: [LogDiagnostic] = []
         try OutputFile.streaming(to: output, inputs: inputs.files) { write in
             // Streamed (tracks spilled to temporary files) when the logs
             // allow it, else read whole.
-            if let pass = trace.writeStreamed(inputs.logs, progress: { progress.update($0, of: $1) }, to: write) {
+            if let pass = trace.writeStreamed(inputs.logs, progress: { _, _ in }, to: write) {
                 messages.log(pass.diagnostics)
                 foundSegments = pass.segmentCount > 0
                 diagnostics = pass.diagnostics
@@ -51,11 +51,11 @@ struct PerfettoCommand: ParsableCommand {
             }
             let log = inputs.read(messages)
             let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
-            trace.write(runs, progress: { progress.update($0, of: $1) }, to: write)
+            trace.write(runs, progress: { _, _ in }, to: write)
             foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
             diagnostics = log.diagnostics
         }
-        progress.finish()
+        progress.stop()
         try LogInputs.exitIfIncomplete(foundSegments: foundSegments, diagnostics: diagnostics)
     }
 }

@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
+import TraceAnalysis
+import TraceLog
 
 /// A progress bar on standard error for commands that may run long.
 ///
@@ -62,5 +65,70 @@ final class ProgressBar {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         return "\r\(label) [\(bar)] \(Int((fraction * 100).rounded(.down)))% (\(done)/\(total))\u{1B}[K"
+    }
+}
+
+/// Progress on a terminal while logs are read: `LABEL: 120 MB of 265 MB
+/// read (pass 2), 14 s`, from ``ReadProgress``, redrawn by a thread of its
+/// own every 200 ms once a second has passed (`AGENT_TRACE_PROGRESS_DELAY_MS`
+/// sets another delay, for tests), cleared by ``stop()``. Nothing is drawn
+/// when standard error is not a terminal or with `--quiet`.
+final class ReadingProgress: @unchecked Sendable {
+    private let label: String
+    private let total: Int
+    private let start = ReadProgress.bytes
+    private let started = ContinuousClock.now
+    private let lock = NSLock()
+    private var running = true
+    private var drawn = false
+    private var thread: Thread?
+    private let delay: Duration = .milliseconds(
+        ProcessInfo.processInfo.environment["AGENT_TRACE_PROGRESS_DELAY_MS"].flatMap { Int($0) } ?? 1000)
+
+    /// Starts showing the reading of `files` (their sizes are the total of one pass).
+    init(_ label: String, files: [String], enabled: Bool) {
+        self.label = label
+        total = files.reduce(0) { sum, path in
+            var info = stat()
+            return sum + (stat(path, &info) == 0 ? Int(info.st_size) : 0)
+        }
+        guard enabled, total > 0 else {
+            running = false
+            return
+        }
+        let thread = Thread { [self] in self.loop() }
+        self.thread = thread
+        thread.start()
+    }
+
+    private func loop() {
+        while true {
+            Thread.sleep(forTimeInterval: delay < .milliseconds(200) ? 0.02 : 0.2)
+            lock.lock()
+            defer { lock.unlock() }
+            guard running else { return }
+            let elapsed = ContinuousClock.now - started
+            guard elapsed >= delay else { continue }
+            StandardStreams.err(Self.line(label: label, read: ReadProgress.bytes - start, total: total, elapsed: elapsed))
+            drawn = true
+        }
+    }
+
+    /// Stops drawing and clears the line.
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        running = false
+        if drawn { StandardStreams.err("\r\u{1B}[K") }
+        drawn = false
+    }
+
+    /// `\rLABEL: 120 MB of 265 MB read (pass 2), 14 s` (megabytes of 10⁶ bytes).
+    static func line(label: String, read: Int, total: Int, elapsed: Duration) -> String {
+        let pass = total > 0 ? read / total + 1 : 1
+        let inPass = total > 0 ? read - (pass - 1) * total : read
+        func mb(_ bytes: Int) -> String { ValueText.display(Double(bytes) / 1e6) + " MB" }
+        return "\r\(label): \(mb(inPass)) of \(mb(total)) read" + (pass > 1 ? " (pass \(pass))" : "")
+            + ", \(elapsed.components.seconds) s\u{1B}[K"
     }
 }

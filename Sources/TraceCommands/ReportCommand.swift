@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
         let metricSet = try MetricSetOption.resolve(metrics)
         let report = HTMLReport(metricSet: metricSet, turnLimit: turnLimit)
         let messages = Messages(quiet: quietOption.quiet)
-        let progress = ProgressBar("report", enabled: !messages.quiet && ProgressBar.onTerminal)
+        let progress = inputs.reading("report", messages)
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }
         let html: String
         let foundSegments: Bool
@@ -47,17 +47,17 @@ struct ReportCommand: ParsableCommand {
         // Streamed (no telemetry held) when the logs allow it, else read whole.
         if let (contents, pass) = report.streamedContents(inputs.logs) {
             messages.log(pass.diagnostics)
-            html = report.html(contents: contents, sources: sources) { progress.update($0, of: $1) }
+            html = report.html(contents: contents, sources: sources) { _, _ in }
             foundSegments = pass.segmentCount > 0
             diagnostics = pass.diagnostics
         } else {
             let log = inputs.read(messages)
             let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
-            html = report.html(runs, sources: sources) { progress.update($0, of: $1) }
+            html = report.html(runs, sources: sources) { _, _ in }
             foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
             diagnostics = log.diagnostics
         }
-        progress.finish()
+        progress.stop()
         try OutputFile.write(html, to: output, inputs: inputs.files)
         try LogInputs.exitIfIncomplete(foundSegments: foundSegments, diagnostics: diagnostics)
     }

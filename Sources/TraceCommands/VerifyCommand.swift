@@ -18,7 +18,9 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         // One pass that keeps no events: memory does not grow with the logs.
+        let progress = inputs.reading("verifying", Messages(quiet: quiet))
         let log = LogIndex.build(inputs.logs)
+        progress.stop()
         var intact = true
         for file in log.files {
             let runs = Set(file.segments.map(\.segment.header.runID)).count

@@ -239,6 +239,7 @@ extension LogFileContents {
         _ decoded: Result<DecodedSegment, SegmentDecodingError>, frameIndex: Int, offset: Int, frameSize: Int,
         tail: UInt32 = 0
     ) {
+        ReadProgress.add(frameSize)
         switch decoded {
         case .success(let segment):
             if let problem = segment.problem {

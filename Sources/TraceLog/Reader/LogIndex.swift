@@ -69,6 +69,7 @@ package struct LogIndex: Sendable {
             let range = read.byteOffset..<(read.byteOffset + read.compressedBytes)
             guard range.upperBound <= file.bytes.count else { continue }
             let frame = UnsafeRawBufferPointer(rebasing: file.bytes[range])
+            ReadProgress.add(range.count)
             guard let size = ZstdFrames.contentSize(frame), size <= UInt64(ZstdFrames.maximumContentSize) else { continue }
             let runID = read.segment.header.runID
             shift.begin(read.segment.header)
