@@ -24,7 +24,12 @@ public struct CSVRenderer: Sendable {
         out += (names + ["metric_set"]).map(Self.quoted).joined(separator: ",") + "\n"
         let tag = Self.quoted(metricSet.tag)
         for row in rows {
-            var fields = names.map { name in Self.quoted(Self.field(row[name] ?? .null)) }
+            // A row with exactly these columns in this order (the usual
+            // case) is read by position, not searched by name.
+            let positional = row.columns.count == names.count && zip(row.columns, names).allSatisfy { $0.name == $1 }
+            var fields = positional
+                ? row.columns.map { Self.quoted(Self.field($0.value)) }
+                : names.map { name in Self.quoted(Self.field(row[name] ?? .null)) }
             fields.append(tag)
             out += fields.joined(separator: ",") + "\n"
         }

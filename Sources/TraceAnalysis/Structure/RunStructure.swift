@@ -200,6 +200,9 @@ public struct StructureSpan: Sendable, Equatable {
     /// A tool end's output size, bytes.
     public var outputBytes: Int64?
 
+    /// The call's token counts (prompt, completion).
+    var usage: (prompt: Int64?, completion: Int64?) { (promptTokens, completionTokens) }
+
     /// The model the call is counted and priced under: routed, else named on
     /// the end, else on the start.
     public var model: String? { routedModel ?? endModel ?? startModel }

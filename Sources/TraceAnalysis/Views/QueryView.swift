@@ -46,26 +46,29 @@ public enum QueryView {
             }
             var inferences: [String: [InferenceSpan]] = [:]
             var tools: [String: [ToolCallSpan]] = [:]
-            var queries: [String: StructureQuery] = [:]
-            // Per query id, its turns' inferences (started, ended or not) and
-            // its calls without a latency (never ended, or never started).
-            var turnInferences: [String: [StructureSpan]] = [:]
+            // Per query id: its first query, its turns' inferences (started,
+            // ended or not) and its calls without a latency (never ended, or
+            // never started), as indices into the structure.
+            let structure = run.structure
+            var queries: [String: Int] = [:]
+            var turnInferences: [String: [Int]] = [:]
             var unfinished: [String: Int] = [:]
-            for query in run.structure.queries {
-                turnInferences[query.queryID, default: []] += query.turns.map { run.structure.spans[$0.inference] }
+            for (index, query) in structure.queries.enumerated() {
+                if queries[query.queryID] == nil { queries[query.queryID] = index }
+                turnInferences[query.queryID, default: []] += query.turns.map(\.inference)
             }
             for span in run.structure.spans where span.state != .finished {
                 if let id = span.queryID { unfinished[id, default: 0] += 1 }
             }
             for span in spans.inferences { if let id = span.reference.queryID { inferences[id, default: []].append(span) } }
             for call in spans.toolCalls { if let id = call.reference.queryID { tools[id, default: []].append(call) } }
-            for query in run.structure.queries where queries[query.queryID] == nil { queries[query.queryID] = query }
             let runID = AnalysisValue.string(run.structure.runID)
             for row in run.result.queries {
                 let id = row["query_id"]?.stringValue
                 rows.append(augmented(
-                    row.leading("run_id", runID), query: id.flatMap { queries[$0] },
-                    turns: id.flatMap { turnInferences[$0] } ?? [], unfinished: id.flatMap { unfinished[$0] } ?? 0,
+                    row.leading("run_id", runID), query: id.flatMap { queries[$0] }.map { structure.queries[$0] },
+                    turns: (id.flatMap { turnInferences[$0] } ?? []).map { structure.spans[$0].usage },
+                    unfinished: id.flatMap { unfinished[$0] } ?? 0,
                     inferences: id.flatMap { inferences[$0] } ?? [], tools: id.flatMap { tools[$0] } ?? [],
                     prices: prices, energyColumn: energyColumn))
             }
@@ -75,24 +78,58 @@ public enum QueryView {
 
     /// One query row with the added columns.
     static func augmented(
-        _ row: AnalysisRow, query: StructureQuery? = nil, turns: [StructureSpan] = [], unfinished: Int = 0,
+        _ row: AnalysisRow, query: StructureQuery? = nil, turns: [(prompt: Int64?, completion: Int64?)] = [],
+        unfinished: Int = 0,
         inferences: [InferenceSpan], tools: [ToolCallSpan], prices: PriceTable, energyColumn: String
     ) -> AnalysisRow {
-        var out = row
-        out.set("status", .string(query?.status), after: "completed")
-        out.set("error", .string(query?.error), after: "status")
-
-        let withoutUsage = turns.filter { $0.promptTokens == nil || $0.completionTokens == nil }.count
-        out.set("total_input_tokens", KnownSum.ints(turns.map(\.promptTokens)).total)
-        out.set("total_output_tokens", KnownSum.ints(turns.map(\.completionTokens)).total)
-        out.set("calls_without_usage", .int(Int64(withoutUsage)), after: "total_output_tokens")
+        let withoutUsage = turns.filter { $0.prompt == nil || $0.completion == nil }.count
+        let outputTotal = KnownSum.ints(turns.map(\.completion)).total
         var cost = CostSum()
         for span in inferences { cost.add(span, prices: prices) }
-        out.set("total_cost_usd", .double(cost.knownUSD))
-        out.set("unpriced_calls", .int(Int64(cost.unknownCount)), after: "total_cost_usd")
+        // The set's columns once, in order, the replaced ones in place and
+        // the added ones after their neighbours (one copy of the row).
+        var columns: [(name: String, value: AnalysisValue)] = []
+        columns.reserveCapacity(row.columns.count + 16)
+        var seen: UInt8 = 0
+        for column in row.columns {
+            switch column.name {
+            case "completed":
+                columns.append(column)
+                columns.append(("status", .string(query?.status)))
+                columns.append(("error", .string(query?.error)))
+                seen |= 1
+            case "total_input_tokens":
+                columns.append((column.name, KnownSum.ints(turns.map(\.prompt)).total))
+                seen |= 2
+            case "total_output_tokens":
+                columns.append((column.name, outputTotal))
+                columns.append(("calls_without_usage", .int(Int64(withoutUsage))))
+                seen |= 4
+            case "total_cost_usd":
+                columns.append((column.name, .double(cost.knownUSD)))
+                columns.append(("unpriced_calls", .int(Int64(cost.unknownCount))))
+                seen |= 8
+            default:
+                columns.append(column)
+            }
+        }
+        var out = AnalysisRow(columns)
+        if seen & 1 == 0 {
+            out.set("status", .string(query?.status))
+            out.set("error", .string(query?.error))
+        }
+        if seen & 2 == 0 { out.set("total_input_tokens", KnownSum.ints(turns.map(\.prompt)).total) }
+        if seen & 4 == 0 {
+            out.set("total_output_tokens", outputTotal)
+            out.set("calls_without_usage", .int(Int64(withoutUsage)))
+        }
+        if seen & 8 == 0 {
+            out.set("total_cost_usd", .double(cost.knownUSD))
+            out.set("unpriced_calls", .int(Int64(cost.unknownCount)))
+        }
 
         let energy = row[energyColumn]?.doubleValue
-        let outputTokens = withoutUsage == 0 ? out["total_output_tokens"]?.intValue : nil
+        let outputTokens = withoutUsage == 0 ? outputTotal.intValue : nil
         out.set("energy_per_output_token_joules", .double(Self.perToken(energy, outputTokens)))
 
         let inferenceLatency = KnownSum.doubles(inferences.map(\.latencySeconds))
