@@ -28,6 +28,8 @@ struct PerfettoCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("File to write (`-` for standard output).", valueName: "trace.json"))
     var output: String
 
+    @OptionGroup var priceOptions: PriceOptions
+
     @OptionGroup var quietOption: QuietOption
 
     @Option(name: .long, help: ArgumentHelp("Metric set for the query and turn arguments.", valueName: "name"))
@@ -35,7 +37,7 @@ struct PerfettoCommand: ParsableCommand {
 
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
-        let trace = PerfettoTrace(metricSet: metricSet)
+        let trace = PerfettoTrace(metricSet: metricSet, prices: try priceOptions.load())
         let messages = Messages(quiet: quietOption.quiet)
         let progress = inputs.reading("timeline", messages, writingOut: output == "-")
         var foundSegments = false

@@ -29,6 +29,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Show at most this many turns in bars and tables.", valueName: "n"))
     var turnLimit: Int = 80
 
+    @OptionGroup var priceOptions: PriceOptions
+
     @OptionGroup var quietOption: QuietOption
 
     func validate() throws {
@@ -37,7 +39,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let metricSet = try MetricSetOption.resolve(metrics)
-        let report = HTMLReport(metricSet: metricSet, turnLimit: turnLimit)
+        let report = HTMLReport(metricSet: metricSet, turnLimit: turnLimit, prices: try priceOptions.load())
         let messages = Messages(quiet: quietOption.quiet)
         let progress = inputs.reading("report", messages)
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }

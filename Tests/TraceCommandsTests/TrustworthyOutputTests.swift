@@ -3,6 +3,7 @@ import Testing
 import TraceExport
 import TraceLog
 import TraceRecorder
+import TraceAnalysis
 
 /// What a benchmarker must be able to see at a glance, checked through the
 /// built `trace-analyze` as users run it: runs told apart, group totals that
@@ -432,5 +433,85 @@ import TraceRecorder
         #expect(lines.contains("gpu_energy_joules       13,345"))
         let label = try runProcess(traceAnalyzeBinary, [log, "--by", "label:data_id", "--columns", "data_id,accuracy_per_joule"])
         #expect(label.stdout.contains("\nd1                0.0003037\n"), "\(label.stdout)")
+    }
+}
+
+/// Item 9: the report and the Perfetto trace take `--prices` and show the
+/// costs the views show; the report shows what a benchmarker looks for.
+@Suite struct ReportAndTraceTests {
+    let log = bundledLogs().last!.path
+
+    static func cheapPrices() throws -> String {
+        let path = temporaryDirectory().appendingPathComponent("cheap.json")
+        try Data("""
+            {"models": {"gpt-4o-2024-08-06": {"input_usd_per_mtok": 1, "output_usd_per_mtok": 2},
+                        "llama-3.3-70b-versatile": {"input_usd_per_mtok": 0.5, "output_usd_per_mtok": 0.5}}}
+            """.utf8).write(to: path)
+        return path.path
+    }
+
+    @Test func perfettoSlicesCarryTheViewsCostsUnderTheGivenPrices() throws {
+        let prices = try Self.cheapPrices()
+        let queries = try TrustworthyOutputTests.json([log, "--by", "query", "--prices", prices])
+        let out = temporaryDirectory().appendingPathComponent("trace.json").path
+        let result = try runProcess(traceAnalyzeBinary, ["perfetto", log, "-o", out, "--prices", prices])
+        #expect(result.status == 0, "\(result.stderr)")
+        let trace = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        let events = try #require(trace["traceEvents"] as? [[String: Any]])
+        let querySlices = events.filter { $0["cat"] as? String == "query" }
+        #expect(querySlices.count == 6)
+        for (slice, row) in zip(querySlices, queries) {
+            let args = try #require(slice["args"] as? [String: Any])
+            #expect(args["total_cost_usd"] as? Double == row["total_cost_usd"] as? Double)
+            #expect(args["total_cost_usd"] as? Double != nil)
+        }
+        // Each inference is priced too.
+        let inferences = events.filter { $0["cat"] as? String == "inference" }
+        #expect(inferences.allSatisfy { (($0["args"] as? [String: Any])?["cost_usd"] as? Double) != nil })
+    }
+
+    @Test func theReportShowsPricedTablesFailuresLabelsAndTheLargestTurns() throws {
+        let prices = try Self.cheapPrices()
+        let out = temporaryDirectory().appendingPathComponent("report.html").path
+        let result = try runProcess(traceAnalyzeBinary, ["report", log, "-o", out, "--prices", prices, "--turn-limit", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        for heading in ["Queries", "Models", "Tools", "By data_id", "Largest turns by energy", "Turns"] {
+            #expect(html.contains("<h3>\(heading)</h3>"), "\(heading)")
+        }
+        // The cost of q001 under the cheap prices, as --by query gives it.
+        let q001 = try #require(try TrustworthyOutputTests.json([log, "--by", "query", "--prices", prices]).first)
+        let cost = try #require(q001["total_cost_usd"] as? Double)
+        #expect(html.contains(ValueText.display(cost)))
+        // The failed query is highlighted with its error; the run's labels are shown.
+        #expect(html.contains("<tr class=\"fail\"><td>q005</td><td>failed</td>"))
+        #expect(html.contains("agent raised: tool loop exceeded budget"))
+        #expect(html.contains("<b>scenario</b> demo"))
+        // The three largest turns get bars (q005 turn 0 is the largest of the demo).
+        #expect(html.contains("Showing the 3 largest of 15 turns."))
+        let bars = html.components(separatedBy: "Largest turns by energy")[1].components(separatedBy: "<h3>")[0]
+        #expect(bars.contains("q005 · turn 0"))
+        #expect(!bars.contains("q001 · turn 1"))
+    }
+
+    @Test func aThousandQueryChartLeavesTurnTintsOut() throws {
+        let path = temporaryDirectory().appendingPathComponent("q150.zst").path
+        var lines: [String] = []
+        for q in 0..<150 {
+            let t = 1_800_000_000 + 10 * q
+            lines.append(#"{"type":"query_start","t":\#(t),"query_id":"q\#(q)"}"#)
+            lines.append(#"{"type":"sample","t":\#(t),"source":"gpu0","gpu_energy_j":\#(q * 10)}"#)
+            lines.append(#"{"type":"inference_start","t":\#(t + 1),"span_id":"c\#(q)","query_id":"q\#(q)"}"#)
+            lines.append(#"{"type":"inference_end","t":\#(t + 2),"span_id":"c\#(q)","query_id":"q\#(q)"}"#)
+            lines.append(#"{"type":"query_end","t":\#(t + 5),"query_id":"q\#(q)","status":"completed"}"#)
+        }
+        let events = temporaryDirectory().appendingPathComponent("q150.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: events)
+        #expect(try runProcess(traceAnalyzeBinary, ["import", events.path, "-o", path]).status == 0)
+        let html = try runProcess(traceAnalyzeBinary, ["report", path, "-o", "-"]).stdout
+        #expect(html.contains("turn tints left out above 100 queries"))
+        #expect(!html.contains("class=\"ta\"") && !html.contains("class=\"tb\""))
+        let small = try runProcess(traceAnalyzeBinary, ["report", log, "-o", "-"]).stdout
+        #expect(small.contains("class=\"ta\""))
     }
 }

@@ -21,6 +21,19 @@ public enum InferenceCost {
         return sum.usd
     }
 
+    /// The cost of one call given by its fields (what a timeline holds), or
+    /// `nil` when unknown: the same rule as ``usd(of:prices:)``.
+    public static func usd(
+        providerCostUSD: Double?, model: String?, promptTokens: Int64?, completionTokens: Int64?,
+        cachedTokens: Int64?, prices: PriceTable
+    ) -> Double? {
+        if let cost = providerCostUSD, cost.isFinite { return cost }
+        guard let model, let price = prices.price(for: model),
+              let amount = price.picoUSD(promptTokens: promptTokens, completionTokens: completionTokens, cachedTokens: cachedTokens)
+        else { return nil }
+        return Double(amount) / 1e12
+    }
+
     /// Whether the inference's cost needs the table and the table lacks its
     /// model: no finite provider cost and a model the table does not list.
     static func isUnpriced(_ span: InferenceSpan, prices: PriceTable) -> Bool {

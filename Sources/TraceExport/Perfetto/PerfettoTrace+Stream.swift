@@ -127,11 +127,11 @@ extension PerfettoTrace {
                 }
             }
         }) else { return nil }
-        var results = outcome.runs.map(\.result)
+        var analyzed = outcome.runs
         if metricSet.identity != DefaultMetricSet.identity {
             guard let rows = metricSet.analyzeStream(paths),
                   rows.runs.map(\.events.runID) == outcome.runs.map(\.events.runID) else { return nil }
-            results = rows.runs.map(\.result)
+            analyzed = rows.runs
         }
 
         // The raw readings, per run and source, in record order (which must
@@ -189,7 +189,8 @@ extension PerfettoTrace {
                     channels.append(Channel(source: source, channel: name) { spill.forEach($0) })
                 }
             }
-            return RunContent(runID: id, result: results[index],
+            let rows = viewRows(analyzed[index])
+            return RunContent(runID: id, queryRows: rows.queries, turnRows: rows.turns,
                               timeline: RunTimeline(run.structure, start: span.first, end: span.last), channels: channels)
         }
         return outcome.pass

@@ -11,8 +11,10 @@ import TraceLog
 ///   that outlives its turn, parallel calls) go on extra threads of the same
 ///   query, named `ID (overlap N)`, never clipped (see ``TrackLayout``);
 /// - complete (`X`) slices for each query, turn, inference and tool call,
-///   with arguments: the metric set's query and turn rows, and the
-///   inference's model, tokens, cost and error, the call's tool, ok, error;
+///   with arguments: the query and turn rows of the views (``AnalysisReport``
+///   with the writer's ``prices``: the same costs as `--by query` and
+///   `--by turn`), and the inference's model, tokens, cost (priced the same
+///   way) and error, the call's tool, ok, error;
 ///   spans that never ended run to their query's end with `ended: false`;
 /// - counter (`C`) tracks per telemetry channel and source
 ///   (``TelemetryChannel``), power in W and energy in J.
@@ -24,10 +26,22 @@ import TraceLog
 public struct PerfettoTrace {
     /// The metric set whose rows annotate queries and turns.
     public var metricSet: any MetricSet
+    /// The prices costs are computed with.
+    public var prices: PriceTable
 
     /// Creates a writer.
-    public init(metricSet: any MetricSet) {
+    public init(metricSet: any MetricSet, prices: PriceTable = .default) {
         self.metricSet = metricSet
+        self.prices = prices
+    }
+
+    /// The query and turn rows of the views for one analysed run.
+    func viewRows(_ run: AnalyzedRun) -> (queries: [AnalysisRow], turns: [AnalysisRow]) {
+        func rows(_ view: ViewKind) -> [AnalysisRow] {
+            AnalysisReport(metricSet: metricSet, view: .view(view), format: .json, prices: prices, namesPriceTableInRows: false)
+                .rows(analyzed: [run]).rows
+        }
+        return (rows(.query), rows(.turn))
     }
 
     /// The trace JSON of `runs`.
@@ -41,7 +55,9 @@ public struct PerfettoTrace {
     /// the counter tracks, each able to replay its points in time order.
     package struct RunContent {
         var runID: String
-        var result: AnalysisResult
+        /// The views' query and turn rows.
+        var queryRows: [AnalysisRow]
+        var turnRows: [AnalysisRow]
         var timeline: RunTimeline
         var channels: [Channel]
     }
@@ -69,7 +85,10 @@ public struct PerfettoTrace {
                     for point in channel.points { body(point.time, point.value) }
                 }
             }
-            return RunContent(runID: run.runID, result: metricSet.analyze(run), timeline: RunTimeline(run), channels: channels)
+            let analyzed = AnalyzedRun(events: run, metricSet: metricSet)
+            let rows = viewRows(analyzed)
+            return RunContent(runID: run.runID, queryRows: rows.queries, turnRows: rows.turns,
+                              timeline: RunTimeline(run), channels: channels)
         }
     }
 
@@ -96,7 +115,6 @@ public struct PerfettoTrace {
         for runIndex in 0..<count {
             let pid = runIndex + 1
             let run = content(runIndex)
-            let result = run.result
             let timeline = run.timeline
             emit(#"{"ph":"M","name":"process_name","pid":\#(pid),"tid":0,"args":{"name":\#(JSONText.string("run " + run.runID))}}"#)
             emit(#"{"ph":"M","name":"process_sort_index","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
@@ -104,15 +122,16 @@ public struct PerfettoTrace {
             // The set's rows by query (the first row of an id, as a lookup
             // by id finds it), gathered once: linear in the queries.
             var queryRows: [String: AnalysisRow] = [:]
-            for row in result.queries {
+            for row in run.queryRows {
                 if let id = row["query_id"]?.stringValue, queryRows[id] == nil { queryRows[id] = row }
             }
             var turnRows: [String: [AnalysisRow]] = [:]
-            for row in result.turns {
+            for row in run.turnRows {
                 if let id = row["query_id"]?.stringValue { turnRows[id, default: []].append(row) }
             }
             for query in timeline.queries {
-                let slices = Self.slices(of: query, queryRow: queryRows[query.queryID], turnRows: turnRows[query.queryID] ?? [])
+                let slices = Self.slices(
+                    of: query, queryRow: queryRows[query.queryID], turnRows: turnRows[query.queryID] ?? [], prices: prices)
                 let layout = TrackLayout.place(slices.enumerated().map {
                     TrackLayout.Slice(start: $0.element.start, end: $0.element.end, rank: $0.element.rank, id: $0.offset)
                 })
@@ -171,7 +190,9 @@ public struct PerfettoTrace {
     }
 
     /// A query's slices: the query, its turns, inferences and tool calls.
-    static func slices(of query: TimelineQuery, queryRow: AnalysisRow?, turnRows: [AnalysisRow]) -> [Slice] {
+    static func slices(
+        of query: TimelineQuery, queryRow: AnalysisRow?, turnRows: [AnalysisRow], prices: PriceTable = .default
+    ) -> [Slice] {
         var slices: [Slice] = []
         var queryArgs: [(String, AnalysisValue)] = [("status", .string(query.status)), ("error", .string(query.error))]
         queryArgs += queryRow?.columns.map { ($0.name, $0.value) } ?? []
@@ -187,7 +208,10 @@ public struct PerfettoTrace {
                 ("span_id", .string(inference.spanID)), ("model", .string(inference.model)),
                 ("routed_model", .string(inference.routedModel)),
                 ("input_tokens", .int(inference.promptTokens)), ("output_tokens", .int(inference.completionTokens)),
-                ("cached_tokens", .int(inference.cachedTokens)), ("cost_usd", .double(inference.costUSD)),
+                ("cached_tokens", .int(inference.cachedTokens)),
+                ("cost_usd", .double(InferenceCost.usd(
+                    providerCostUSD: inference.costUSD, model: inference.effectiveModel, promptTokens: inference.promptTokens,
+                    completionTokens: inference.completionTokens, cachedTokens: inference.cachedTokens, prices: prices))),
                 ("time_to_first_token_s", .double(inference.timeToFirstTokenSeconds)),
                 ("status", .string(inference.status)), ("error", .string(inference.error)),
                 ("stop_reason", .string(inference.stopReason)), ("ended", .bool(inference.end != nil)),

@@ -4,10 +4,17 @@ import TraceLog
 /// A self-contained HTML report of runs: inline CSS and SVG only, nothing
 /// loaded from the network, no scripts.
 ///
-/// Per run: the run energy table, a power-over-time chart with query, turn,
-/// inference and tool bands (``PowerChart``), per-turn energy bars, and the
-/// query and turn tables of the metric set, which the page names. Output is
-/// deterministic: the same logs give the same bytes.
+/// Per run: its labels, a power-over-time chart with query, turn,
+/// inference and tool bands (``PowerChart``; with more than
+/// ``PowerChart/turnTintLimit`` queries the turn tints are left out so the
+/// query bands stay readable), the run energy table, the queries (status and
+/// error shown, failed queries highlighted), the models, the tools, one
+/// table per query label key (accuracy per value), energy bars for the
+/// largest turns, and the turns. Every table holds the rows of the views
+/// (``AnalysisReport``) priced with ``prices``, so costs are those of
+/// `--by query`, `--by model`…; the turn and query tables show the compact
+/// columns of ``TableLayout`` so they fit the page. The page names the
+/// metric set. Output is deterministic: the same logs give the same bytes.
 public struct HTMLReport {
     /// The metric set whose rows the tables show.
     public var metricSet: any MetricSet
@@ -15,12 +22,15 @@ public struct HTMLReport {
     public var turnLimit: Int
     /// At most this many queries get a table row.
     public var queryLimit: Int
+    /// The prices costs are computed with.
+    public var prices: PriceTable
 
     /// Creates a report writer.
-    public init(metricSet: any MetricSet, turnLimit: Int = 80, queryLimit: Int = 500) {
+    public init(metricSet: any MetricSet, turnLimit: Int = 80, queryLimit: Int = 500, prices: PriceTable = .default) {
         self.metricSet = metricSet
         self.turnLimit = turnLimit
         self.queryLimit = queryLimit
+        self.prices = prices
     }
 
     /// The report of `runs`; `sources` names the inputs in the header.
@@ -32,7 +42,10 @@ public struct HTMLReport {
     /// the power chart's lines.
     package struct RunContent {
         var runID: String
-        var result: AnalysisResult
+        /// The set's analysis of the run, with its structure.
+        var analyzed: AnalyzedRun
+        /// The run's span energies, when the analysis made them.
+        var spanEnergy: SpanEnergy?
         var timeline: RunTimeline
         var lines: [PowerLine]
     }
@@ -43,8 +56,14 @@ public struct HTMLReport {
         let run = run.withPlausibleTimestamps().run
         let timeline = RunTimeline(run)
         let series = EnergySeries.series(from: run.events).filter { $0.times.count >= 2 }
-        return RunContent(runID: run.runID, result: metricSet.analyze(run), timeline: timeline,
-                          lines: PowerChart(timeline: timeline, series: series).lines)
+        return RunContent(runID: run.runID, analyzed: AnalyzedRun(events: run, metricSet: metricSet), spanEnergy: nil,
+                          timeline: timeline, lines: PowerChart(timeline: timeline, series: series).lines)
+    }
+
+    /// The rows of one view of a run, as `--by VIEW --format json` gives them.
+    func rows(_ view: AnalysisView, _ run: RunContent) -> [AnalysisRow] {
+        AnalysisReport(metricSet: metricSet, view: view, format: .json, prices: prices, namesPriceTableInRows: false)
+            .rows(analyzed: [run.analyzed], spanEnergy: run.spanEnergy.map { [$0] }).rows
     }
 
     /// The report of runs' contents.
@@ -74,40 +93,87 @@ public struct HTMLReport {
 
     /// One run's section.
     func section(_ run: RunContent) -> String {
-        let result = run.result
         let timeline = run.timeline
         var out = "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
         let turnCount = timeline.queries.reduce(0) { $0 + $1.turns.count }
         let toolCount = timeline.queries.reduce(0) { $0 + $1.tools.count }
-        out += "<p class=\"sub\">\(timeline.queries.count) queries, \(turnCount) turns, \(toolCount) tool calls, "
+        let failed = timeline.queries.filter { $0.status == "failed" || $0.status == "timed_out" }.count
+        out += "<p class=\"sub\">\(timeline.queries.count) queries"
+            + (failed > 0 ? " (<span class=\"bad\">\(failed) failed</span>)" : "")
+            + ", \(turnCount) turns, \(toolCount) tool calls, "
             + "\(HTMLText.fixed(Double(timeline.end - timeline.start) / 1e9, 1)) s</p>\n"
+        var labels: [(String, String)] = []
+        for label in run.analyzed.structure.runLabels.joined() where !labels.contains(where: { $0.0 == label.key }) {
+            labels.append((label.key, label.value))
+        }
+        if !labels.isEmpty {
+            out += "<p class=\"sub\">Labels: " + labels.map { "<b>\(HTMLText.escape($0.0))</b> \(HTMLText.escape($0.1))" }
+                .joined(separator: " &middot; ") + "</p>\n"
+        }
         out += "<h3>Power over time</h3>\n"
         if run.lines.isEmpty {
             out += "<p class=\"note\">No usable telemetry in this run.</p>\n"
         } else {
-            out += "<div class=\"chart\">" + PowerChart(timeline: timeline, lines: run.lines).svg() + "</div>\n"
-            out += "<p class=\"note\">Lines: mean power per time bucket from each source's cleaned energy series. Shaded bands: queries; alternating tints: turns. Lanes: inferences (blue), tool calls (amber), failures (red). Hover for names.</p>\n"
+            let chart = PowerChart(timeline: timeline, lines: run.lines)
+            out += "<div class=\"chart\">" + chart.svg() + "</div>\n"
+            out += "<p class=\"note\">Lines: mean power per time bucket from each source's cleaned energy series. Shaded bands: queries"
+                + (chart.drawsTurns ? "; alternating tints: turns" : " (turn tints left out above \(PowerChart.turnTintLimit) queries)")
+                + ". Lanes: inferences (blue), tool calls (amber), failures (red). Hover for names.</p>\n"
         }
-        out += "<h3>Run energy</h3>\n" + transposedTable(result.runs)
-        out += "<h3>Energy per turn</h3>\n" + TurnEnergyBars(rows: result.turns, limit: turnLimit).svg()
-        out += "<h3>Queries</h3>\n" + table(result.queries, limit: queryLimit)
-        out += "<h3>Turns</h3>\n" + table(result.turns, limit: turnLimit)
+        out += "<h3>Run energy</h3>\n" + transposedTable(run.analyzed.result.runs)
+        let queries = rows(.view(.query), run)
+        let compact = metricSet.viewConvention == .augmented
+        out += "<h3>Queries</h3>\n" + table(queries, limit: queryLimit, layout: compact ? .queries(withRun: false) : nil)
+        out += "<h3>Models</h3>\n" + table(rows(.view(.model), run), limit: queryLimit, layout: TableLayout([
+            .init("model"), .init("calls"), .init("input_tokens", header: "in"), .init("output_tokens", header: "out"),
+            .init("cached_tokens", header: "cached"), .init("calls_without_usage", header: "no usage"),
+            .init("cost_usd", header: "cost $"), .init("unpriced_calls", header: "unpriced"),
+            .init("gpu_energy_joules", header: "GPU J"), .init("calls_without_energy", header: "no energy"),
+        ]))
+        out += "<h3>Tools</h3>\n" + table(rows(.view(.tool), run), limit: queryLimit, layout: TableLayout([
+            .init("tool"), .init("calls"), .init("errors"), .init("latency_p50_s", header: "p50 s"),
+            .init("latency_p95_s", header: "p95 s"), .init("gpu_energy_joules", header: "GPU J"),
+            .init("calls_without_energy", header: "no energy"),
+        ]))
+        var keys: [String] = []
+        for query in run.analyzed.structure.queries {
+            for label in query.labels where !keys.contains(label.key) { keys.append(label.key) }
+        }
+        for key in keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).prefix(Self.labelTableLimit) {
+            let layout = TableLayout([
+                .init(key), .init("queries"), .init("n_scored", header: "scored"), .init("accuracy"),
+                .init("total_gpu_energy_joules", header: "GPU J"), .init("total_cost_usd", header: "cost $"),
+                .init("accuracy_per_joule", header: "accuracy per J"),
+            ])
+            out += "<h3>By \(HTMLText.escape(key))</h3>\n" + table(rows(.view(.label(key)), run), limit: queryLimit, layout: layout)
+        }
+        let turns = rows(.view(.turn), run)
+        out += "<h3>Largest turns by energy</h3>\n" + TurnEnergyBars(rows: turns, limit: turnLimit).svg()
+        out += "<h3>Turns</h3>\n" + table(turns, limit: turnLimit, layout: compact ? .turns(withRun: false) : nil)
         out += "</section>\n"
         return out
     }
 
-    /// A table with one column per row name (numbers right-aligned).
-    func table(_ rows: [AnalysisRow], limit: Int) -> String {
+    /// At most this many label keys get a table.
+    static let labelTableLimit = 3
+
+    /// A table of rows: the columns `layout` chooses under its headers, else
+    /// every column but those `dropping` names (numbers right-aligned, rows
+    /// of failed queries highlighted).
+    func table(_ rows: [AnalysisRow], limit: Int, layout: TableLayout? = nil, dropping: Set<String> = []) -> String {
         guard !rows.isEmpty else { return "<p class=\"note\">None.</p>\n" }
         var names: [String] = []
-        for row in rows { for name in row.names where !names.contains(name) { names.append(name) } }
-        var out = "<div class=\"scroll\"><table>\n<thead><tr>"
-        for name in names { out += "<th>\(HTMLText.escape(name.replacingUnderscores))</th>" }
+        for row in rows { for name in row.names where !names.contains(name) && !dropping.contains(name) { names.append(name) } }
+        var columns = names.map { TableLayout.Column($0, header: $0.replacingUnderscores) }
+        if let layout { columns = layout.columns.filter { names.contains($0.name) } }
+        var out = "<div class=\"wide\"><table>\n<thead><tr>"
+        for column in columns { out += "<th>\(HTMLText.escape(column.header))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in rows.prefix(limit) {
-            out += "<tr>"
-            for name in names {
-                let value = row[name] ?? .null
+            let status = row["status"]?.stringValue
+            out += status == "failed" || status == "timed_out" ? "<tr class=\"fail\">" : "<tr>"
+            for column in columns {
+                let value = row[column.name] ?? .null
                 out += value.isNumber ? "<td class=\"n\">" : "<td>"
                 out += HTMLText.escape(HTMLText.cell(value)) + "</td>"
             }
@@ -140,8 +206,10 @@ public struct HTMLReport {
         h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:28px 0 2px;border-bottom:2px solid #d5d8dc}h3{font-size:16px;margin:22px 0 6px}
         header p,.sub,.note,footer{color:#566573}.note{font-size:12.5px}footer{margin-top:32px;font-size:12.5px}
         .chart{border:1px solid #e5e7e9;border-radius:6px;padding:4px;background:#fff}
-        .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:12.5px}
-        th,td{padding:3px 8px;border-bottom:1px solid #e5e7e9;text-align:left;white-space:nowrap}
+        .wide{max-width:100%}table{border-collapse:collapse;font-size:12.5px;max-width:100%}
+        th,td{padding:3px 8px;border-bottom:1px solid #e5e7e9;text-align:left;overflow-wrap:anywhere}
+        th{overflow-wrap:normal}td.n{white-space:nowrap}tr.fail td{background:#fdedec}.bad{color:#c0392b;font-weight:600}
+        @media print{body{margin:8px;font-size:11px}table{font-size:10px}th,td{padding:2px 4px}}
         thead th{background:#f4f6f7;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
         table.kv th{background:#f4f6f7;font-weight:600}
         svg text{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif}
@@ -206,17 +274,19 @@ extension HTMLReport {
             stream.knotObserver = { recording.knot($0, $1, $2) }
         }) else { return nil }
         // The rows of the chosen set, from its own stream.
-        var results = outcome.runs.map(\.result)
+        var analyzed = outcome.runs
+        var spanEnergy: [SpanEnergy?] = outcome.spanEnergy
         if metricSet.identity != DefaultMetricSet.identity {
             guard let rows = metricSet.analyzeStream(paths),
                   rows.runs.map(\.events.runID) == outcome.runs.map(\.events.runID) else { return nil }
-            results = rows.runs.map(\.result)
+            analyzed = rows.runs
+            spanEnergy = rows.spanEnergy
         }
         let contents = outcome.runs.enumerated().map { index, run in
             let id = run.events.runID
             let recorded = recordings[id]
             return RunContent(
-                runID: id, result: results[index],
+                runID: id, analyzed: analyzed[index], spanEnergy: index < spanEnergy.count ? spanEnergy[index] : nil,
                 timeline: RunTimeline(run.structure, start: recorded?.start ?? 0, end: recorded?.end ?? 0),
                 lines: recorded?.recording.lines ?? [])
         }

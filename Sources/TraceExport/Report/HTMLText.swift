@@ -45,8 +45,8 @@ enum HTMLText {
         switch value {
         case .null: return ""
         case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return fixed(d, 3)
+        case .int(let i): return ValueText.display(i)
+        case .double(let d): return ValueText.display(d)
         case .string(let s): return s
         case .strings(let list): return list.joined(separator: ", ")
         case .object(let pairs): return pairs.map { "\($0.0): \(cell($0.1))" }.joined(separator: ", ")

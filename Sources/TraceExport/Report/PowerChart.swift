@@ -37,6 +37,13 @@ struct PowerChart {
 
     static let colors = ["#c0392b", "#2471a3", "#1e8449", "#7d3c98", "#b9770e", "#17202a"]
 
+    /// Above this many queries the turn tints are left out: at a pixel or
+    /// less each they only blur the query bands.
+    static let turnTintLimit = 100
+
+    /// Whether the turn tints are drawn.
+    var drawsTurns: Bool { timeline.queries.count <= Self.turnTintLimit }
+
     /// The SVG element.
     func svg() -> String {
         let left = 64.0, right = 16.0, top = 28.0
@@ -60,7 +67,7 @@ struct PowerChart {
         for (qi, query) in timeline.queries.enumerated() {
             let qx = x(query.start), qw = max(x(query.end) - qx, 0.5)
             out += #"<rect x="\#(c(qx))" y="\#(c(top))" width="\#(c(qw))" height="\#(c(plotHeight))" class="\#(qi % 2 == 0 ? "qa" : "qb")"><title>query \#(HTMLText.escape(query.queryID))</title></rect>"#
-            for turn in query.turns {
+            for turn in query.turns where drawsTurns {
                 let tx = x(turn.start), tw = max(x(turn.end) - tx, 0.5)
                 out += #"<rect x="\#(c(tx))" y="\#(c(top))" width="\#(c(tw))" height="\#(c(plotHeight))" class="\#(turn.index % 2 == 0 ? "ta" : "tb")"><title>\#(HTMLText.escape(query.queryID)) turn \#(turn.index)</title></rect>"#
             }

@@ -1,14 +1,18 @@
 import TraceAnalysis
 
-/// Horizontal bars of each turn's attributed energy, GPU then CPU stacked,
-/// as inline SVG (from the metric set's `gpu_energy_joules` and
-/// `cpu_energy_joules` turn columns).
+/// Horizontal bars of the turns with the most attributed energy (GPU + CPU,
+/// the largest first, ties in turn order), GPU then CPU stacked, as inline
+/// SVG (from the turn rows' `gpu_energy_joules` and `cpu_energy_joules`).
 struct TurnEnergyBars {
     var rows: [AnalysisRow]
     var limit: Int
 
     func svg() -> String {
-        let shown = Array(rows.prefix(limit))
+        func energy(_ row: AnalysisRow) -> Double {
+            (row["gpu_energy_joules"]?.doubleValue ?? 0) + (row["cpu_energy_joules"]?.doubleValue ?? 0)
+        }
+        let order = rows.indices.sorted { (-energy(rows[$0]), $0) < (-energy(rows[$1]), $1) }
+        let shown = order.prefix(limit).map { rows[$0] }
         guard !shown.isEmpty else { return "<p class=\"note\">No turns.</p>\n" }
         let gpu = shown.map { $0["gpu_energy_joules"]?.doubleValue ?? 0 }
         let cpu = shown.map { $0["cpu_energy_joules"]?.doubleValue ?? 0 }
@@ -34,7 +38,7 @@ struct TurnEnergyBars {
         }
         out += "</svg>\n"
         if rows.count > limit {
-            out += "<p class=\"note\">Showing the first \(limit) of \(rows.count) turns.</p>\n"
+            out += "<p class=\"note\">Showing the \(limit) largest of \(rows.count) turns.</p>\n"
         }
         return out
     }
