@@ -48,8 +48,14 @@ struct ImportCommand: ParsableCommand {
             guard case .success(let file) = MappedFile.open(input) else {
                 throw CommandError("\(input): cannot read the file: \(FileManager.default.fileExists(atPath: input) ? "permission denied" : "no such file")")
             }
+            let shown = !quietOption.quiet && ProgressBar.onTerminal
+            let progress = ReadingProgress("importing", bytes: file.bytes.count, enabled: shown)
+            defer { progress.stop() }
             report = try withExtendedLifetime(file) { () throws(RecorderError) in
-                try importer.importLines(file.bytes, to: output) { file.release(before: $0) }
+                try importer.importLines(file.bytes, to: output) { offset in
+                    file.release(before: offset)
+                    progress.advance(to: offset)
+                }
             }
         }
         let messages = Messages(quiet: quietOption.quiet)

@@ -86,12 +86,30 @@ final class ReadingProgress: @unchecked Sendable {
         ProcessInfo.processInfo.environment["AGENT_TRACE_PROGRESS_DELAY_MS"].flatMap { Int($0) } ?? 1000)
 
     /// Starts showing the reading of `files` (their sizes are the total of one pass).
-    init(_ label: String, files: [String], enabled: Bool) {
-        self.label = label
-        total = files.reduce(0) { sum, path in
+    convenience init(_ label: String, files: [String], enabled: Bool) {
+        let total = files.reduce(0) { sum, path in
             var info = stat()
             return sum + (stat(path, &info) == 0 ? Int(info.st_size) : 0)
         }
+        self.init(label, total: total, counting: false, enabled: enabled)
+    }
+
+    /// Starts showing the reading of `total` bytes of one input whose
+    /// reader reports its offset (``advance(to:)``), not through
+    /// ``ReadProgress`` (JSON Lines for `import`).
+    convenience init(_ label: String, bytes total: Int, enabled: Bool) {
+        self.init(label, total: total, counting: true, enabled: enabled)
+    }
+
+    /// Bytes read so far as reported by ``advance(to:)`` (when counting).
+    private var reported: Int?
+    private var lastOffset = 0
+    private var passes = 0
+
+    private init(_ label: String, total: Int, counting: Bool, enabled: Bool) {
+        self.label = label
+        self.total = total
+        if counting { reported = 0 }
         guard enabled, total > 0 else {
             running = false
             return
@@ -109,9 +127,19 @@ final class ReadingProgress: @unchecked Sendable {
             guard running else { return }
             let elapsed = ContinuousClock.now - started
             guard elapsed >= delay else { continue }
-            StandardStreams.err(Self.line(label: label, read: ReadProgress.bytes - start, total: total, elapsed: elapsed))
+            StandardStreams.err(Self.line(label: label, read: reported ?? ReadProgress.bytes - start, total: total, elapsed: elapsed))
             drawn = true
         }
+    }
+
+    /// The reader is at `offset` of its input; an offset below the last
+    /// one starts another pass.
+    func advance(to offset: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if offset < lastOffset { passes += 1 }
+        lastOffset = offset
+        reported = passes * total + offset
     }
 
     /// Stops drawing and clears the line.

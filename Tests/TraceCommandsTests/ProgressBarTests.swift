@@ -54,5 +54,13 @@ import TraceLog
         #expect(!quiet.stdout.contains("analysing: "))
         let piped = try runProcess(traceAnalyzeBinary, [log, "--by", "query"])
         #expect(!piped.stderr.contains("analysing: "))
+        // import shows its input read (the hash pass, then the lines).
+        let dir = temporaryDirectory()
+        let dumped = try runProcess(traceAnalyzeBinary, ["dump", log]).stdout
+        let events = dir.appendingPathComponent("events.jsonl")
+        try Data(String(repeating: dumped, count: 20).utf8).write(to: events)
+        let importing = "AGENT_TRACE_PROGRESS_DELAY_MS=0 '\(traceAnalyzeBinary.path)' import '\(events.path)' -o '\(dir.path)/x.zst' 2>/dev/tty >/dev/null"
+        let imported = try runProcess(script, ["-qec", importing, "/dev/null"])
+        #expect(imported.stdout.contains("importing: "), "\(imported.stdout)")
     }
 }
