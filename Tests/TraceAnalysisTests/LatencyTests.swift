@@ -37,20 +37,20 @@ import TraceLog
         #expect(first.value("cost_usd") == .null)
         #expect(first.value("inference_latency_s") == .double(2))
         #expect(first.value("ttft_s") == .double(0.25))
-        #expect(first.value("ms_per_output_token") == .double(5))
-        #expect(first.value("output_tokens_per_s") == .double(200))
+        #expect(first.value("inference_ms_per_output_token") == .double(5))
+        #expect(first.value("inference_output_tokens_per_s") == .double(200))
         let second = turns.rows[1]
         #expect(second.value("inference_latency_s") == .double(0.5))
         #expect(second.value("ttft_s") == .null)
         // No output tokens: no rate (never a division by zero).
-        #expect(second.value("ms_per_output_token") == .null)
-        #expect(second.value("output_tokens_per_s") == .null)
+        #expect(second.value("inference_ms_per_output_token") == .null)
+        #expect(second.value("inference_output_tokens_per_s") == .null)
 
         let query = QueryView.rows([log.analyzed], prices: table).rows[0]
         #expect(query.value("inference_latency_s") == .double(2.5))
         #expect(query.value("tool_latency_s") == .double(0.25))
-        #expect(query.value("ms_per_output_token") == .double(6.25))
-        #expect(query.value("output_tokens_per_s") == .double(160))
+        #expect(query.value("inference_ms_per_output_token") == .double(6.25))
+        #expect(query.value("inference_output_tokens_per_s") == .double(160))
         // The set's own columns are kept in place; total_cost_usd is replaced in place.
         #expect(query.names == [
             "run_id", "query_id", "completed", "status", "error", "num_turns", "total_input_tokens",
@@ -58,7 +58,7 @@ import TraceLog
             "total_gpu_energy_joules", "total_cpu_energy_joules", "total_cost_usd", "unpriced_calls", "total_wall_clock_s",
             "per_token_ms", "throughput_tokens_per_sec",
             "energy_per_output_token_joules", "inference_latency_s", "tool_latency_s", "unfinished_calls",
-            "ms_per_output_token", "output_tokens_per_s", "resolved", "score", "labels",
+            "inference_ms_per_output_token", "inference_output_tokens_per_s", "resolved", "score", "labels",
         ])
     }
 

@@ -47,7 +47,7 @@ import TraceLog
         #expect(v.column(v.turns, "input_tokens") == [.null, .int(200), .int(300)])
         #expect(v.column(v.turns, "output_tokens") == [.null, .int(20), .int(30)])
         #expect(v.column(v.turns, "inference_latency_s") == [.null, .double(1.0), .double(1.0)])
-        #expect(v.column(v.turns, "ms_per_output_token") == [.null, .double(50), .double(1000.0 / 30)])
+        #expect(v.column(v.turns, "inference_ms_per_output_token") == [.null, .double(50), .double(1000.0 / 30)])
         #expect(v.column(v.turns, "tools_called") == [.strings([]), .strings(["search"]), .strings([])])
         guard case .strings(let flags)? = v.turns[0]["flags"], case .strings(let next)? = v.turns[1]["flags"] else {
             Issue.record("no flags column")

@@ -418,9 +418,9 @@ import TraceAnalysis
         let chosen = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,ttft_s"])
         #expect(chosen.stdout.hasPrefix("query_id  ttft_s\n"))
         let csv = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,ttft_s", "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("query_id,ttft_s,metric_set\nq001,0.106,default@1\n"))
+        #expect(csv.stdout.hasPrefix("query_id,ttft_s,metric_set\nq001,0.106,default@2\n"))
         let all = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--all-columns"])
-        #expect(all.stdout.contains("inference_gpu_energy_joules") && all.stdout.contains("ms_per_output_token"))
+        #expect(all.stdout.contains("inference_gpu_energy_joules") && all.stdout.contains("inference_ms_per_output_token"))
         let bad = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,nope"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("--columns: no column named nope in --by turn; columns: run_id, query_id,"))
@@ -513,5 +513,26 @@ import TraceAnalysis
         #expect(!html.contains("class=\"ta\"") && !html.contains("class=\"tb\""))
         let small = try runProcess(traceAnalyzeBinary, ["report", log, "-o", "-"]).stdout
         #expect(small.contains("class=\"ta\""))
+    }
+}
+
+/// Item 8's names: metrics that look alike say what they are over; the
+/// renamed default set is version 2 and version 1 stays selectable.
+@Suite struct MetricNameTests {
+    @Test func ratesSayWhatTheyAreOverAndVersionOneKeepsItsNames() throws {
+        let log = bundledLogs().last!.path
+        let current = try #require(try TrustworthyOutputTests.json([log, "--by", "query"]).first)
+        #expect(current["metric_set"] as? String == "default@2")
+        let wall = try #require(current["wall_ms_per_output_token"] as? Double)
+        #expect(current["wall_output_tokens_per_s"] as? Double != nil)
+        #expect(current["inference_ms_per_output_token"] as? Double != nil)
+        #expect(current["per_token_ms"] == nil && current["ms_per_output_token"] == nil)
+        #expect(current.keys.allSatisfy { !$0.hasSuffix("_sec") })
+        let old = try #require(try TrustworthyOutputTests.json([log, "--by", "query", "--metrics", "default@1"]).first)
+        #expect(old["metric_set"] as? String == "default@1")
+        #expect(old["per_token_ms"] as? Double == wall)
+        #expect(old["throughput_tokens_per_sec"] as? Double == current["wall_output_tokens_per_s"] as? Double)
+        let unknown = try runProcess(traceAnalyzeBinary, [log, "--metrics", "default@9"])
+        #expect(unknown.status != 0)
     }
 }

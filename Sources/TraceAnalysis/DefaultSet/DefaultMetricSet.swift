@@ -25,8 +25,17 @@ import TraceLog
 ///   `inference_s`, `inference_gpu_energy_joules`, `tool_gpu_energy_joules`,
 ///   `inference_cpu_energy_joules`, `tool_cpu_energy_joules`, `flags`.
 /// - Queries: the ipw query fields (`total_*_energy_joules` is the query's
-///   attributed energy) plus `overhead_gpu_energy_joules`,
+///   attributed energy), ipw's two wall-clock rates under names that say
+///   what they are over (`wall_ms_per_output_token`: the query's wall clock
+///   × 1000 / its output tokens, ipw's `per_token_ms`;
+///   `wall_output_tokens_per_s`: the inverse, ipw's
+///   `throughput_tokens_per_sec`), plus `overhead_gpu_energy_joules`,
 ///   `overhead_cpu_energy_joules`, `flags`.
+///
+/// ## Versions
+/// Version 2 renamed the two rates (version 1 called them `per_token_ms`
+/// and `throughput_tokens_per_sec`, as ipw does); every number is the same.
+/// ``DefaultMetricSetV1`` (`--metrics default@1`) keeps version 1's names.
 /// - Runs: `run_id`, `wall_clock_s`, `num_queries`, and per domain (gpu, cpu,
 ///   dram) `*_energy_joules` (all measured), `*_attributed_joules`,
 ///   `*_idle_joules`; then `flags`.
@@ -35,8 +44,8 @@ import TraceLog
 /// Average power is the attributed energy over the turn window. Flags are
 /// `domain:flag` strings (``EnergyFlag``), gpu before cpu.
 public struct DefaultMetricSet: MetricSet {
-    /// `default`, version `1`.
-    public static let identity = MetricSetIdentity(name: "default", version: "1")
+    /// `default`, version `2`.
+    public static let identity = MetricSetIdentity(name: "default", version: "2")
     /// One line for `trace-analyze metrics`.
     public static let summary =
         "energy of every query, turn and call from each source's readings (counters, else power), split among concurrent spans; flags what is interpolated"
@@ -299,8 +308,8 @@ public struct DefaultMetricSet: MetricSet {
             ("total_cpu_energy_joules", .double(cpu.joules)),
             ("total_cost_usd", .double(costs.isEmpty ? nil : cost.value)),
             ("total_wall_clock_s", .double(wall)),
-            ("per_token_ms", .double(perTokenMs)),
-            ("throughput_tokens_per_sec", .double(throughput)),
+            ("wall_ms_per_output_token", .double(perTokenMs)),
+            ("wall_output_tokens_per_s", .double(throughput)),
             ("overhead_gpu_energy_joules", .double(gpu.overheadJoules)),
             ("overhead_cpu_energy_joules", .double(cpu.overheadJoules)),
             ("flags", .strings(flagStrings(gpu.flags, domain: .gpu) + flagStrings(cpu.flags, domain: .cpu))),

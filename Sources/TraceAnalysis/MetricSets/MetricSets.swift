@@ -6,6 +6,11 @@ public enum MetricSets {
         IPWMetricSet(),
     ]
 
+    /// Earlier versions still selectable as `NAME@VERSION`.
+    public static let earlier: [any MetricSet] = [
+        DefaultMetricSetV1(),
+    ]
+
     /// The set used when none is named: `default` when this build has it,
     /// else the first of ``all``.
     public static var defaultName: String {
@@ -15,8 +20,19 @@ public enum MetricSets {
     /// The names of every known metric set, in ``all`` order.
     public static var names: [String] { all.map(\.identity.name) }
 
-    /// The metric set with this name, or `nil` when none has it.
+    /// The metric set with this name (its newest version), or with this
+    /// `NAME@VERSION` (`default@1`), or `nil` when none has it.
     public static func named(_ name: String) -> (any MetricSet)? {
-        all.first { $0.identity.name == name }
+        if let at = name.firstIndex(of: "@") {
+            let (base, version) = (String(name[..<at]), String(name[name.index(after: at)...]))
+            return (all + earlier).first { $0.identity.name == base && $0.identity.version == version }
+        }
+        return all.first { $0.identity.name == name }
+    }
+
+    /// Every selectable version, newest first per name: what
+    /// `trace-analyze metrics` lists.
+    public static var versions: [any MetricSet] {
+        all.flatMap { set in [set] + earlier.filter { $0.identity.name == set.identity.name } }
     }
 }

@@ -25,7 +25,7 @@
 ///   latencies of the query's ended inferences and its tool calls, with
 ///   `unfinished_calls` (calls of either kind never ended or never
 ///   started, ``StructureSpan/State``).
-/// - `ms_per_output_token`, `output_tokens_per_s`: inference latency × 1000
+/// - `inference_ms_per_output_token`, `inference_output_tokens_per_s`: inference latency × 1000
 ///   / output tokens and its inverse, when every inference has a latency
 ///   and usage and both are positive.
 ///
@@ -144,8 +144,8 @@ public enum QueryView {
             msPerToken = seconds * 1000 / Double(tokens)
             tokensPerSecond = Double(tokens) / seconds
         }
-        out.set("ms_per_output_token", .double(msPerToken))
-        out.set("output_tokens_per_s", .double(tokensPerSecond))
+        out.set("inference_ms_per_output_token", .double(msPerToken))
+        out.set("inference_output_tokens_per_s", .double(tokensPerSecond))
         out.set("resolved", query?.resolved.map(AnalysisValue.bool) ?? .null)
         out.set("score", .double(query?.score))
         out.set("labels", .object((query?.labels ?? []).map { ($0.key, AnalysisValue.string($0.value)) }))

@@ -14,7 +14,7 @@
 /// Every row starts with its run's `run_id` (so rows of several runs are
 /// told apart). Added columns: `model`, `cost_usd` (see ``InferenceCost``),
 /// `inference_latency_s` (end − start), `ttft_s` (time to first token, when
-/// recorded), `ms_per_output_token`, `output_tokens_per_s` (over the
+/// recorded), `inference_ms_per_output_token`, `inference_output_tokens_per_s` (over the
 /// inference latency, see ``InferenceSpan``), `energy_per_output_token_joules`
 /// (the row's energy column, by default `gpu_energy_joules`, over the
 /// inference's completion tokens). A column the set already has is replaced
@@ -52,8 +52,8 @@ public enum TurnView {
                 out.set("cost_usd", .double(inference.flatMap { InferenceCost.usd(of: $0, prices: prices) }))
                 out.set("inference_latency_s", .double(inference?.latencySeconds))
                 out.set("ttft_s", .double(inference?.timeToFirstTokenSeconds.flatMap { $0.isFinite ? $0 : nil }))
-                out.set("ms_per_output_token", .double(inference?.msPerOutputToken))
-                out.set("output_tokens_per_s", .double(inference?.outputTokensPerSecond))
+                out.set("inference_ms_per_output_token", .double(inference?.msPerOutputToken))
+                out.set("inference_output_tokens_per_s", .double(inference?.outputTokensPerSecond))
                 out.set("energy_per_output_token_joules", .double(
                     QueryView.perToken(row[energyColumn]?.doubleValue, inference?.completionTokens)))
                 var marks: [String] = []
