@@ -6,6 +6,14 @@ import Darwin
 
 /// Messages to standard error.
 enum Diagnostics {
+    /// Whether warnings are left out (`--quiet`); set once, before any thread starts.
+    nonisolated(unsafe) static var quiet = false
+
+    /// Writes a warning (something recorded without, not lost) unless quiet.
+    static func warn(_ message: String) {
+        if !quiet { print(message) }
+    }
+
     /// Writes `message` and a newline to standard error, unbuffered.
     static func print(_ message: String) {
         var text = message

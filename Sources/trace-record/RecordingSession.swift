@@ -38,10 +38,10 @@ final class RecordingSession {
         }
         let (sources, problems) = selection.open(in: environment)
         for problem in problems {
-            Diagnostics.print("trace-record: \(problem); recording without it")
+            Diagnostics.warn("trace-record: \(problem); recording without it")
         }
         for source in sources {
-            for warning in source.warnings { Diagnostics.print("trace-record: \(source.kind): \(warning)") }
+            for warning in source.warnings { Diagnostics.warn("trace-record: \(source.kind): \(warning)") }
         }
         var runLabels = labels
         runLabels.append(Label("command", command.joined(separator: " ")))

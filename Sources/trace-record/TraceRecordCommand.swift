@@ -56,6 +56,9 @@ struct TraceRecordCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print what was recorded when the command ends.")
     var verbose = false
 
+    @Flag(name: .long, help: "Print only errors (and lines that could not be recorded): no warnings about telemetry sources.")
+    var quiet = false
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run, after `--`.", valueName: "COMMAND ARGS"))
     var command: [String] = []
 
@@ -80,6 +83,7 @@ struct TraceRecordCommand: ParsableCommand {
     private var selectionText: String { sources.isEmpty ? "auto" : sources.joined(separator: ",") }
 
     func run() throws {
+        Diagnostics.quiet = quiet
         SignalForwarder.blockSignals()
         let session: RecordingSession
         do {

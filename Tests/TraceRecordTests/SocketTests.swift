@@ -102,6 +102,14 @@ struct SocketTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: log)) == before)
         let terminated = try TraceRecordBinary.run(["-o", log, "--force", "--source", "none", "--", "sh", "-c", "kill -TERM $$"])
         #expect(terminated.status == 143)
+        // --quiet leaves out the warnings about sources (a missing RAPL here).
+        let other = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let loud = try TraceRecordBinary.run(["-o", other, "--source", "rapl", "--", "true"])
+        let quiet = try TraceRecordBinary.run(["-o", other, "--force", "--quiet", "--source", "rapl", "--", "true"])
+        #expect(loud.status == 0 && quiet.status == 0)
+        #expect(!quiet.standardError.contains("recording without it"))
+        #expect(quiet.standardError.count <= loud.standardError.count)
         let version = try TraceRecordBinary.run(["--version"])
         #expect(version.status == 0)
         #expect(version.standardOutput == Recorder.version + "\n")
