@@ -51,6 +51,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("all-columns"), help: "Tables: every column, in panels (the default turn and query tables are compact).")
     var allColumns = false
 
+    @Flag(name: .customLong("csv-formulas"), help: ArgumentHelp(
+        "CSV: print text that starts with = + - @ as it is (by default a ' is put in front, so spreadsheets do not run it)."))
+    var csvFormulas = false
+
     @Flag(name: .customLong("pool-runs"), help: ArgumentHelp(
         "For --by tool, model and label:KEY: one row per group over every run (run_id *), not one per run and group."))
     var poolRuns = false
@@ -69,6 +73,7 @@ struct AnalyzeCommand: ParsableCommand {
             metricSet: metricSet, view: by, format: format, prices: prices, withRunLabels: withRunLabels,
             failedQueries: failedQueries, poolRuns: poolRuns)
         if allColumns { report.columns = .all }
+        report.csvFormulas = csvFormulas
         if let columns {
             report.columns = .named(columns.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         }

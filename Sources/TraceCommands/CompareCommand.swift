@@ -49,6 +49,7 @@ struct CompareCommand: ParsableCommand {
         let messages = Messages(quiet: quietOption.quiet)
         let analyzedA = inputs.analyze(with: a, messages: messages)
         let analyzedB = inputs.analyze(with: b, messages: nil)
+        messages.warnings(analyzedA.runs.flatMap(\.result.diagnostics).map(\.description))
         let comparison = Self.compare(
             analyzedA.runs.map { ($0.structure.runID, $0.result) }, analyzedB.runs.map { ($0.structure.runID, $0.result) },
             by: by)

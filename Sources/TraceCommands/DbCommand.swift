@@ -75,7 +75,8 @@ struct DbCommand: ParsableCommand {
             withExtendedLifetime(connection) {}
         } catch {
             progress.finish()
-            throw CommandError("\(output): \(error)")
+            let text = "\(error)"
+            throw CommandError(text.hasPrefix(output) ? text : "\(output): \(text)")
         }
         timing.closed = clock.now
         progress.finish()
@@ -130,6 +131,10 @@ struct DbCommand: ParsableCommand {
     /// Refuses an output that is not a database (or is one of the inputs)
     /// before any work: `db run.zst -o run.zst` has its arguments swapped.
     static func checkDatabase(_ path: String, inputs: [String]) throws {
+        var info = stat()
+        guard stat(OutputFile.parent(path), &info) == 0 else {
+            throw CommandError("\(path): cannot write: \(OutputFile.reason(ENOENT, directoryOf: path))")
+        }
         let handle = FileHandle(forReadingAtPath: path)
         defer { try? handle?.close() }
         let head = (try? handle?.read(upToCount: 16)) ?? Data()

@@ -28,6 +28,10 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var quietOption: QuietOption
 
+    @Flag(name: .customLong("csv-formulas"), help: ArgumentHelp(
+        "Print text that starts with = + - @ as it is (by default a ' is put in front, so spreadsheets do not run it)."))
+    var csvFormulas = false
+
     func run() throws {
         let name = metrics ?? MetricSets.defaultName
         guard let metricSet = MetricSets.named(name) else {
@@ -38,20 +42,26 @@ struct ExportCommand: ParsableCommand {
         let messages = Messages(quiet: quietOption.quiet)
         let analyzed = inputs.analyze(with: metricSet, messages: messages)
         var unpriced: [String] = []
+        // The analysis's warnings, each once, as --by prints them.
+        var diagnostics: [AnalysisDiagnostic] = []
+        var seen = Set<AnalysisDiagnostic>()
         func rows(_ kind: ViewKind) -> [AnalysisRow] {
             let report = AnalysisReport(metricSet: metricSet, view: .view(kind), format: .csv, prices: prices)
             let (rows, notes) = report.rows(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
             for model in notes.unpricedModels where !unpriced.contains(model) { unpriced.append(model) }
+            for diagnostic in notes.diagnostics where seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
             return rows
         }
-        let input = Export.Input(
+        var input = Export.Input(
             turns: rows(.turn), queries: rows(.query), tools: rows(.tool), models: rows(.model),
             metricSet: metricSet.identity, priceTable: prices.identity, logSHA256: LogContentHash.hex(ofFiles: analyzed.files),
             unpricedModels: unpriced)
+        input.csvFormulas = csvFormulas
         try OutputFile.makeDirectory(out)
         for (fileName, contents) in Export.files(input) {
             try OutputFile.write(contents, to: (out as NSString).appendingPathComponent(fileName), inputs: analyzed.files)
         }
+        messages.warnings(diagnostics.map(\.description))
         if !unpriced.isEmpty {
             messages.warnings(["no price for \(unpriced.joined(separator: ", ")) in \(prices.identity): their cost is null"])
         }

@@ -50,12 +50,12 @@ final class ProgressBar {
         if let lastDraw, now - lastDraw < interval, done < total { return }
         lastDraw = now
         drawn = true
-        StandardStreams.err(Self.line(label: label, done: done, total: total, width: 30))
+        StandardStreams.errRaw(Self.line(label: label, done: done, total: total, width: 30))
     }
 
     /// Clears the bar's line if it was drawn.
     func finish() {
-        if drawn { StandardStreams.err("\r\u{1B}[K") }
+        if drawn { StandardStreams.errRaw("\r\u{1B}[K") }
         drawn = false
     }
 
@@ -127,7 +127,7 @@ final class ReadingProgress: @unchecked Sendable {
             guard running else { return }
             let elapsed = ContinuousClock.now - started
             guard elapsed >= delay else { continue }
-            StandardStreams.err(Self.line(label: label, read: reported ?? ReadProgress.bytes - start, total: total, elapsed: elapsed))
+            StandardStreams.errRaw(Self.line(label: label, read: reported ?? ReadProgress.bytes - start, total: total, elapsed: elapsed))
             drawn = true
         }
     }
@@ -147,7 +147,7 @@ final class ReadingProgress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         running = false
-        if drawn { StandardStreams.err("\r\u{1B}[K") }
+        if drawn { StandardStreams.errRaw("\r\u{1B}[K") }
         drawn = false
     }
 

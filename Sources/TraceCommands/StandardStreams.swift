@@ -3,14 +3,20 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TraceLog
 
 /// Unbuffered whole writes to standard output and error (callers pass
 /// large chunks).
 enum StandardStreams {
     /// Writes `text` to standard output.
     static func out(_ text: String) { write(text, to: 1) }
-    /// Writes `text` to standard error.
-    static func err(_ text: String) { write(text, to: 2) }
+    /// Writes `text` to standard error, made safe for a terminal
+    /// (``TerminalText``: messages quote names from the logs).
+    static func err(_ text: String) { write(TerminalText.safe(text), to: 2) }
+
+    /// Writes `text` to standard error as it is (the progress line's own
+    /// escapes).
+    static func errRaw(_ text: String) { write(text, to: 2) }
     /// Writes raw bytes to standard output.
     static func out(bytes: [UInt8]) {
         bytes.withUnsafeBytes { writeAll($0, to: 1) }

@@ -28,8 +28,8 @@ struct VerifyCommand: ParsableCommand {
             intact = intact && ok
             if let unreadable = log.diagnostics.first(where: { $0.file == file.path && $0.isUnreadableInput }),
                file.segments.isEmpty {
-                StandardStreams.out(
-                    "\(file.path): UNREADABLE: 0 segments, 0 events, \(file.byteCount) bytes, 0 runs: \(unreadable.message)\n")
+                StandardStreams.out(TerminalText.safe(
+                    "\(file.path): UNREADABLE: 0 segments, 0 events, \(file.byteCount) bytes, 0 runs: \(unreadable.message)") + "\n")
                 continue
             }
             if quiet && ok { continue }
@@ -38,13 +38,18 @@ struct VerifyCommand: ParsableCommand {
                     + "\(file.eventCount) events, \(file.byteCount) bytes, \(runs) run\(runs == 1 ? "" : "s")"
                     + (file.damagedFrames > 0 ? ", \(file.damagedFrames) damaged frames" : "") + "\n")
         }
-        for diagnostic in log.diagnostics where !diagnostic.isUnreadableInput && !(quiet && diagnostic.severity == .warning) {
-            StandardStreams.out("  \(diagnostic)\n")
+        for diagnostic in log.diagnostics
+        where !diagnostic.isUnreadableInput && !(quiet && diagnostic.severity == .warning && !diagnostic.isGap) {
+            StandardStreams.out(TerminalText.safe("  \(diagnostic)") + "\n")
         }
         let conflicts = log.diagnostics.filter(\.isConflict).count
         if conflicts > 0 {
             StandardStreams.out("CONFLICT: \(conflicts) segment\(conflicts == 1 ? "" : "s") claimed by two different logs of one run\n")
         }
-        if !intact || log.files.isEmpty || conflicts > 0 { throw ExitCode(1) }
+        let gaps = log.diagnostics.filter(\.isGap).count
+        if gaps > 0 {
+            StandardStreams.out("GAPS: \(gaps) place\(gaps == 1 ? "" : "s") where a run's segments are missing\n")
+        }
+        if !intact || log.files.isEmpty || conflicts > 0 || gaps > 0 { throw ExitCode(1) }
     }
 }

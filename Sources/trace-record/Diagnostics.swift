@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TraceLog
 
 /// Messages to standard error.
 enum Diagnostics {
@@ -16,7 +17,8 @@ enum Diagnostics {
 
     /// Writes `message` and a newline to standard error, unbuffered.
     static func print(_ message: String) {
-        var text = message
+        // Names and lines from the socket must not reach a terminal raw.
+        var text = TerminalText.safe(message)
         if !text.hasSuffix("\n") { text += "\n" }
         text.withUTF8 { bytes in
             var offset = 0

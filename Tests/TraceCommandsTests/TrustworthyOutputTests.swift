@@ -320,6 +320,8 @@ import TraceAnalysis
             (["report", log, "-o", dir.path + "/missing/r.html"], "r.html: cannot write: the directory \(dir.path)/missing does not exist"),
             (["perfetto", log, "-o", log], "is also an input; give another output path (-o)"),
             (["db", log, "-o", log], "not a SQLite database but an agent-trace log: are the arguments swapped?"),
+            (["db", log, "-o", dir.path + "/missing/x.sqlite"], "x.sqlite: cannot write: the directory \(dir.path)/missing does not exist"),
+            (["import", log, "-o", dir.path + "/missing/x.zst"], "x.zst: cannot write: the directory \(dir.path)/missing does not exist"),
         ]
         for (arguments, says) in cases {
             let result = try runProcess(traceAnalyzeBinary, arguments)
@@ -379,6 +381,9 @@ import TraceAnalysis
         #expect(warnings.contains { $0.hasPrefix("trace-analyze: … and 35 more like this: warning: run ") })
         let quiet = try runProcess(traceAnalyzeBinary, [path, "--by", "query", "--quiet"])
         #expect(quiet.stderr.isEmpty)
+        // export tells the same warnings, summarised the same way.
+        let export = try runProcess(traceAnalyzeBinary, ["export", path, "-o", temporaryDirectory().path + "/e"])
+        #expect(export.stderr.split(separator: "\n").filter { $0.contains("tool end without a start") }.count == 6)
     }
 
     @Test func aSetIsWrittenOneWayAndHelpSaysWhatIsRefused() throws {
@@ -534,5 +539,68 @@ import TraceAnalysis
         #expect(old["throughput_tokens_per_sec"] as? Double == current["wall_output_tokens_per_s"] as? Double)
         let unknown = try runProcess(traceAnalyzeBinary, [log, "--metrics", "default@9"])
         #expect(unknown.status != 0)
+    }
+}
+
+/// From the reliability issue: segments missing from the middle of a run are
+/// damage that verify fails on and analysis names; names from a log cannot
+/// drive a terminal; CSV cannot smuggle a spreadsheet formula.
+@Suite struct HostileTextAndGapTests {
+    @Test func aMissingMiddleSegmentIsAGapThatVerifyFailsOnAndAnalysisNames() throws {
+        let frames = StreamedAnalysisTests.frames
+        #expect(frames.count >= 3)
+        let path = StreamedAnalysisTests.write([frames[0] + frames[2...].flatMap { $0 }])[0]
+        let verify = try runProcess(traceAnalyzeBinary, ["verify", path])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("gap: run r1's segment 1 missing before this one (1 segment of events lost)"),
+                "\(verify.stdout)")
+        #expect(verify.stdout.contains("GAPS: 1 place where a run's segments are missing"))
+        let analysis = try runProcess(traceAnalyzeBinary, [path, "--by", "query"])
+        #expect(analysis.status == 0)
+        #expect(analysis.stderr.contains("warning: gap: run r1's segment 1 missing"))
+        // The intact log has none.
+        let intact = StreamedAnalysisTests.write([frames.flatMap { $0 }])[0]
+        #expect(try runProcess(traceAnalyzeBinary, ["verify", intact]).status == 0)
+    }
+
+    @Test func namesFromALogCannotDriveTheTerminal() throws {
+        let evil = #"evil\u001b]0;T\u0007\u001b[2J\u202e"#
+        let log = try TrustworthyOutputTests.log([
+            #"{"type":"query_start","t":1800000000,"query_id":"q"}"#,
+            #"{"type":"inference_start","t":1800000001,"span_id":"c","query_id":"q","model":"\#(evil)"}"#,
+            #"{"type":"inference_end","t":1800000002,"span_id":"c","query_id":"q","prompt_tokens":1,"completion_tokens":1}"#,
+            #"{"type":"tool_end","t":1800000003,"span_id":"t","query_id":"q","tool":"\#(evil)","ok":true}"#,
+            #"{"type":"query_end","t":1800000004,"query_id":"q","status":"completed"}"#,
+        ])
+        for arguments in [[log, "--by", "model"], [log, "--by", "tool"], [log, "--by", "turn", "--all-columns"], ["verify", log]] {
+            let result = try runProcess(traceAnalyzeBinary, arguments)
+            for text in [result.stdout, result.stderr] {
+                #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{202E}" }, "\(arguments)")
+            }
+        }
+        // The warnings quote the name, escaped.
+        let warned = try runProcess(traceAnalyzeBinary, [log, "--by", "query"])
+        #expect(warned.stderr.contains(#"evil\u{1B}]0;T\u{7}\u{1B}[2J\u{202E}"#), "\(warned.stderr)")
+        // JSON keeps the exact bytes (escaped as JSON).
+        let json = try runProcess(traceAnalyzeBinary, [log, "--by", "model", "--format", "json"])
+        #expect(json.stdout.contains(#"evil\u001b]0;T\u0007\u001b[2J"#))
+    }
+
+    @Test func csvNeutralisesSpreadsheetFormulasUnlessAsked() throws {
+        let log = try TrustworthyOutputTests.log([
+            #"{"type":"query_start","t":1800000000,"query_id":"q"}"#,
+            #"{"type":"tool_start","t":1800000001,"span_id":"t","query_id":"q","tool":"=HYPERLINK(\"x\")"}"#,
+            #"{"type":"tool_end","t":1800000002,"span_id":"t","query_id":"q","tool":"=HYPERLINK(\"x\")","ok":true}"#,
+            #"{"type":"query_end","t":1800000003,"query_id":"q","status":"completed"}"#,
+        ])
+        let safe = try runProcess(traceAnalyzeBinary, [log, "--by", "tool", "--format", "csv"])
+        #expect(safe.stdout.contains(#","'=HYPERLINK(""x"")","#), "\(safe.stdout)")
+        let raw = try runProcess(traceAnalyzeBinary, [log, "--by", "tool", "--format", "csv", "--csv-formulas"])
+        #expect(raw.stdout.contains(#","=HYPERLINK(""x"")","#))
+        let dir = temporaryDirectory().appendingPathComponent("e").path
+        _ = try runProcess(traceAnalyzeBinary, ["export", log, "-o", dir])
+        #expect(try String(contentsOfFile: dir + "/tools.csv", encoding: .utf8).contains(#""'=HYPERLINK"#))
+        // Numbers are never changed: a negative number stays a number.
+        #expect(!safe.stdout.contains("'-"))
     }
 }

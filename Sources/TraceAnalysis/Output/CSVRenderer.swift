@@ -12,10 +12,21 @@
 ///   (Swift's `Double.description`), and non-finite doubles are empty
 ///   fields; string lists and objects are their compact JSON text.
 ///
+/// - Text that a spreadsheet would run as a formula (a string field starting
+///   with `=`, `+`, `-`, `@`, tab or CR: a tool or model name from a log)
+///   gets a `'` in front (the OWASP rule), unless ``neutralizesFormulas`` is
+///   off (`--csv-formulas` for machine consumers). Numbers are never
+///   changed.
+///
 /// Output is byte-deterministic.
 public struct CSVRenderer: Sendable {
+    /// Whether text fields that would start a spreadsheet formula get a `'`.
+    public var neutralizesFormulas: Bool
+
     /// Creates a renderer.
-    public init() {}
+    public init(neutralizesFormulas: Bool = true) {
+        self.neutralizesFormulas = neutralizesFormulas
+    }
 
     /// Renders rows, naming the metric set that made them.
     public func render(_ rows: [AnalysisRow], metricSet: MetricSetIdentity) -> String {
@@ -28,12 +39,20 @@ public struct CSVRenderer: Sendable {
             // case) is read by position, not searched by name.
             let positional = row.columns.count == names.count && zip(row.columns, names).allSatisfy { $0.name == $1 }
             var fields = positional
-                ? row.columns.map { Self.quoted(Self.field($0.value)) }
-                : names.map { name in Self.quoted(Self.field(row[name] ?? .null)) }
+                ? row.columns.map { Self.quoted(field($0.value)) }
+                : names.map { name in Self.quoted(field(row[name] ?? .null)) }
             fields.append(tag)
             out += fields.joined(separator: ",") + "\n"
         }
         return out
+    }
+
+    /// A value's field, a would-be formula neutralised when asked.
+    func field(_ value: AnalysisValue) -> String {
+        let text = Self.field(value)
+        guard neutralizesFormulas, case .string = value, let first = text.unicodeScalars.first,
+              ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return text }
+        return "'" + text
     }
 
     /// The unquoted text of a value as a CSV field.

@@ -7,11 +7,13 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// One JSON array of row objects; see ``JSONRenderer``.
     case json
 
-    /// Renders rows in this format, naming the metric set that made them.
-    public func render(_ rows: [AnalysisRow], metricSet: MetricSetIdentity) -> String {
+    /// Renders rows in this format, naming the metric set that made them
+    /// (CSV text that would start a spreadsheet formula neutralised unless
+    /// `csvFormulas`; see ``CSVRenderer``).
+    public func render(_ rows: [AnalysisRow], metricSet: MetricSetIdentity, csvFormulas: Bool = false) -> String {
         switch self {
         case .table: TableRenderer().render(rows, metricSet: metricSet)
-        case .csv: CSVRenderer().render(rows, metricSet: metricSet)
+        case .csv: CSVRenderer(neutralizesFormulas: !csvFormulas).render(rows, metricSet: metricSet)
         case .json: JSONRenderer().render(rows, metricSet: metricSet)
         }
     }

@@ -1,3 +1,5 @@
+import TraceLog
+
 /// Renders rows as an aligned text table for a terminal.
 ///
 /// - Numbers (and `-` for null in number columns) are right-aligned, other
@@ -232,14 +234,16 @@ public struct TableRenderer: Sendable {
         return ascii ? bytes : s.count
     }
 
-    /// The text with control characters replaced by spaces.
+    /// The text with control characters and bidirectional overrides
+    /// replaced by spaces (a cell must neither drive the terminal nor
+    /// reverse the columns after it).
     static func sanitized(_ s: String) -> String {
-        // Printable ASCII has no control characters.
+        // Printable ASCII has none.
         if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
-        guard s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return s }
+        guard s.unicodeScalars.contains(where: { TerminalText.isUnsafe($0) || $0 == "\t" || $0 == "\n" }) else { return s }
         var out = ""
         for scalar in s.unicodeScalars {
-            if scalar.properties.generalCategory == .control { out += " " } else { out.unicodeScalars.append(scalar) }
+            if TerminalText.isUnsafe(scalar) || scalar == "\t" || scalar == "\n" { out += " " } else { out.unicodeScalars.append(scalar) }
         }
         return out
     }

@@ -45,6 +45,9 @@ public struct AnalysisReport: Sendable {
     public var failedQueries: LabelView.FailedQueries
     /// Which columns to print (``ColumnChoice``).
     public var columns: ColumnChoice = .standard
+    /// Whether CSV text that would start a spreadsheet formula is printed as
+    /// it is (`--csv-formulas`), not neutralised with a `'`.
+    public var csvFormulas = false
     /// Whether the tool, model and label views pool every run into one
     /// row per group (`run_id` ``pooledRunID``) instead of a row per run
     /// and group.
@@ -224,7 +227,7 @@ public struct AnalysisReport: Sendable {
         }
         var output = format == .table
             ? TableRenderer().render(rows, metricSet: metricSet.identity, layout: layout)
-            : format.render(rows, metricSet: metricSet.identity)
+            : format.render(rows, metricSet: metricSet.identity, csvFormulas: csvFormulas)
         if notes.priced && format == .table {
             let identity = prices.identity
             output += "price table: \(identity.fileName)\(identity.version.map { "@" + $0 } ?? "")"

@@ -50,6 +50,9 @@ public enum Export {
         public var logSHA256: String
         /// Models the price table lacks (from the views' results).
         public var unpricedModels: [String]
+        /// Whether CSV text that would start a spreadsheet formula is kept
+        /// as it is (see ``CSVRenderer``).
+        public var csvFormulas = false
 
         /// Creates an export input.
         public init(
@@ -73,7 +76,7 @@ public enum Export {
 
     /// The export's files as `(fileName, contents)`, in ``fileNames`` order.
     public static func files(_ input: Input) -> [(fileName: String, contents: String)] {
-        let csv = CSVRenderer()
+        let csv = CSVRenderer(neutralizesFormulas: !input.csvFormulas)
         return [
             ("turns.csv", csv.render(input.turns, metricSet: input.metricSet)),
             ("queries.csv", csv.render(input.queries, metricSet: input.metricSet)),

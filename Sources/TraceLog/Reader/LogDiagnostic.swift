@@ -27,6 +27,10 @@ public struct LogDiagnostic: Sendable, Equatable, CustomStringConvertible {
     /// different logs that share a run id. Every command exits non-zero
     /// after one.
     public var isConflict = false
+    /// Whether it is a gap: segments of a run (between two it has, or before
+    /// its first) that no input holds, their events lost. `verify` fails on
+    /// one; analysis warns and goes on.
+    public var isGap = false
 
     /// Creates a diagnostic.
     public init(

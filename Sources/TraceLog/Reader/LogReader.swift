@@ -155,7 +155,42 @@ public enum LogReader {
             }
             places.append(kept)
         }
+        for (run, kept) in zip(order, places) {
+            diagnostics += gaps(run: run, kept.map { place in
+                let read = files[place.file].segments[place.segment]
+                return (read.segment.header, files[place.file].path, read.frameIndex, read.byteOffset)
+            })
+        }
         return (order, places, diagnostics)
+    }
+
+    /// The gaps in a run's segment sequences: for each recorder, segments
+    /// missing before the first one read (which should be segment 0) and
+    /// between two read, each a warning on the segment after it naming the
+    /// missing range. `segments` are the run's, ordered as ``runOrder(_:)``
+    /// orders them, duplicates left out.
+    package static func gaps(
+        run: String, _ segments: [(header: SegmentHeader, file: String, frame: Int, byteOffset: Int)]
+    ) -> [LogDiagnostic] {
+        var diagnostics: [LogDiagnostic] = []
+        var previous: (recorder: String, sequence: UInt64)?
+        for segment in segments {
+            let recorder = segment.header.recorderID
+            let sequence = segment.header.segmentSequence
+            let expected: UInt64 = previous.map { $0.recorder == recorder ? $0.sequence &+ 1 : 0 } ?? 0
+            if sequence > expected {
+                let range = sequence - 1 == expected ? "segment \(expected)" : "segments \(expected)–\(sequence - 1)"
+                let by = recorder.isEmpty ? "" : " (recorder \(recorder))"
+                var gap = LogDiagnostic(
+                    severity: .warning, file: segment.file, segment: segment.frame, byteOffset: segment.byteOffset,
+                    message: "gap: run \(run)'s \(range)\(by) missing before this one (\(sequence - expected) "
+                        + "segment\(sequence - expected == 1 ? "" : "s") of events lost)")
+                gap.isGap = true
+                diagnostics.append(gap)
+            }
+            previous = (recorder, sequence)
+        }
+        return diagnostics
     }
 }
 

@@ -131,6 +131,8 @@ public enum LogStream {
         var pass = Pass()
         var lastSequence: [String: UInt64] = [:]
         var recorders: [String: String] = [:]
+        // Each run's segments as read, for the gaps (when in order).
+        var seen: [String: [(header: SegmentHeader, file: String, frame: Int, byteOffset: Int)]] = [:]
         for entry in files {
             let path = entry.path
             if !readingWhole && entry.byteCount == nil { continue }
@@ -158,10 +160,16 @@ public enum LogStream {
                         recorders[header.runID] = header.recorderID
                     }
                     lastSequence[header.runID] = max(lastSequence[header.runID] ?? 0, header.segmentSequence)
+                    seen[header.runID, default: []].append((header, path, read.frameIndex, read.byteOffset))
                     pass.segmentCount += 1
                     pass.eventCount += read.eventCount
                 }
             }
+        }
+        // In order, the reader would report the same gaps, after every
+        // file's problems, run by run.
+        if pass.segmentsInOrder {
+            for run in pass.runs { pass.diagnostics += LogReader.gaps(run: run, seen[run] ?? []) }
         }
         return pass
     }
