@@ -66,6 +66,10 @@ let package = Package(
             dependencies: ["TraceRecorder", "TraceLog"],
             path: "tools/demo-agent"
         ),
+        // Well-formed logs full of extreme values, and the structure-aware
+        // fuzzer that runs every command over them (tools/fuzz.sh structured N).
+        .target(name: "HostileLogs", dependencies: ["TraceRecorder", "TraceLog"], path: "tools/hostile-logs"),
+        .executableTarget(name: "structured-fuzz", dependencies: ["HostileLogs"], path: "tools/structured-fuzz"),
         // Records at a high rate until killed, for the crash-recovery test
         // (tools/crash-recovery.sh).
         .executableTarget(
@@ -93,6 +97,7 @@ let package = Package(
             name: "TraceCommandsTests",
             dependencies: [
                 "TraceCommands", "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis", "TraceExport", "CSQLite",
+                "HostileLogs",
             ],
             resources: []
         ),

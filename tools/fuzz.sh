@@ -3,6 +3,11 @@
 #
 #   tools/fuzz.sh TARGET MINUTES [libFuzzer options...]
 #   tools/fuzz.sh build              # build every target, run none
+#   tools/fuzz.sh structured N [SEED] # the structure-aware fuzzer: N well-formed logs of
+#                                     # extreme values (tools/hostile-logs), every command
+#                                     # of a release trace-analyze over each; a log that
+#                                     # crashes or hangs one is kept in
+#                                     # fixtures/fuzz-corpus/structured/
 #
 # Targets (entry points in tools/fuzz/):
 #   scanner    a whole log file's bytes: LogFileScanner (frames, resync,
@@ -27,7 +32,14 @@ cd "$(dirname "$0")/.."
 if ! command -v swiftc >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swiftc ]]; then
   export PATH="/opt/swift/usr/bin:$PATH"
 fi
-target=${1:?usage: tools/fuzz.sh scanner|segment|jsonl|build MINUTES}
+target=${1:?usage: tools/fuzz.sh scanner|segment|jsonl|structured|build MINUTES|N}
+if [[ "$target" == "structured" ]]; then
+  count=${2:?usage: tools/fuzz.sh structured N [FIRST-SEED]}
+  swift build -c release --product trace-analyze >/dev/null
+  swift build -c release --product structured-fuzz >/dev/null
+  bin=$(swift build -c release --show-bin-path)
+  exec "$bin/structured-fuzz" "$bin/trace-analyze" "$count" "${3:-1}" fixtures/fuzz-corpus/structured
+fi
 out=.build/fuzz
 mkdir -p "$out"
 flags=(-O -g -sanitize=fuzzer,address -parse-as-library -swift-version 6 -I Sources/CZstd -I "$out")

@@ -1,4 +1,5 @@
 import Foundation
+import HostileLogs
 import Testing
 import TraceAnalysis
 import TraceInterchange
@@ -69,5 +70,33 @@ import TraceLog
                 #expect(encoder.encode(timestamp: reread.timestamp, payload: reread.payload) == printed)
             }
         }
+    }
+}
+
+/// The structure-aware fuzzer's short run (tools/fuzz.sh structured N runs
+/// it longer): well-formed logs full of extreme values, every command over
+/// each; none may crash, and every one must end.
+@Suite struct StructuredFuzzTests {
+    @Test(arguments: [UInt64(1), 2, 3, 7, 11, 42])
+    func everyCommandSurvivesAHostileLog(seed: UInt64) throws {
+        let dir = temporaryDirectory().path
+        let log = dir + "/log.zst"
+        try HostileLogs.write(seed: seed, to: log)
+        #expect(!HostileLogs.events(seed: seed).isEmpty || seed == 0)
+        for command in HostileLogs.commands(log: log, dir: dir) {
+            let result = try runProcess(traceAnalyzeBinary, command)
+            #expect(result.status < 128, "seed \(seed): \(command)")
+            #expect(!result.stderr.contains("Fatal error"), "seed \(seed): \(command): \(result.stderr.suffix(500))")
+        }
+    }
+
+    @Test func theLogsAreHostileAndReproducible() {
+        // Across a few seeds: extreme timestamps, non-finite numbers, a 1 MB string.
+        let events = (UInt64(1)...40).flatMap { HostileLogs.events(seed: $0) }
+        #expect(events.contains { $0.1 == .min || $0.1 == .max })
+        #expect(events.contains { if case .sample(let s) = $0.0 { s.gpuPowerWatts?.isNaN == true } else { false } })
+        #expect(events.contains { if case .mark(let m) = $0.0 { (m.text?.utf8.count ?? 0) >= 1 << 20 } else { false } }
+            || events.contains { if case .queryStart(let q) = $0.0 { (q.text?.utf8.count ?? 0) >= 1 << 20 } else { false } })
+        #expect(HostileLogs.events(seed: 9).map(\.1) == HostileLogs.events(seed: 9).map(\.1))
     }
 }

@@ -119,4 +119,30 @@ import TraceLog
         #expect(contents.diagnostics.first?.record == payloads.count + contents.diagnostics.count - 1 || contents.diagnostics.first?.record != nil)
         #expect(contents.diagnostics.first?.message.contains("runs past the end") == true)
     }
+
+    /// A segment of millions of tiny records is cut at the documented
+    /// limits, with an error naming the record, the records before kept.
+    @Test func segmentsAreBoundedByRecordsAndStringEntries() {
+        let (bytes, _, payloads) = sampleLog(segments: 1, perSegment: 3)
+        let decompressor = ZstdDecompressor()
+        let original = bytes.withUnsafeBytes { raw in
+            try! decompressor.decompress(raw, contentSize: Int(ZstdFrames.contentSize(raw)!)) as [UInt8]
+        }
+        // Records of an unknown kind (0x7E), two bytes each, past the record limit.
+        var records = original
+        for _ in 0..<SegmentLimits.records { records += [0x7E, 0x00] }
+        let recordFrame = records.withUnsafeBytes { try! ZstdCompressor(level: 1).compress($0) as [UInt8] }
+        let cut = LogBuilder.scan(recordFrame)
+        #expect(cut.segments.flatMap(\.segment.events).map(\.payload) == payloads)
+        let recordError = cut.diagnostics.first { $0.message.contains("records in one segment (the limit)") }
+        #expect(recordError?.record == SegmentLimits.records)
+        #expect(recordError?.severity == .error)
+        // Empty string definitions past the string-table limit.
+        var strings = original
+        for _ in 0...SegmentLimits.strings { strings += [0x01, 0x00] }
+        let stringFrame = strings.withUnsafeBytes { try! ZstdCompressor(level: 1).compress($0) as [UInt8] }
+        let limited = LogBuilder.scan(stringFrame)
+        #expect(limited.segments.flatMap(\.segment.events).map(\.payload) == payloads)
+        #expect(limited.diagnostics.contains { $0.message.contains("string-table entries in one segment (the limit)") })
+    }
 }

@@ -100,6 +100,12 @@ package enum SegmentDecoder {
         let channels: SampleChannelTable? = header.formatVersion >= 2 ? SampleChannelTable() : nil
         while !reader.isAtEnd {
             do throws(SegmentDecodingError) {
+                // What a segment may hold is bounded by what it holds, not by
+                // what it claims: tiny records cost far more in memory than in
+                // the segment (docs/BAD-INPUT.md).
+                guard recordIndex < SegmentLimits.records else {
+                    throw .malformed("more than \(SegmentLimits.records) records in one segment (the limit)", at: reader.position)
+                }
                 let kindByte = try reader.readByte()
                 let length = try reader.readVarint()
                 let body = try reader.readBytes(length)
@@ -110,19 +116,22 @@ package enum SegmentDecoder {
                     continue
                 }
                 if kind == .stringDefinition {
+                    guard strings.count < SegmentLimits.strings else {
+                        throw .malformed("more than \(SegmentLimits.strings) string-table entries in one segment (the limit)", at: bodyOffset)
+                    }
                     strings.append(String(decoding: body, as: UTF8.self))
                 } else {
                     var fields = ByteReader(body)
                     timestamp &+= try fields.readSignedVarint()
                     if samplesOnly && kind != .sample {
-                        sequence += 1
+                        sequence &+= 1
                         recordIndex += 1
                         continue
                     }
                     try record(header, channels, kind, fields, bodyOffset, sequence,
                                header.wallClock(monotonic: timestamp), strings)
                     segment.eventCount += 1
-                    sequence += 1
+                    sequence &+= 1
                 }
                 recordIndex += 1
             } catch {
@@ -165,4 +174,17 @@ package enum SegmentDecoder {
         }
         return header
     }
+}
+
+/// Limits on what one segment may hold. A segment the recorder writes
+/// (1 MiB of content by default) holds far fewer; a crafted one of tiny
+/// records could otherwise cost gigabytes to decode. Past a limit the rest
+/// of the segment is skipped with an error naming the record, the records
+/// before it kept.
+public enum SegmentLimits {
+    /// Records (events, string definitions, unknown kinds) per segment: 1,048,576.
+    public static let records = 1 << 20
+    /// String-table entries per segment: 262,144 (a full 1 MiB segment of
+    /// distinct ids defines a few tens of thousands).
+    public static let strings = 1 << 18
 }
