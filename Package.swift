@@ -68,7 +68,7 @@ let package = Package(
         ),
         // Well-formed logs full of extreme values, and the structure-aware
         // fuzzer that runs every command over them (tools/fuzz.sh structured N).
-        .target(name: "HostileLogs", dependencies: ["TraceRecorder", "TraceLog"], path: "tools/hostile-logs"),
+        .target(name: "HostileLogs", dependencies: ["TraceRecorder", "TraceLog", "EnergySimulation"], path: "tools/hostile-logs"),
         .executableTarget(name: "structured-fuzz", dependencies: ["HostileLogs"], path: "tools/structured-fuzz"),
         // Records at a high rate until killed, for the crash-recovery test
         // (tools/crash-recovery.sh).

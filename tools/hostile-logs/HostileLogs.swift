@@ -1,3 +1,4 @@
+import EnergySimulation
 import TraceLog
 import TraceRecorder
 
@@ -9,17 +10,12 @@ import TraceRecorder
 /// characters, and ids are reused or all different. The same seed always
 /// gives the same log.
 public enum HostileLogs {
-    /// A deterministic generator (SplitMix64).
+    /// A deterministic generator: the simulator's SplitMix64, seeded apart
+    /// from it.
     public struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var base: SplitMix
+        public init(seed: UInt64) { base = SplitMix(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
+        public mutating func next() -> UInt64 { base.next() }
         mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
         mutating func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &self)] }
     }
