@@ -197,7 +197,9 @@ struct FieldReader {
     }
 
     /// A number field: a JSON number, or one of the strings `"NaN"`,
-    /// `"Infinity"`, `"-Infinity"`; `null` is `nil`.
+    /// `"Infinity"`, `"-Infinity"`; `null` is `nil`. A number beyond the
+    /// range of a 64-bit double (`1e999`) is an error, as an integer beyond
+    /// 64 bits is: infinity is written `"Infinity"`, never by overflow.
     func double(_ member: JSONMember, _ field: InterchangeField) throws(InterchangeError) -> Double? {
         switch member.kind {
         case .null:
@@ -205,7 +207,11 @@ struct FieldReader {
         case .number:
             if let value = plainDouble(member) { return value }
             let range = member.valueStart..<member.valueEnd
-            return DecimalText(bytes, range: range).double(text: range)
+            let value = DecimalText(bytes, range: range).double(text: range)
+            guard value.isFinite else {
+                throw invalid(member, field, "\(shown(member)) is out of the range of a 64-bit double (write \"Infinity\")")
+            }
+            return value
         case .plainString:
             let content = UnsafeBufferPointer(rebasing: bytes[(member.valueStart + 1)..<(member.valueEnd - 1)])
             if content.elementsEqual("NaN".utf8) { return .nan }

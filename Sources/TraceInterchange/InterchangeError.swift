@@ -44,7 +44,9 @@ public struct InterchangeError: Error, Sendable, Equatable, CustomStringConverti
         case .invalidEscape(let text): "invalid escape: \(text)"
         case .nestingTooDeep: "objects or arrays nested too deeply"
         case .missingType: "missing \"type\""
-        case .unknownType(let name): "unknown type \"\(name)\""
+        case .unknownType(let name):
+            name.utf8.count > 64
+                ? "unknown type \"\(String(name.prefix(48)))…\" (\(name.utf8.count) bytes)" : "unknown type \"\(name)\""
         case .invalidField(let field, let problem): "field \"\(field)\": \(problem)"
         }
     }

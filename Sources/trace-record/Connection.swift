@@ -90,15 +90,30 @@ final class Connection: @unchecked Sendable {
             end = rest
         }
         if end >= Self.maximumLineBytes {
-            if !skippingLongLine {
-                server.malformed.add(
-                    connection: number, line: lineNumber + 1,
-                    problem: "line longer than \(Self.maximumLineBytes) bytes; skipped",
-                    bytes: UnsafeBufferPointer(start: base, count: min(end, 200)))
-            }
+            // Reported once the line ends, with its whole length.
+            if !skippingLongLine { longLineStart = Array(UnsafeBufferPointer(start: base, count: min(end, 200))) }
+            longLineBytes += end
             skippingLongLine = true
             end = 0
         }
+    }
+
+    /// The first bytes of the line being skipped for its length, and how
+    /// many bytes of it came so far.
+    private var longLineStart: [UInt8] = []
+    private var longLineBytes = 0
+
+    /// Reports the line skipped for its length, with the bytes it had.
+    private func reportLongLine(count: Int, ended: Bool) {
+        longLineStart.withUnsafeBufferPointer { start in
+            server.malformed.add(
+                connection: number, line: lineNumber,
+                problem: "line of \(count) bytes\(ended ? "" : " (cut by the end of the connection)"), longer than "
+                    + "\(Self.maximumLineBytes): skipped",
+                bytes: start, totalBytes: count)
+        }
+        longLineStart = []
+        longLineBytes = 0
     }
 
     /// Handles one complete line.
@@ -106,6 +121,7 @@ final class Connection: @unchecked Sendable {
         lineNumber += 1
         if skippingLongLine {
             skippingLongLine = false
+            reportLongLine(count: longLineBytes + line.count, ended: true)
             return
         }
         switch decoder.decode(line) {
@@ -121,7 +137,12 @@ final class Connection: @unchecked Sendable {
     /// Handles what is left when the connection ends: a last line without
     /// its newline is decoded if it is complete JSON, and reported if not.
     private func finish(reason: String) {
-        guard end > 0, !skippingLongLine else { return }
+        if skippingLongLine {
+            lineNumber += 1
+            reportLongLine(count: longLineBytes + end, ended: false)
+            return
+        }
+        guard end > 0 else { return }
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let line = UnsafeBufferPointer(start: base, count: end)
         lineNumber += 1

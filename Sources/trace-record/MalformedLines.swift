@@ -18,13 +18,15 @@ final class MalformedLines: Sendable {
 
     private let state = Mutex((count: 0, entries: [Entry]()))
 
-    /// Counts a malformed line.
-    func add(connection: Int, line: Int, problem: String, bytes: UnsafeBufferPointer<UInt8>) {
+    /// Counts a malformed line; `bytes` holds its start, `totalBytes` its
+    /// whole length when that is more.
+    func add(connection: Int, line: Int, problem: String, bytes: UnsafeBufferPointer<UInt8>, totalBytes: Int? = nil) {
         state.withLock { state in
             state.count += 1
             guard state.entries.count < Self.keep else { return }
+            let total = max(totalBytes ?? bytes.count, bytes.count)
             var text = String(decoding: bytes.prefix(Self.shownBytes), as: UTF8.self)
-            if bytes.count > Self.shownBytes { text += "… (\(bytes.count) bytes)" }
+            if total > Self.shownBytes { text += "… (\(total) bytes)" }
             state.entries.append(Entry(connection: connection, line: line, problem: problem, text: text))
         }
     }

@@ -62,6 +62,10 @@ struct ErrorTests {
         let error = try #require(decodingError(#"{"t":1,"type":"future_kind","x":1}"#))
         #expect(error.reason == .unknownType("future_kind"))
         #expect(error.column == 15)
+        // A megabyte of type name is not echoed whole.
+        let long = String(repeating: "k", count: 1 << 20)
+        let longError = try #require(decodingError(#"{"t":1,"type":"\#(long)"}"#))
+        #expect(longError.message == "unknown type \"\(String(repeating: "k", count: 48))…\" (1048576 bytes)")
     }
 
     @Test("invalid UTF-8 in strings, in known and unknown members, is an error")

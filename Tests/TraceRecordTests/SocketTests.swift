@@ -23,6 +23,18 @@ private func queryIDs(_ events: [TraceEvent]) -> [String] {
 
 @Suite("trace-record: the event socket", .serialized)
 struct SocketTests {
+    @Test("a line over the limit is skipped and reported with its whole length; the next is kept")
+    func longLine() throws {
+        let (result, events) = try record(python: #"""
+            s.sendall(b'{"type":"mark","text":"' + b'x' * 20000000 + b'"}\n{"type":"query_start","query_id":"after"}\n')
+            s.close()
+            """#)
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("line of 20000025 bytes, longer than 16777216: skipped"), "\(result.standardError)")
+        #expect(result.standardError.contains("… (20000025 bytes)"))
+        #expect(queryIDs(events) == ["after"])
+    }
+
     @Test("malformed lines are counted and reported with their positions; the others are kept")
     func malformedLines() throws {
         let (result, events) = try record(python: #"""
