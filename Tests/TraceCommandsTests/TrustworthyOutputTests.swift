@@ -604,3 +604,23 @@ import TraceAnalysis
         #expect(!safe.stdout.contains("'-"))
     }
 }
+
+/// From the reliability issue: inputs that are not regular files.
+@Suite struct NonRegularInputTests {
+    @Test func aFIFOInALogsDirectoryIsSkippedNotWaitedOn() throws {
+        let dir = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: bundledLogs().last!.path, toPath: dir.appendingPathComponent("a.zst").path)
+        let fifo = dir.appendingPathComponent("b.zst").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let result = try runProcess(traceAnalyzeBinary, [dir.path, "--by", "run", "--format", "csv"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("b.zst: warning: not a regular file: skipped (name it on the command line to read it)"))
+        #expect(result.stdout.contains("demo-run-2024,"))
+    }
+
+    @Test func aDeviceThatNeverEndsIsReadWithABound() throws {
+        let result = try runProcess(traceAnalyzeBinary, ["verify", "/dev/zero"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("/dev/zero: UNREADABLE: 0 segments, 0 events, 0 bytes, 0 runs: not a regular file and longer than 536870912 bytes: stopped reading"))
+    }
+}

@@ -7,14 +7,20 @@ import Darwin
 /// Whole-file reads and directory listings through the C library, with
 /// errors that name the path.
 enum FileBytes {
-    /// Reads the whole file at `path`.
-    static func read(_ path: String) -> Result<[UInt8], FileError> {
+    /// The most read from a file that is not a regular one (a pipe,
+    /// `/dev/stdin`, a device): 512 MiB. `/dev/zero` never ends.
+    static let nonRegularLimit = 512 << 20
+
+    /// Reads the whole file at `path`; at most `limit` bytes of one that is
+    /// not a regular file (more is an error naming the limit).
+    static func read(_ path: String, limit: Int = nonRegularLimit) -> Result<[UInt8], FileError> {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return .failure(FileError(path: path, operation: "open", code: errno)) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return .failure(FileError(path: path, operation: "stat", code: errno)) }
         if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(FileError(path: path, operation: "read", code: EISDIR)) }
+        let regular = (info.st_mode & S_IFMT) == S_IFREG
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -25,6 +31,11 @@ enum FileBytes {
                 return .failure(FileError(path: path, operation: "read", code: errno))
             }
             if n == 0 { break }
+            if !regular && bytes.count + n > limit {
+                var error = FileError(path: path, operation: "read", code: EFBIG)
+                error.detail = "not a regular file and longer than \(limit) bytes: stopped reading"
+                return .failure(error)
+            }
             bytes.append(contentsOf: chunk[0..<n])
         }
         return .success(bytes)
@@ -59,6 +70,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public var operation: String
     /// The errno value.
     public var code: Int32
+    /// What happened, when the errno says too little.
+    public var detail: String?
 
     /// Creates an error.
     public init(path: String, operation: String, code: Int32) {
@@ -74,7 +87,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     /// already): `OPERATION failed: strerror`, or `no such file or
     /// directory` when nothing is there.
     public var reason: String {
-        code == ENOENT ? "no such file or directory" : "\(operation) failed: \(String(cString: strerror(code)))"
+        if let detail { return detail }
+        return code == ENOENT ? "no such file or directory" : "\(operation) failed: \(String(cString: strerror(code)))"
     }
 }
 

@@ -38,7 +38,18 @@ public enum LogReader {
                     if logs.isEmpty {
                         diagnostics.append(LogDiagnostic(severity: .warning, file: path, message: "directory holds no .zst files"))
                     }
-                    files += logs.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+                    for name in logs {
+                        let file = path.hasSuffix("/") ? path + name : path + "/" + name
+                        // A FIFO or a device in a logs directory would block or
+                        // never end: only regular files are read from one.
+                        guard FileBytes.isRegularFileOrMissing(file) || FileBytes.isDirectory(file) else {
+                            diagnostics.append(LogDiagnostic(
+                                severity: .warning, file: file,
+                                message: "not a regular file: skipped (name it on the command line to read it)"))
+                            continue
+                        }
+                        files.append(file)
+                    }
                 case .failure(let error):
                     diagnostics.append(LogDiagnostic(severity: .error, file: path, message: error.reason))
                 }
