@@ -28,7 +28,8 @@ final class EventServer: Sendable {
     private let connections = Mutex((opened: 0, open: 0, events: 0))
     private let allClosed = DispatchSemaphore(value: 0)
 
-    /// Creates the socket in a new private directory and starts accepting.
+    /// Creates the socket in `directory` (new and private, from
+    /// ``makePrivateDirectory()``) and starts accepting.
     ///
     /// - Parameters:
     ///   - recorder: where events go.
@@ -36,13 +37,13 @@ final class EventServer: Sendable {
     ///     mapped to its monotonic clock through it.
     ///   - makeDecoder: makes one line decoder per connection.
     init(
-        recorder: Recorder, anchor: ClockAnchor,
+        directory: String, recorder: Recorder, anchor: ClockAnchor,
         makeDecoder: @escaping @Sendable () -> any LineDecoding = { InterchangeLineDecoder() }
     ) throws(PosixError) {
         self.recorder = recorder
         self.anchor = anchor
         self.makeDecoder = makeDecoder
-        directory = try Self.makePrivateDirectory()
+        self.directory = directory
         path = directory + "/events.sock"
 
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -159,17 +160,34 @@ final class EventServer: Sendable {
         }
     }
 
-    /// A new directory only this user can enter, for the socket.
-    private static func makePrivateDirectory() throws(PosixError) -> String {
+    /// A new directory only this user can enter, for the socket: in
+    /// `$TMPDIR` made absolute, else (unset, too long for a socket path, or
+    /// unusable, with a warning) in /tmp. Made before the log is opened, so
+    /// a failure here touches no output.
+    static func makePrivateDirectory() throws(PosixError) -> String {
+        func make(in base: String) -> String? {
+            var base = base
+            while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+            var template = Array((base + "/agent-trace.XXXXXX").utf8CString)
+            return template.withUnsafeMutableBufferPointer { buffer -> String? in
+                mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+            }
+        }
         var base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        if base.isEmpty { base = "/tmp" }
+        if !base.hasPrefix("/") {
+            // The child may run elsewhere: the socket path must be absolute.
+            var cwd = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            if getcwd(&cwd, cwd.count) != nil { base = String(cString: cwd) + "/" + base }
+        }
         // sun_path holds 108 bytes; fall back to /tmp for long TMPDIRs.
         if base.utf8.count > 60 { base = "/tmp" }
-        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-        var template = Array((base + "/agent-trace.XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        if let made = make(in: base) { return made }
+        let failure = String(cString: strerror(errno))
+        if base != "/tmp", let made = make(in: "/tmp") {
+            Diagnostics.warn("trace-record: TMPDIR \(base) cannot hold the event socket (\(failure)); using /tmp")
+            return made
         }
-        guard let made else { throw PosixError("mkdtemp in \(base)") }
-        return made
+        throw PosixError("mkdtemp in \(base)")
     }
 }

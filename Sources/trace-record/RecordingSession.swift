@@ -22,12 +22,19 @@ final class RecordingSession {
     /// Opens the log, writes the run start, opens the telemetry sources and
     /// the socket. Sources that cannot be opened are reported and left out.
     init(output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String]) throws {
+        // The socket's directory first: a failure here leaves the output as it was.
+        let socketDirectory = try EventServer.makePrivateDirectory()
         anchor = MonotonicClock.anchor()
-        recorder = try Recorder(
-            path: output,
-            configuration: RecorderConfiguration(
-                anchor: anchor,
-                errorHandler: { error in Diagnostics.print("trace-record: \(error)") }))
+        do {
+            recorder = try Recorder(
+                path: output,
+                configuration: RecorderConfiguration(
+                    anchor: anchor,
+                    errorHandler: { error in Diagnostics.print("trace-record: \(error)") }))
+        } catch {
+            rmdir(socketDirectory)
+            throw error
+        }
         self.command = command
 
         var environment = TelemetrySelection.Environment()
@@ -52,7 +59,7 @@ final class RecordingSession {
                 RunStart(runID: recorder.runID, host: Self.hostName(), recorderVersion: Recorder.version, labels: runLabels)))
 
         sampler = TelemetrySampler(sources: sources, recorder: recorder, rate: sampleHz)
-        server = try EventServer(recorder: recorder, anchor: anchor)
+        server = try EventServer(directory: socketDirectory, recorder: recorder, anchor: anchor)
     }
 
     /// Runs the command to its end, then stops everything and closes the

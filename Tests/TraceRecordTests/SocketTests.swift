@@ -23,6 +23,25 @@ private func queryIDs(_ events: [TraceEvent]) -> [String] {
 
 @Suite("trace-record: the event socket", .serialized)
 struct SocketTests {
+    @Test("an unusable or relative TMPDIR: the socket goes to /tmp or is made absolute, and the output is untouched until then")
+    func temporaryDirectory() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let missing = try TraceRecordBinary.run(
+            ["-o", log, "--source", "none", "--", "sh", "-c", "echo \"$AGENT_TRACE_SOCKET\""],
+            environment: ["TMPDIR": "/nonexistent"])
+        #expect(missing.status == 0, "\(missing.standardError)")
+        #expect(missing.standardOutput.hasPrefix("/tmp/agent-trace."))
+        #expect(missing.standardError.contains("TMPDIR /nonexistent cannot hold the event socket"))
+        #expect(!LogReader.read([log]).runs.isEmpty)
+        let here = URL(fileURLWithPath: NSTemporaryDirectory())
+        let relative = try TraceRecordBinary.run(
+            ["-o", log, "--force", "--source", "none", "--", "sh", "-c", "echo \"$AGENT_TRACE_SOCKET\""],
+            environment: ["TMPDIR": "."], directory: here)
+        #expect(relative.status == 0, "\(relative.standardError)")
+        #expect(relative.standardOutput.hasPrefix("/"), "\(relative.standardOutput)")
+    }
+
     @Test("a line over the limit is skipped and reported with its whole length; the next is kept")
     func longLine() throws {
         let (result, events) = try record(python: #"""

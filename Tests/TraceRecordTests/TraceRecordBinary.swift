@@ -49,11 +49,17 @@ enum TraceRecordBinary {
 
     /// Runs `trace-record arguments`, optionally sending `signal` to it after
     /// `signalAfter` seconds, and waits for it.
-    static func run(_ arguments: [String], signal: Int32? = nil, signalAfter: Double = 0.5) throws -> Result {
+    static func run(
+        _ arguments: [String], signal: Int32? = nil, signalAfter: Double = 0.5, environment: [String: String] = [:],
+        directory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = try locate()
         process.arguments = arguments
-        process.currentDirectoryURL = repository
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        process.currentDirectoryURL = directory ?? repository
         let errors = Pipe()
         process.standardError = errors
         // Standard output goes to a file (no pipe for a chatty child to fill).
