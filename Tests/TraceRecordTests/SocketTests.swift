@@ -42,6 +42,45 @@ struct SocketTests {
         #expect(relative.standardOutput.hasPrefix("/"), "\(relative.standardOutput)")
     }
 
+    @Test("SIGHUP, SIGUSR1 and SIGALRM are forwarded and the log closed; a signal the caller ignored stays ignored")
+    func otherSignals() throws {
+        for signal in [SIGHUP, SIGUSR1, SIGALRM] {
+            let log = TraceRecordBinary.temporaryLog()
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            let result = try TraceRecordBinary.run(
+                ["-o", log, "--source", "none", "--", "sleep", "30"], signal: signal, signalAfter: 0.5)
+            #expect(result.status == 128 + signal, "signal \(signal): \(result.standardError)")
+            let set = LogReader.read([log])
+            #expect(set.diagnostics.isEmpty, "signal \(signal): \(set.diagnostics)")
+            let marks = set.runs.first?.events.compactMap { if case .mark(let m) = $0.payload { m.text } else { nil } }
+            #expect(marks == ["exit \(128 + signal) (killed by signal \(signal))"])
+        }
+        // A closed standard error (… 2>&1 | head -c1): the warning's write
+        // fails, trace-record lives on and closes the log.
+        let piped = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: piped) }
+        let process = Process()
+        process.executableURL = try TraceRecordBinary.locate()
+        process.arguments = ["-o", piped, "--source", "rapl", "--", "true"]
+        let closed = Pipe()
+        process.standardError = closed
+        process.standardOutput = FileHandle.nullDevice
+        try closed.fileHandleForReading.close()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(LogReader.read([piped]).diagnostics.isEmpty)
+        // nohup: the caller ignores SIGHUP, so the command does too.
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let binary = try TraceRecordBinary.locate().path
+        let nohup = try TraceRecordBinary.run(
+            ["-c", "trap '' HUP; exec '\(binary)' -o '\(log)' --source none -- sh -c 'kill -HUP $$; echo survived'"],
+            shell: true)
+        #expect(nohup.status == 0, "\(nohup.standardError)")
+        #expect(nohup.standardOutput == "survived\n")
+    }
+
     @Test("a line over the limit is skipped and reported with its whole length; the next is kept")
     func longLine() throws {
         let (result, events) = try record(python: #"""

@@ -51,10 +51,10 @@ enum TraceRecordBinary {
     /// `signalAfter` seconds, and waits for it.
     static func run(
         _ arguments: [String], signal: Int32? = nil, signalAfter: Double = 0.5, environment: [String: String] = [:],
-        directory: URL? = nil
+        directory: URL? = nil, shell: Bool = false
     ) throws -> Result {
         let process = Process()
-        process.executableURL = try locate()
+        process.executableURL = shell ? URL(fileURLWithPath: "/bin/sh") : try locate()
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
