@@ -31,10 +31,17 @@ final class Connection: @unchecked Sendable {
         self.number = number
         self.server = server
         self.decoder = decoder
-        self.buffer = .allocate(byteCount: 1 << 18, alignment: 16)
+        self.buffer = .allocate(byteCount: Self.baseBufferBytes, alignment: 16)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        server.releaseBuffer(buffer.count - Self.baseBufferBytes)
+        buffer.deallocate()
+    }
+
+    /// Every connection's buffer starts (and shrinks back to) this size;
+    /// more comes from the server's budget (``EventServer/bufferBudget``).
+    static let baseBufferBytes = 1 << 18
 
     /// Reads until the client closes (or the server stops and the client
     /// has nothing more to say); returns the number of events recorded.
@@ -55,7 +62,17 @@ final class Connection: @unchecked Sendable {
                 }
                 continue
             }
-            if end == buffer.count { grow() }
+            if end == buffer.count && !grow() {
+                // The budget is spent: this line is skipped, as a line too long.
+                if !skippingLongLine {
+                    let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    longLineStart = Array(UnsafeBufferPointer(start: base, count: min(end, 200)))
+                    longLineReason = "the connections' buffers reached their \(EventServer.bufferBudget)-byte budget"
+                }
+                longLineBytes += end
+                skippingLongLine = true
+                end = 0
+            }
             let count = read(fd, buffer.baseAddress! + end, buffer.count - end)
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
@@ -91,25 +108,39 @@ final class Connection: @unchecked Sendable {
         }
         if end >= Self.maximumLineBytes {
             // Reported once the line ends, with its whole length.
-            if !skippingLongLine { longLineStart = Array(UnsafeBufferPointer(start: base, count: min(end, 200))) }
+            if !skippingLongLine {
+                longLineStart = Array(UnsafeBufferPointer(start: base, count: min(end, 200)))
+                longLineReason = "longer than \(Self.maximumLineBytes)"
+            }
             longLineBytes += end
             skippingLongLine = true
             end = 0
         }
+        shrinkIfIdle()
+    }
+
+    /// Gives a grown buffer back once what it holds fits the base size.
+    private func shrinkIfIdle() {
+        guard buffer.count > Self.baseBufferBytes, end <= Self.baseBufferBytes / 2 else { return }
+        let smaller = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.baseBufferBytes, alignment: 16)
+        if end > 0 { smaller.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end) }
+        server.releaseBuffer(buffer.count - Self.baseBufferBytes)
+        buffer.deallocate()
+        buffer = smaller
     }
 
     /// The first bytes of the line being skipped for its length, and how
     /// many bytes of it came so far.
     private var longLineStart: [UInt8] = []
     private var longLineBytes = 0
+    private var longLineReason = ""
 
     /// Reports the line skipped for its length, with the bytes it had.
     private func reportLongLine(count: Int, ended: Bool) {
         longLineStart.withUnsafeBufferPointer { start in
             server.malformed.add(
                 connection: number, line: lineNumber,
-                problem: "line of \(count) bytes\(ended ? "" : " (cut by the end of the connection)"), longer than "
-                    + "\(Self.maximumLineBytes): skipped",
+                problem: "line of \(count) bytes\(ended ? "" : " (cut by the end of the connection)"), \(longLineReason): skipped",
                 bytes: start, totalBytes: count)
         }
         longLineStart = []
@@ -160,10 +191,14 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Doubles the buffer (a line longer than the buffer).
-    private func grow() {
+    /// Doubles the buffer, from the server's budget; false when the budget
+    /// has no room.
+    private func grow() -> Bool {
+        guard server.reserveBuffer(buffer.count) else { return false }
         let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
         bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
         buffer.deallocate()
         buffer = bigger
+        return true
     }
 }

@@ -150,6 +150,29 @@ final class EventServer: Sendable {
     /// Whether the server is stopping (connections then drain and end).
     var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
+    /// What all connections' buffers may hold beyond their first 256 KiB
+    /// each: 256 MiB. A line that would need more is skipped and reported.
+    static let bufferBudget = 256 << 20
+    private let bufferBytes = Atomic<Int>(0)
+
+    /// Takes `bytes` of the budget; false (nothing taken) when it would
+    /// exceed it.
+    func reserveBuffer(_ bytes: Int) -> Bool {
+        var current = bufferBytes.load(ordering: .relaxed)
+        while true {
+            guard current + bytes <= Self.bufferBudget else { return false }
+            let (exchanged, original) = bufferBytes.compareExchange(
+                expected: current, desired: current + bytes, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+    }
+
+    /// Gives `bytes` back to the budget.
+    func releaseBuffer(_ bytes: Int) {
+        bufferBytes.subtract(bytes, ordering: .relaxed)
+    }
+
     /// Records one decoded event.
     @inline(__always)
     func record(_ payload: EventPayload, wallClock: Int64?) {

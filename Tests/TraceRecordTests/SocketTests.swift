@@ -81,6 +81,35 @@ struct SocketTests {
         #expect(nohup.standardOutput == "survived\n")
     }
 
+    @Test("many connections sending long lines at once stay within the buffer budget")
+    func bufferBudget() throws {
+        let (result, events) = try record(python: #"""
+            import threading
+            s.close()
+            line = b'{"type":"mark","text":"' + b'x' * 15000000 + b'"}\n'
+            def send():
+                c = socket.socket(socket.AF_UNIX)
+                c.connect(os.environ['AGENT_TRACE_SOCKET'])
+                c.sendall(line)
+                c.close()
+            threads = [threading.Thread(target=send) for _ in range(40)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            time.sleep(1)
+            hwm = [l for l in open('/proc/%d/status' % os.getppid()) if l.startswith('VmHWM')][0].split()[1]
+            print('hwm', hwm, flush=True)
+            """#)
+        #expect(result.status == 0, "\(result.standardError)")
+        let peak = try #require(result.standardOutput.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        // Without the budget this peaks at about 1.2 GB (40 buffers of 16 MiB
+        // and the events decoded from them); with it at about 460 MB.
+        #expect(peak < 700_000, "peak \(peak) kB")
+        let marks = events.filter { if case .mark(let m) = $0.payload { m.name != "command_exit" } else { false } }.count
+        let skipped = result.standardError.components(separatedBy: "buffers reached their").count - 1
+        #expect(marks >= 1 && marks <= 40)
+        #expect(marks + skipped <= 40)
+    }
+
     @Test("a line over the limit is skipped and reported with its whole length; the next is kept")
     func longLine() throws {
         let (result, events) = try record(python: #"""
