@@ -111,6 +111,7 @@ final class EventServer: Sendable {
         close(wakeRead)
         close(wakeWrite)
         unlink(path)
+        unlink(directory + "/" + Self.ownerFile)
         rmdir(directory)
     }
 
@@ -183,6 +184,30 @@ final class EventServer: Sendable {
         }
     }
 
+    /// The file in a socket directory that holds its recorder's process id.
+    static let ownerFile = "owner"
+
+    /// Removes the socket directories in `base` that this user's recorders
+    /// left when they were killed: an `agent-trace.*` directory of this
+    /// user whose `owner` names a process that no longer exists.
+    static func removeStaleDirectories(in base: String) {
+        guard let dir = opendir(base) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard name.hasPrefix("agent-trace.") else { continue }
+            let path = base + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid() else { continue }
+            guard let text = try? String(contentsOfFile: path + "/" + ownerFile, encoding: .utf8),
+                  let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(path + "/events.sock")
+            unlink(path + "/" + ownerFile)
+            rmdir(path)
+        }
+    }
+
     /// A new directory only this user can enter, for the socket: in
     /// `$TMPDIR` made absolute, else (unset, too long for a socket path, or
     /// unusable, with a warning) in /tmp. Made before the log is opened, so
@@ -191,10 +216,17 @@ final class EventServer: Sendable {
         func make(in base: String) -> String? {
             var base = base
             while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+            removeStaleDirectories(in: base)
             var template = Array((base + "/agent-trace.XXXXXX").utf8CString)
-            return template.withUnsafeMutableBufferPointer { buffer -> String? in
+            let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
                 mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
             }
+            // Whose it is, so a later start can tell a dead recorder's.
+            if let made, let file = fopen(made + "/" + ownerFile, "w") {
+                fputs("\(getpid())\n", file)
+                fclose(file)
+            }
+            return made
         }
         var base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         if base.isEmpty { base = "/tmp" }

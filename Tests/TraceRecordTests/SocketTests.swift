@@ -110,6 +110,30 @@ struct SocketTests {
         #expect(marks + skipped <= 40)
     }
 
+    @Test("a killed recorder's socket directory is removed at the next start; a live one's is kept")
+    func staleSocketDirectories() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("stale-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        // A dead recorder's directory (its process id no longer exists) and a live one's (this test's).
+        let dead = base + "/agent-trace.DEAD01", live = base + "/agent-trace.LIVE01", foreign = base + "/agent-trace.NOOWNR"
+        for dir in [dead, live, foreign] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try Data("2147483646\n".utf8).write(to: URL(fileURLWithPath: dead + "/owner"))
+        try Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: live + "/owner"))
+        FileManager.default.createFile(atPath: dead + "/events.sock", contents: nil)
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let result = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "true"], environment: ["TMPDIR": base])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: live))
+        // Without an owner file it is not known to be ours: kept.
+        #expect(FileManager.default.fileExists(atPath: foreign))
+        // And the run's own directory is gone after it.
+        let left = try FileManager.default.contentsOfDirectory(atPath: base).sorted()
+        #expect(left == ["agent-trace.LIVE01", "agent-trace.NOOWNR"])
+    }
+
     @Test("a line over the limit is skipped and reported with its whole length; the next is kept")
     func longLine() throws {
         let (result, events) = try record(python: #"""
