@@ -25,7 +25,11 @@ final class EventServer: Sendable {
     private let makeDecoder: @Sendable () -> any LineDecoding
     private let stopping = Atomic<Bool>(false)
     private let acceptDone = DispatchSemaphore(value: 0)
-    private let connections = Mutex((opened: 0, open: 0, events: 0))
+    private let connections = Mutex((opened: 0, open: 0, events: 0, refused: 0, acceptFailures: 0, lastFailure: Int32(0)))
+
+    /// At most this many connections are read at once; more are accepted
+    /// and closed at once, and counted.
+    static let maximumConnections = 256
     private let allClosed = DispatchSemaphore(value: 0)
 
     /// Creates the socket in `directory` (new and private, from
@@ -91,6 +95,22 @@ final class EventServer: Sendable {
         thread.start()
     }
 
+    /// What `trace-record` says at exit about connections it could not
+    /// serve, or nil when there were none.
+    func refusalReport() -> String? {
+        let (refused, failures, code) = connections.withLock { ($0.refused, $0.acceptFailures, $0.lastFailure) }
+        var lines: [String] = []
+        if refused > 0 {
+            lines.append("trace-record: \(refused) connection\(refused == 1 ? "" : "s") to the event socket refused "
+                + "(at most \(Self.maximumConnections) at once, or no thread to serve one); their events were not recorded")
+        }
+        if failures > 0 {
+            lines.append("trace-record: accepting a connection failed \(failures) time\(failures == 1 ? "" : "s") "
+                + "(\(String(cString: strerror(code)))); the clients waited")
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
     /// Connections accepted and events recorded so far.
     var statistics: (connections: Int, events: Int) {
         connections.withLock { ($0.opened, $0.events) }
@@ -126,16 +146,35 @@ final class EventServer: Sendable {
             if fds[1].revents != 0 { return }
             guard fds[0].revents & Int16(POLLIN) != 0 else { continue }
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
+            guard client >= 0 else {
+                let code = errno
+                if code == EINTR || code == EAGAIN || code == ECONNABORTED { continue }
+                // Out of descriptors or memory: the connection waits in the
+                // backlog; back off rather than spin on it.
+                connections.withLock {
+                    $0.acceptFailures += 1
+                    $0.lastFailure = code
+                }
+                usleep(50_000)
+                continue
+            }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            let number = connections.withLock { state -> Int in
+            let number = connections.withLock { state -> Int? in
+                guard state.open < Self.maximumConnections else {
+                    state.refused += 1
+                    return nil
+                }
                 state.opened += 1
                 state.open += 1
                 return state.opened
             }
+            guard let number else {
+                close(client)
+                continue
+            }
             let connection = Connection(
                 fd: client, number: number, server: self, decoder: makeDecoder())
-            let thread = Thread {
+            let thread = OwnThread {
                 let events = connection.run()
                 self.connections.withLock {
                     $0.events += events
@@ -143,8 +182,14 @@ final class EventServer: Sendable {
                 }
                 self.allClosed.signal()
             }
-            thread.name = "trace-record connection \(number)"
-            thread.start()
+            if !thread.startDetached() {
+                // No thread (a process limit): refused, never left counted open.
+                close(client)
+                connections.withLock {
+                    $0.open -= 1
+                    $0.refused += 1
+                }
+            }
         }
     }
 

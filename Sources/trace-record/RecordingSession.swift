@@ -89,6 +89,7 @@ final class RecordingSession {
             closeFailed = true
         }
         if let report = server.malformed.report() { Diagnostics.print(report) }
+        if let report = server.refusalReport() { Diagnostics.print(report) }
         if verbose {
             let (connections, events) = server.statistics
             let stats = recorder.statistics

@@ -134,6 +134,30 @@ struct SocketTests {
         #expect(left == ["agent-trace.LIVE01", "agent-trace.NOOWNR"])
     }
 
+    @Test("connections beyond the limit are refused, counted and reported; the others are recorded")
+    func connectionLimit() throws {
+        let (result, events) = try record(python: #"""
+            s.close()
+            held = []
+            for i in range(300):
+                c = socket.socket(socket.AF_UNIX)
+                c.connect(os.environ['AGENT_TRACE_SOCKET'])
+                held.append(c)
+                time.sleep(0.002)
+            for i, c in enumerate(held):
+                try:
+                    c.sendall(b'{"type":"query_start","query_id":"q%d"}\n' % i)
+                except OSError:
+                    pass
+            time.sleep(1)
+            for c in held: c.close()
+            """#)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(queryIDs(events).count == 256)
+        #expect(result.standardError.contains("44 connections to the event socket refused (at most 256 at once"),
+                "\(result.standardError)")
+    }
+
     @Test("a line over the limit is skipped and reported with its whole length; the next is kept")
     func longLine() throws {
         let (result, events) = try record(python: #"""

@@ -8,16 +8,16 @@ import Darwin
 
 /// A thread of its own (not a worker of a shared pool, which a caller
 /// blocked on the hand-over could starve), joined by ``join()``.
-final class OwnThread: @unchecked Sendable {
+package final class OwnThread: @unchecked Sendable {
     private let work: () -> Void
     private var thread: pthread_t?
 
-    init(_ work: @escaping @Sendable () -> Void) {
+    package init(_ work: @escaping @Sendable () -> Void) {
         self.work = work
     }
 
     /// Starts the thread; false when no thread could be made.
-    func start() -> Bool {
+    package func start() -> Bool {
         let context = Unmanaged.passRetained(self).toOpaque()
         var handle = pthread_t()
         let made = pthread_create(&handle, nil, { context in
@@ -33,8 +33,17 @@ final class OwnThread: @unchecked Sendable {
         return true
     }
 
+    /// Starts the thread to run on its own (never joined); false when no
+    /// thread could be made.
+    package func startDetached() -> Bool {
+        guard start(), let thread else { return false }
+        pthread_detach(thread)
+        self.thread = nil
+        return true
+    }
+
     /// Waits for the thread to end.
-    func join() {
+    package func join() {
         if let thread { pthread_join(thread, nil) }
         thread = nil
     }
