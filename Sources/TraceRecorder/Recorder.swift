@@ -42,7 +42,9 @@ public final class Recorder: Sendable {
         let encoder = SegmentEncoder(
             runID: runID, anchor: configuration.anchor ?? MonotonicClock.anchor(),
             buffer: RecordBuffer(capacity: segmentBytes + segmentBytes / 8 + 4096), recorderID: recorderID)
-        core = RecorderCore(RecorderState(encoder: encoder, segmentBytes: segmentBytes))
+        core = RecorderCore(RecorderState(
+            encoder: encoder, segmentBytes: segmentBytes, maximumQueued: configuration.maximumQueuedSegments,
+            dropsWhenFull: configuration.onOverload == .drop))
         writer = SegmentWriter(file: file, configuration: configuration)
         writer.start(core: core)
     }
@@ -66,17 +68,25 @@ public final class Recorder: Sendable {
     /// epoch when the configuration's anchor is ``ClockAnchor/identity``.
     @inlinable
     public func record(_ payload: EventPayload, at timestamp: Int64) {
-        let segmentFull = core.state.withLock { state -> Bool in
+        // 0: nothing more to do; 1: a segment closed; 2: and the queue is
+        // over its bound (the disk is behind): wait for room.
+        let outcome = core.state.withLock { state -> UInt8 in
             if state.isClosed {
                 state.droppedEvents &+= 1
-                return false
+                return 0
+            }
+            if state.dropsWhenFull && state.closedSegments.count >= state.maximumQueued {
+                state.droppedEvents &+= 1
+                state.overloadDrops &+= 1
+                return 0
             }
             state.encoder.append(payload, monotonic: timestamp)
-            guard state.encoder.byteCount >= state.segmentBytes else { return false }
+            guard state.encoder.byteCount >= state.segmentBytes else { return 0 }
             state.closeSegment()
-            return true
+            return state.closedSegments.count > state.maximumQueued ? 2 : 1
         }
-        if segmentFull { core.wakeup.signal() }
+        if outcome != 0 { core.wakeup.signal() }
+        if outcome == 2 { core.waitForRoom() }
     }
 
     /// Closes the open segment, writes everything recorded so far and
@@ -123,6 +133,8 @@ public final class Recorder: Sendable {
         core.state.withLock { state in
             stats.events = state.encoder.recordCount
             stats.droppedEvents = state.droppedEvents
+            stats.overloadDroppedEvents = state.overloadDrops
+            stats.peakQueuedSegments = state.peakQueued
         }
         return stats
     }

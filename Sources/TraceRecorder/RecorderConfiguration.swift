@@ -27,6 +27,14 @@ public struct RecorderConfiguration: Sendable {
     /// Called on the writer thread for every write error, besides being
     /// kept in ``Recorder/errors`` and thrown from the next `flush()`.
     public var errorHandler: (@Sendable (RecorderError) -> Void)?
+    /// The most closed segments that may wait for the writer (32: with the
+    /// default segment size, 32 MiB). When the disk falls this far behind,
+    /// ``onOverload`` decides.
+    public var maximumQueuedSegments = 32
+    /// What happens when the queue is full: the callers wait (the default:
+    /// no event is lost, and a client of `trace-record` is slowed down), or
+    /// events are dropped and counted (``RecorderStatistics/overloadDroppedEvents``).
+    public var onOverload = OverloadPolicy.block
 
     /// Creates a configuration.
     public init(
@@ -42,6 +50,15 @@ public struct RecorderConfiguration: Sendable {
         self.anchor = anchor
         self.errorHandler = errorHandler
     }
+}
+
+/// What a recorder does when the disk cannot keep up and its queue of
+/// closed segments is full.
+public enum OverloadPolicy: String, Sendable, Equatable, CaseIterable {
+    /// The recording caller waits until the writer has made room.
+    case block
+    /// The event is dropped and counted.
+    case drop
 }
 
 /// A failure the recorder met. The host program is never stopped by one:
@@ -66,8 +83,14 @@ public struct RecorderError: Error, Sendable, CustomStringConvertible {
 public struct RecorderStatistics: Sendable, Equatable {
     /// Events accepted.
     public var events: UInt64 = 0
-    /// Events refused because the recorder was closed.
+    /// Events refused: the recorder was closed, or (``OverloadPolicy/drop``)
+    /// its queue was full.
     public var droppedEvents: UInt64 = 0
+    /// Of those, the events dropped because the queue was full.
+    public var overloadDroppedEvents: UInt64 = 0
+    /// The longest the queue of closed segments has been (at most
+    /// ``RecorderConfiguration/maximumQueuedSegments`` + 1).
+    public var peakQueuedSegments = 0
     /// Segments written.
     public var segmentsWritten: UInt64 = 0
     /// Segments lost to write errors.

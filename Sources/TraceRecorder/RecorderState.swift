@@ -6,6 +6,18 @@ import TraceLog
 final class RecorderCore: Sendable {
     @usableFromInline let state: RecorderMutex<RecorderState>
     @usableFromInline let wakeup = DispatchSemaphoreBox()
+    /// Signalled by the writer whenever it takes closed segments.
+    let drained = DispatchSemaphoreBox()
+
+    /// Blocks the caller until the queue of closed segments is back within
+    /// its bound (or the recorder closes): the back-pressure of
+    /// ``OverloadPolicy/block``, taken only when the disk falls behind.
+    @usableFromInline
+    func waitForRoom() {
+        while state.withLock({ $0.closedSegments.count > $0.maximumQueued && !$0.isClosed }) {
+            _ = drained.wait(nanoseconds: 10_000_000)
+        }
+    }
 
     init(_ state: consuming RecorderState) { self.state = RecorderMutex(state) }
 }
@@ -17,7 +29,17 @@ struct RecorderState: Sendable {
     @usableFromInline var encoder: SegmentEncoder
     @usableFromInline let segmentBytes: Int
     /// Closed segments waiting for the writer.
-    var closedSegments: [RecordBuffer]
+    @usableFromInline var closedSegments: [RecordBuffer]
+    /// The most closed segments that may wait for the writer (see
+    /// ``RecorderConfiguration/maximumQueuedSegments``).
+    @usableFromInline let maximumQueued: Int
+    /// Whether events are dropped (``OverloadPolicy/drop``) rather than
+    /// their callers blocked when the queue is full.
+    @usableFromInline let dropsWhenFull: Bool
+    /// Events dropped because the queue was full.
+    @usableFromInline var overloadDrops: UInt64 = 0
+    /// The longest the queue has been.
+    var peakQueued = 0
     /// Empty buffers for reuse.
     var spares: [RecordBuffer]
     /// Flushes waiting for the writer to sync.
@@ -28,9 +50,11 @@ struct RecorderState: Sendable {
     @usableFromInline var isClosed = false
     @usableFromInline var droppedEvents: UInt64 = 0
 
-    init(encoder: SegmentEncoder, segmentBytes: Int) {
+    init(encoder: SegmentEncoder, segmentBytes: Int, maximumQueued: Int = 32, dropsWhenFull: Bool = false) {
         self.encoder = encoder
         self.segmentBytes = segmentBytes
+        self.maximumQueued = max(1, maximumQueued)
+        self.dropsWhenFull = dropsWhenFull
         self.closedSegments = []
         self.closedSegments.reserveCapacity(64)
         self.spares = []
@@ -44,6 +68,7 @@ struct RecorderState: Sendable {
         let size = segmentBytes
         if let full = encoder.closeSegment(continuingIn: { spares.popLast() ?? RecordBuffer(capacity: size + size / 8 + 4096) }) {
             closedSegments.append(full)
+            peakQueued = max(peakQueued, closedSegments.count)
             generation &+= 1
         }
     }

@@ -74,6 +74,8 @@ final class SegmentWriter: @unchecked Sendable {
                 swap(&tickets, &state.flushTickets)
                 return state.isClosed
             }
+            // Room in the queue: a caller waiting for it goes on.
+            if !work.isEmpty { core.drained.signal() }
             for buffer in work {
                 if let error = write(buffer) { pendingError = pendingError ?? error }
                 buffer.removeAll()

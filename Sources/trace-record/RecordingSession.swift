@@ -21,16 +21,18 @@ final class RecordingSession {
 
     /// Opens the log, writes the run start, opens the telemetry sources and
     /// the socket. Sources that cannot be opened are reported and left out.
-    init(output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String]) throws {
+    init(
+        output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String],
+        onOverload: OverloadPolicy = .block
+    ) throws {
         // The socket's directory first: a failure here leaves the output as it was.
         let socketDirectory = try EventServer.makePrivateDirectory()
         anchor = MonotonicClock.anchor()
         do {
-            recorder = try Recorder(
-                path: output,
-                configuration: RecorderConfiguration(
-                    anchor: anchor,
-                    errorHandler: { error in Diagnostics.print("trace-record: \(error)") }))
+            var configuration = RecorderConfiguration(
+                anchor: anchor, errorHandler: { error in Diagnostics.print("trace-record: \(error)") })
+            configuration.onOverload = onOverload
+            recorder = try Recorder(path: output, configuration: configuration)
         } catch {
             rmdir(socketDirectory)
             throw error
@@ -90,6 +92,10 @@ final class RecordingSession {
         }
         if let report = server.malformed.report() { Diagnostics.print(report) }
         if let report = server.refusalReport() { Diagnostics.print(report) }
+        let dropped = recorder.statistics.overloadDroppedEvents
+        if dropped > 0 {
+            Diagnostics.print("trace-record: \(dropped) event\(dropped == 1 ? "" : "s") dropped: the disk did not keep up (--on-overload drop)")
+        }
         if verbose {
             let (connections, events) = server.statistics
             let stats = recorder.statistics

@@ -8,6 +8,8 @@ import TraceLog
 import TraceRecorder
 import TraceTelemetry
 
+extension OverloadPolicy: ExpressibleByArgument {}
+
 /// `trace-record`: runs a command while recording its telemetry and the
 /// events it sends.
 @main
@@ -59,6 +61,11 @@ struct TraceRecordCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only errors (and lines that could not be recorded): no warnings about telemetry sources.")
     var quiet = false
 
+    @Option(name: .customLong("on-overload"), help: ArgumentHelp(
+        "When the disk cannot keep up: block (the default: the socket is read no faster than the log is written) or drop (events are dropped and counted).",
+        valueName: "block|drop"))
+    var onOverload: OverloadPolicy = .block
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run, after `--`.", valueName: "COMMAND ARGS"))
     var command: [String] = []
 
@@ -93,7 +100,7 @@ struct TraceRecordCommand: ParsableCommand {
                     let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     return Label(String(parts[0]), String(parts[1]))
                 },
-                command: command)
+                command: command, onOverload: onOverload)
         } catch {
             Diagnostics.print("trace-record: \(error)")
             throw ExitCode(2)

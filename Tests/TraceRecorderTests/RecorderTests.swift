@@ -135,3 +135,64 @@ final class ErrorBox: @unchecked Sendable {
     func add(_ e: RecorderError) { lock.withLock { errors.append(e) } }
     var count: Int { lock.withLock { errors.count } }
 }
+
+/// Back-pressure: a disk slower than the caller never grows the queue of
+/// closed segments past its bound; the caller waits (the default) or the
+/// events are dropped and counted.
+@Suite(.serialized) struct BackPressureTests {
+    /// Records 20,000 marks into a FIFO drained at about 200 KB/s, with a
+    /// queue of at most 4 segments; the statistics, and the bytes the
+    /// reader got.
+    static func slowDisk(_ policy: OverloadPolicy) throws -> (RecorderStatistics, Int) {
+        let fifo = temporaryPath("slow-\(policy)")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        defer { unlink(fifo) }
+        let received = LockedCount()
+        let reader = Thread {
+            let fd = open(fifo, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                received.add(n)
+                usleep(20_000)
+            }
+            close(fd)
+        }
+        reader.start()
+        var configuration = RecorderConfiguration(segmentBytes: 4096, flushInterval: .seconds(3600), runID: "slow", anchor: .identity)
+        configuration.maximumQueuedSegments = 4
+        configuration.onOverload = policy
+        let recorder = try Recorder(path: fifo, configuration: configuration)
+        for i in 0..<20_000 {
+            recorder.record(.mark(Mark(name: "m", text: "event \(i) of a run written faster than the disk takes it")), at: Int64(i))
+        }
+        let statistics = recorder.statistics
+        try? recorder.close()
+        while reader.isExecuting { usleep(10_000) }
+        return (statistics, received.value)
+    }
+
+    @Test func aSlowDiskMakesTheCallerWaitAndLosesNothing() throws {
+        let (statistics, _) = try Self.slowDisk(.block)
+        #expect(statistics.peakQueuedSegments <= 5)
+        #expect(statistics.droppedEvents == 0)
+        #expect(statistics.events == 20_000)
+    }
+
+    @Test func withDropTheEventsPastTheBoundAreDroppedAndCounted() throws {
+        let (statistics, _) = try Self.slowDisk(.drop)
+        #expect(statistics.peakQueuedSegments <= 5)
+        #expect(statistics.overloadDroppedEvents > 0)
+        #expect(statistics.droppedEvents == statistics.overloadDroppedEvents)
+        #expect(statistics.events + statistics.droppedEvents == 20_000)
+    }
+}
+
+/// A counter two threads share.
+final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
