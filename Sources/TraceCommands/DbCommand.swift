@@ -131,10 +131,7 @@ struct DbCommand: ParsableCommand {
     /// Refuses an output that is not a database (or is one of the inputs)
     /// before any work: `db run.zst -o run.zst` has its arguments swapped.
     static func checkDatabase(_ path: String, inputs: [String]) throws {
-        var info = stat()
-        guard stat(OutputFile.parent(path), &info) == 0 else {
-            throw CommandError("\(path): cannot write: \(OutputFile.reason(ENOENT, directoryOf: path))")
-        }
+        try OutputFile.requireDirectory(of: path)
         let handle = FileHandle(forReadingAtPath: path)
         defer { try? handle?.close() }
         let head = (try? handle?.read(upToCount: 16)) ?? Data()

@@ -37,11 +37,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         if input != "-" { try OutputFile.refuseInput(output, [input]) }
-        let directory = OutputFile.parent(output)
-        var info = stat()
-        guard stat(directory, &info) == 0 else {
-            throw CommandError("\(output): cannot write: \(OutputFile.reason(ENOENT, directoryOf: output))")
-        }
+        try OutputFile.requireDirectory(of: output)
         let report: JSONLinesImporter.Report
         let importer = JSONLinesImporter(inputName: input, segmentBytes: segmentBytes)
         if input == "-" {

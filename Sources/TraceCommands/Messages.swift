@@ -54,7 +54,7 @@ struct Messages {
         }
         for key in order where counts[key, default: 0] > limit {
             let more = counts[key]! - limit
-            out += "trace-analyze: … and \(grouped(more)) more like this: \(key)\n"
+            out += "trace-analyze: … and \(ValueText.display(Int64(more))) more like this: \(key)\n"
         }
         StandardStreams.err(out)
     }
@@ -81,16 +81,5 @@ struct Messages {
             out.append(character)
         }
         return out.hasPrefix("trace-analyze: ") ? String(out.dropFirst("trace-analyze: ".count)) : out
-    }
-
-    /// `3858` as `3 858`.
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out += " " }
-            out.append(digit)
-        }
-        return out
     }
 }

@@ -70,6 +70,15 @@ enum OutputFile {
         }
     }
 
+    /// Fails, naming the fix, when the directory an output goes into does
+    /// not exist (before any work is done for it).
+    static func requireDirectory(of path: String) throws {
+        var info = stat()
+        guard stat(parent(path), &info) == 0 else {
+            throw CommandError("\(path): cannot write: \(reason(ENOENT, directoryOf: path))")
+        }
+    }
+
     /// Creates directory `path` and its missing parents.
     static func makeDirectory(_ path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""

@@ -64,14 +64,7 @@ final class Connection: @unchecked Sendable {
             }
             if end == buffer.count && !grow() {
                 // The budget is spent: this line is skipped, as a line too long.
-                if !skippingLongLine {
-                    let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    longLineStart = Array(UnsafeBufferPointer(start: base, count: min(end, 200)))
-                    longLineReason = "the connections' buffers reached their \(EventServer.bufferBudget)-byte budget"
-                }
-                longLineBytes += end
-                skippingLongLine = true
-                end = 0
+                skipLine(because: "the connections' buffers reached their \(EventServer.bufferBudget)-byte budget")
             }
             let count = read(fd, buffer.baseAddress! + end, buffer.count - end)
             if count < 0 {
@@ -106,16 +99,7 @@ final class Connection: @unchecked Sendable {
             if rest > 0 { memmove(base, base + start, rest) }
             end = rest
         }
-        if end >= Self.maximumLineBytes {
-            // Reported once the line ends, with its whole length.
-            if !skippingLongLine {
-                longLineStart = Array(UnsafeBufferPointer(start: base, count: min(end, 200)))
-                longLineReason = "longer than \(Self.maximumLineBytes)"
-            }
-            longLineBytes += end
-            skippingLongLine = true
-            end = 0
-        }
+        if end >= Self.maximumLineBytes { skipLine(because: "longer than \(Self.maximumLineBytes)") }
         shrinkIfIdle()
     }
 
@@ -134,6 +118,19 @@ final class Connection: @unchecked Sendable {
     private var longLineStart: [UInt8] = []
     private var longLineBytes = 0
     private var longLineReason = ""
+
+    /// Skips the line in the buffer and the rest of it to come, reported
+    /// once it ends (``reportLongLine(count:ended:)``) with its whole length.
+    private func skipLine(because reason: String) {
+        if !skippingLongLine {
+            let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            longLineStart = Array(UnsafeBufferPointer(start: base, count: min(end, 200)))
+            longLineReason = reason
+        }
+        longLineBytes += end
+        skippingLongLine = true
+        end = 0
+    }
 
     /// Reports the line skipped for its length, with the bytes it had.
     private func reportLongLine(count: Int, ended: Bool) {

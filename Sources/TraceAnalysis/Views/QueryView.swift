@@ -168,16 +168,4 @@ extension AnalysisRow {
             columns.append((name, value))
         }
     }
-
-    /// Sets a column's value in place, or inserts the column after column
-    /// `previous` (appends it when that is absent too).
-    mutating func set(_ name: String, _ value: AnalysisValue, after previous: String) {
-        if let index = columns.firstIndex(where: { $0.name == name }) {
-            columns[index].value = value
-        } else if let index = columns.firstIndex(where: { $0.name == previous }) {
-            columns.insert((name, value), at: index + 1)
-        } else {
-            columns.append((name, value))
-        }
-    }
 }

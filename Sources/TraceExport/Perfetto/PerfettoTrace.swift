@@ -88,7 +88,7 @@ public struct PerfettoTrace {
             let analyzed = AnalyzedRun(events: run, metricSet: metricSet)
             let rows = viewRows(analyzed)
             return RunContent(runID: run.runID, queryRows: rows.queries, turnRows: rows.turns,
-                              timeline: RunTimeline(run), channels: channels)
+                              timeline: RunTimeline(analyzed.structure, spanning: run), channels: channels)
         }
     }
 

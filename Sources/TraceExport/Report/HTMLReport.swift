@@ -54,9 +54,10 @@ public struct HTMLReport {
     func content(_ run: RunEvents) -> RunContent {
         // As the metric sets do: timestamps beyond ±2^62 ns are left out.
         let run = run.withPlausibleTimestamps().run
-        let timeline = RunTimeline(run)
+        let analyzed = AnalyzedRun(events: run, metricSet: metricSet)
+        let timeline = RunTimeline(analyzed.structure, spanning: run)
         let series = EnergySeries.series(from: run.events).filter { $0.times.count >= 2 }
-        return RunContent(runID: run.runID, analyzed: AnalyzedRun(events: run, metricSet: metricSet), spanEnergy: nil,
+        return RunContent(runID: run.runID, analyzed: analyzed, spanEnergy: nil,
                           timeline: timeline, lines: PowerChart(timeline: timeline, series: series).lines)
     }
 

@@ -22,13 +22,19 @@ public struct RunTimeline: Sendable {
     /// Builds the timeline of a run from its events in record order.
     public init(runID: String, events: [TraceEvent]) {
         let run = RunEvents(runID: runID, events: events)
+        self.init(RunStructure(run), spanning: run)
+    }
+
+    /// The timeline of a run's structure (built from `run` already),
+    /// spanning the run's plausible timestamps.
+    public init(_ structure: RunStructure, spanning run: RunEvents) {
         var first: Int64?
         var last: Int64?
         for event in run.withPlausibleTimestamps().run.events {
             first = min(first ?? event.timestamp, event.timestamp)
             last = max(last ?? event.timestamp, event.timestamp)
         }
-        self.init(RunStructure(run), start: first ?? 0, end: last ?? 0)
+        self.init(structure, start: first ?? 0, end: last ?? 0)
     }
 
     /// The timeline of a run read from logs.
