@@ -7,11 +7,12 @@ import TraceLog
 import TraceRecorder
 
 /// One client connection: reads bytes, splits them into lines, decodes and
-/// records each, and reports the lines that fail. Runs on its own thread.
+/// records each, and reports the lines that fail. Driven by one
+/// ``EventLoop`` thread, which owns it and closes its socket.
 final class Connection: @unchecked Sendable {
     /// Lines longer than this are reported and skipped.
     static let maximumLineBytes = 16 << 20
-    /// How long a connection keeps reading once the server stops.
+    /// How long connections keep being read once the server stops.
     static let drainNanoseconds: Int64 = 2_000_000_000
 
     private let fd: Int32
@@ -43,43 +44,38 @@ final class Connection: @unchecked Sendable {
     /// more comes from the server's budget (``EventServer/bufferBudget``).
     static let baseBufferBytes = 1 << 18
 
-    /// Reads until the client closes (or the server stops and the client
-    /// has nothing more to say); returns the number of events recorded.
-    func run() -> Int {
-        defer { close(fd) }
-        var drainDeadline: Int64?
-        while true {
-            if server.isStopping && drainDeadline == nil {
-                drainDeadline = MonotonicClock.nanoseconds() + Self.drainNanoseconds
-            }
-            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, drainDeadline == nil ? 100 : 0)
-            if ready < 0 && errno != EINTR { break }
-            if ready <= 0 {
-                if drainDeadline != nil {
-                    finish(reason: "recording stopped")
-                    return events
-                }
-                continue
-            }
-            if end == buffer.count && !grow() {
-                // The budget is spent: this line is skipped, as a line too long.
-                skipLine(because: "the connections' buffers reached their \(EventServer.bufferBudget)-byte budget")
-            }
-            let count = read(fd, buffer.baseAddress! + end, buffer.count - end)
-            if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                break
-            }
-            if count == 0 { break }
-            consume(newBytes: count)
-            if let drainDeadline, MonotonicClock.nanoseconds() > drainDeadline {
-                finish(reason: "recording stopped")
-                return events
-            }
+    /// What one read of the connection gave.
+    enum ReadOutcome {
+        /// Bytes were read (and their complete lines handled).
+        case read
+        /// Nothing more is there now (the socket is non-blocking).
+        case empty
+        /// The client closed the connection (or it failed).
+        case closed
+    }
+
+    /// The connection's socket (non-blocking), read by its event loop.
+    var descriptor: Int32 { fd }
+
+    /// Events recorded so far.
+    var recordedEvents: Int { events }
+
+    /// Reads once what the client sent, at most the buffer's free space,
+    /// and handles the complete lines in it.
+    func readOnce() -> ReadOutcome {
+        if end == buffer.count && !grow() {
+            // The budget is spent: this line is skipped, as a line too long.
+            skipLine(because: "the connections' buffers reached their \(EventServer.bufferBudget)-byte budget")
         }
-        finish(reason: "the client closed the connection")
-        return events
+        let count = read(fd, buffer.baseAddress! + end, buffer.count - end)
+        if count < 0 {
+            if errno == EINTR { return .read }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return .empty }
+            return .closed
+        }
+        if count == 0 { return .closed }
+        consume(newBytes: count)
+        return .read
     }
 
     /// Splits complete lines out of the buffer and handles them.
@@ -164,7 +160,7 @@ final class Connection: @unchecked Sendable {
 
     /// Handles what is left when the connection ends: a last line without
     /// its newline is decoded if it is complete JSON, and reported if not.
-    private func finish(reason: String) {
+    func finish(reason: String) {
         if skippingLongLine {
             lineNumber += 1
             reportLongLine(count: longLineBytes + end, ended: false)
@@ -187,7 +183,6 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Doubles the buffer (a line longer than the buffer).
     /// Doubles the buffer, from the server's budget; false when the budget
     /// has no room.
     private func grow() -> Bool {

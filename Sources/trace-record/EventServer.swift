@@ -9,8 +9,9 @@ import TraceLog
 import TraceRecorder
 
 /// The Unix stream socket that the recorded command and its children send
-/// events to: newline-delimited interchange JSON, any number of connections
-/// at once, each read by its own thread.
+/// events to: newline-delimited interchange JSON, up to
+/// ``maximumConnections`` connections at once, accepted by one thread and
+/// read by ``loopCount`` event-loop threads (``EventLoop``).
 final class EventServer: Sendable {
     /// The socket's path (what `AGENT_TRACE_SOCKET` holds).
     let path: String
@@ -25,12 +26,21 @@ final class EventServer: Sendable {
     private let makeDecoder: @Sendable () -> any LineDecoding
     private let stopping = Atomic<Bool>(false)
     private let acceptDone = DispatchSemaphore(value: 0)
-    private let connections = Mutex((opened: 0, open: 0, events: 0, refused: 0, acceptFailures: 0, lastFailure: Int32(0)))
+    private let connections = ConnectionCounts()
+    private let loops: [EventLoop]
 
-    /// At most this many connections are read at once; more are accepted
-    /// and closed at once, and counted.
-    static let maximumConnections = 256
-    private let allClosed = DispatchSemaphore(value: 0)
+    /// The number of threads that read the connections.
+    static let loopCount = 2
+
+    /// At most this many connections are read at once: 1024, or fewer when
+    /// the descriptor limit (`ulimit -n`) leaves less than that beside 64
+    /// for the rest of the process. More are accepted, closed at once and
+    /// counted.
+    static let maximumConnections: Int = {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return min(1024, max(8, Int(clamping: limit.rlim_cur) - 64))
+    }()
 
     /// Creates the socket in `directory` (new and private, from
     /// ``makePrivateDirectory()``) and starts accepting.
@@ -87,6 +97,25 @@ final class EventServer: Sendable {
         listener = fd
         wakeRead = pipeEnds[0]
         wakeWrite = pipeEnds[1]
+        var loops: [EventLoop] = []
+        for _ in 0..<Self.loopCount {
+            let loop = try EventLoop { [connections] connection in
+                connections.withLock {
+                    $0.events += connection.recordedEvents
+                    $0.open -= 1
+                }
+            }
+            guard loop.start() else {
+                for started in loops {
+                    started.stop()
+                    started.join()
+                }
+                close(fd)
+                throw PosixError("cannot start a thread to read the event socket", code: EAGAIN)
+            }
+            loops.append(loop)
+        }
+        self.loops = loops
         let thread = Thread { [self] in
             self.acceptLoop()
             self.acceptDone.signal()
@@ -102,7 +131,7 @@ final class EventServer: Sendable {
         var lines: [String] = []
         if refused > 0 {
             lines.append("trace-record: \(refused) connection\(refused == 1 ? "" : "s") to the event socket refused "
-                + "(at most \(Self.maximumConnections) at once, or no thread to serve one); their events were not recorded")
+                + "(at most \(Self.maximumConnections) at once); their events were not recorded")
         }
         if failures > 0 {
             lines.append("trace-record: accepting a connection failed \(failures) time\(failures == 1 ? "" : "s") "
@@ -124,9 +153,8 @@ final class EventServer: Sendable {
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         acceptDone.wait()
-        // Signals of connections that ended earlier are still counted in
-        // the semaphore: recheck after every wake-up.
-        while connections.withLock({ $0.open }) > 0 { allClosed.wait() }
+        for loop in loops { loop.stop() }
+        for loop in loops { loop.join() }
         close(listener)
         close(wakeRead)
         close(wakeWrite)
@@ -159,6 +187,7 @@ final class EventServer: Sendable {
                 continue
             }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             let number = connections.withLock { state -> Int? in
                 guard state.open < Self.maximumConnections else {
                     state.refused += 1
@@ -172,24 +201,8 @@ final class EventServer: Sendable {
                 close(client)
                 continue
             }
-            let connection = Connection(
-                fd: client, number: number, server: self, decoder: makeDecoder())
-            let thread = OwnThread {
-                let events = connection.run()
-                self.connections.withLock {
-                    $0.events += events
-                    $0.open -= 1
-                }
-                self.allClosed.signal()
-            }
-            if !thread.startDetached() {
-                // No thread (a process limit): refused, never left counted open.
-                close(client)
-                connections.withLock {
-                    $0.open -= 1
-                    $0.refused += 1
-                }
-            }
+            let connection = Connection(fd: client, number: number, server: self, decoder: makeDecoder())
+            loops[number % loops.count].adopt(connection)
         }
     }
 
@@ -290,4 +303,23 @@ final class EventServer: Sendable {
         }
         throw PosixError("mkdtemp in \(base)")
     }
+}
+
+/// The event socket's connection counts, shared by the accepting thread and
+/// the event loops.
+final class ConnectionCounts: Sendable {
+    /// What is counted.
+    struct Counts {
+        var opened = 0
+        var open = 0
+        var events = 0
+        var refused = 0
+        var acceptFailures = 0
+        var lastFailure: Int32 = 0
+    }
+
+    private let counts = Mutex(Counts())
+
+    /// Runs `body` with the counts locked.
+    func withLock<T>(_ body: (inout Counts) -> T) -> T { counts.withLock { body(&$0) } }
 }

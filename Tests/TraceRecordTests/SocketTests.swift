@@ -134,28 +134,41 @@ struct SocketTests {
         #expect(left == ["agent-trace.LIVE01", "agent-trace.NOOWNR"])
     }
 
-    @Test("connections beyond the limit are refused, counted and reported; the others are recorded")
+    @Test("connections beyond the limit are refused, counted and reported; the others are recorded by a fixed set of threads")
     func connectionLimit() throws {
-        let (result, events) = try record(python: #"""
-            s.close()
+        // `ulimit -n 400`: the limit is 400 - 64 = 336 connections.
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let binary = try TraceRecordBinary.locate().path
+        let script = #"""
+            import os, socket, time
             held = []
-            for i in range(300):
+            for i in range(380):
                 c = socket.socket(socket.AF_UNIX)
                 c.connect(os.environ['AGENT_TRACE_SOCKET'])
                 held.append(c)
-                time.sleep(0.002)
             for i, c in enumerate(held):
                 try:
                     c.sendall(b'{"type":"query_start","query_id":"q%d"}\n' % i)
                 except OSError:
                     pass
             time.sleep(1)
+            print(len(os.listdir('/proc/%d/task' % os.getppid())))
             for c in held: c.close()
-            """#)
+            """#
+        let result = try TraceRecordBinary.run(
+            ["-c", "ulimit -n 400 && exec \"$0\" -o \"$1\" --source none -- python3 -c \"$2\"", binary, log, script],
+            shell: true)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(queryIDs(events).count == 256)
-        #expect(result.standardError.contains("44 connections to the event socket refused (at most 256 at once"),
+        let set = LogReader.read([log])
+        #expect(set.diagnostics.isEmpty, "\(set.diagnostics)")
+        #expect(queryIDs(set.runs.first?.events ?? []).count == 336)
+        #expect(result.standardError.contains("44 connections to the event socket refused (at most 336 at once"),
                 "\(result.standardError)")
+        // 336 connections open, and trace-record runs about ten threads
+        // (main, accept, two loops, signals, sampler, writer, runtime).
+        let threads = Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        #expect(threads > 0 && threads < 20, "\(result.standardOutput)")
     }
 
     @Test("a line over the limit is skipped and reported with its whole length; the next is kept")
