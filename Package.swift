@@ -51,11 +51,13 @@ let package = Package(
         .executableTarget(name: "trace-analyze", dependencies: ["TraceCommands"]),
         // Telemetry sources (RAPL, NVML, /proc, synthetic) and the background sampler.
         .target(name: "TraceTelemetry", dependencies: ["TraceRecorder", "TraceLog"]),
+        // The one process-control call Swift cannot import (prctl is variadic).
+        .target(name: "CProcessControl"),
         // `trace-record`: runs a command, samples telemetry, takes events on a Unix socket.
         .executableTarget(
             name: "trace-record",
             dependencies: [
-                "TraceTelemetry", "TraceRecorder", "TraceLog", "TraceInterchange",
+                "TraceTelemetry", "TraceRecorder", "TraceLog", "TraceInterchange", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -18,13 +18,15 @@ final class RecordingSession {
     private let command: [String]
     private let childPID = ProcessID()
     private let signals = SignalForwarder()
+    private let parentDeathSignal: Bool
 
     /// Opens the log, writes the run start, opens the telemetry sources and
     /// the socket. Sources that cannot be opened are reported and left out.
     init(
         output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String],
-        onOverload: OverloadPolicy = .block
+        onOverload: OverloadPolicy = .block, parentDeathSignal: Bool = true
     ) throws {
+        self.parentDeathSignal = parentDeathSignal
         // The socket's directory first: a failure here leaves the output as it was.
         let socketDirectory = try EventServer.makePrivateDirectory()
         anchor = MonotonicClock.anchor()
@@ -71,7 +73,8 @@ final class RecordingSession {
         let code: Int32
         do {
             let child = try ChildProcess(
-                arguments: command, environment: [TraceRecordCommand.socketVariable: server.path])
+                arguments: command, environment: [TraceRecordCommand.socketVariable: server.path],
+                parentDeathSignal: parentDeathSignal)
             childPID.value.store(child.pid, ordering: .releasing)
             signals.forward(to: child.pid)
             code = child.wait()

@@ -24,7 +24,9 @@ struct TraceRecordCommand: ParsableCommand {
             Telemetry is sampled in the background while the command runs.
 
             trace-record exits with the command's exit code (128+N when signal N killed \
-            it), forwards SIGINT and SIGTERM to it, and closes the log cleanly when it ends.
+            it), forwards SIGINT and SIGTERM to it, and closes the log cleanly when it ends. \
+            If trace-record itself is killed, the command gets SIGTERM (on Linux; \
+            --no-parent-death-signal turns that off).
 
             An existing log is never overwritten unless --force is given.
 
@@ -66,6 +68,10 @@ struct TraceRecordCommand: ParsableCommand {
         valueName: "block|drop"))
     var onOverload: OverloadPolicy = .block
 
+    @Flag(name: .customLong("no-parent-death-signal"), help: ArgumentHelp(
+        "Let the command run on if trace-record is killed (SIGKILL) or crashes; by default it then gets SIGTERM (Linux)."))
+    var noParentDeathSignal = false
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run, after `--`.", valueName: "COMMAND ARGS"))
     var command: [String] = []
 
@@ -89,6 +95,13 @@ struct TraceRecordCommand: ParsableCommand {
     /// The sources asked for, `auto` when none.
     private var selectionText: String { sources.isEmpty ? "auto" : sources.joined(separator: ",") }
 
+    /// Starts as the recorded command's first step when spawned as one
+    /// (``ParentDeathExec``), else as `trace-record`.
+    static func main() {
+        ParentDeathExec.runIfSelected(CommandLine.arguments)
+        main(nil)
+    }
+
     func run() throws {
         Diagnostics.quiet = quiet
         SignalForwarder.blockSignals()
@@ -100,7 +113,7 @@ struct TraceRecordCommand: ParsableCommand {
                     let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     return Label(String(parts[0]), String(parts[1]))
                 },
-                command: command, onOverload: onOverload)
+                command: command, onOverload: onOverload, parentDeathSignal: !noParentDeathSignal)
         } catch {
             Diagnostics.print("trace-record: \(error)")
             throw ExitCode(2)

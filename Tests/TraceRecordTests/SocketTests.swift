@@ -296,6 +296,63 @@ struct SocketTests {
         #expect(events.contains { if case .sample = $0.payload { true } else { false } })
     }
 
+    @Test("SIGKILL of trace-record: the command gets SIGTERM, unless --no-parent-death-signal")
+    func parentDeathSignal() throws {
+        let script = """
+            import os, signal, sys, time
+            def on_term(*_):
+                open(sys.argv[1] + '.term', 'w').write('term')
+                os._exit(0)
+            signal.signal(signal.SIGTERM, on_term)
+            open(sys.argv[1] + '.tmp', 'w').write('%d %d' % (os.getpid(), os.getppid()))
+            os.rename(sys.argv[1] + '.tmp', sys.argv[1])
+            time.sleep(30)
+            """
+        func waitFor(_ path: String) -> Bool {
+            for _ in 0..<100 where !FileManager.default.fileExists(atPath: path) { Thread.sleep(forTimeInterval: 0.05) }
+            return FileManager.default.fileExists(atPath: path)
+        }
+        for optOut in [false, true] {
+            let log = TraceRecordBinary.temporaryLog()
+            let ready = log + ".ready"
+            defer { for path in [log, ready, ready + ".term"] { try? FileManager.default.removeItem(atPath: path) } }
+            let process = Process()
+            process.executableURL = try TraceRecordBinary.locate()
+            process.arguments = ["-o", log, "--source", "none"] + (optOut ? ["--no-parent-death-signal"] : [])
+                + ["--", "python3", "-c", script, ready]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            #expect(waitFor(ready))
+            let ids = (try? String(contentsOfFile: ready, encoding: .utf8))?.split(separator: " ").compactMap { Int32($0) } ?? []
+            // The command is trace-record's own child (the same process id
+            // through the exec), and gets the signal when it dies.
+            #expect(ids.count == 2 && ids[1] == process.processIdentifier, "\(ids)")
+            kill(process.processIdentifier, SIGKILL)
+            if optOut {
+                Thread.sleep(forTimeInterval: 0.5)
+                #expect(!FileManager.default.fileExists(atPath: ready + ".term"))
+                #expect(ids.count == 2 && kill(ids[0], 0) == 0, "the command should run on")
+                // (Foundation waits for the command too, which holds an inherited descriptor.)
+                if ids.count == 2 { kill(ids[0], SIGKILL) }
+                process.waitUntilExit()
+            } else {
+                process.waitUntilExit()
+                #expect(waitFor(ready + ".term"), "the command did not get SIGTERM")
+            }
+        }
+    }
+
+    @Test("a command that is not executable gives 126, one that cannot be found 127")
+    func commandNotExecutable() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let result = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "/etc/passwd"])
+        #expect(result.status == 126)
+        #expect(result.standardError.contains("cannot run /etc/passwd: Permission denied"), "\(result.standardError)")
+        let marks = LogReader.read([log]).runs.first?.events.compactMap { if case .mark(let m) = $0.payload { m.text } else { nil } }
+        #expect(marks?.first?.contains("Permission denied") == true, "\(String(describing: marks))")
+    }
+
     @Test("a command that cannot be run gives 127 and a clear message")
     func missingCommand() throws {
         let log = TraceRecordBinary.temporaryLog()
