@@ -119,7 +119,7 @@ struct JSONLinesImporter {
                     report.errors.append("\(inputName):\(number): missing \"t\" or \"t_ns\"")
                     continue
                 }
-                recorder.record(decoded.payload, at: timestamp)
+                recorder.record(decoded.payload, at: timestamp, sender: decoded.senderPID ?? 0)
                 report.events += 1
             } catch {
                 if case .unknownType = error.reason {

@@ -11,10 +11,14 @@ public struct DecodedLine: Sendable, Equatable {
     public var timestamp: Int64?
     /// What happened.
     public var payload: EventPayload
+    /// `sender_pid`: the process that sent the event, as `dump` writes it
+    /// for events `trace-record` took from its socket (1 … 2³¹ − 1).
+    public var senderPID: Int32?
 
     /// Creates a decoded line.
-    public init(timestamp: Int64?, payload: EventPayload) {
+    public init(timestamp: Int64?, payload: EventPayload, senderPID: Int32? = nil) {
         self.timestamp = timestamp
         self.payload = payload
+        self.senderPID = senderPID
     }
 }

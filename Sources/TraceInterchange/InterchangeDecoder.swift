@@ -72,6 +72,8 @@ public struct InterchangeDecoder: Sendable {
         var typeMember: JSONMember?
         var seconds: Int64?
         var nanoseconds: Int64?
+        var sender: Int64?
+        var senderMember: JSONMember?
         for position in members.indices {
             if members[position].keyEscaped {
                 members[position].field = reader.withKey(members[position]) { InterchangeField.named($0) }
@@ -81,11 +83,18 @@ public struct InterchangeDecoder: Sendable {
             case .type: typeMember = member
             case .t: seconds = try reader.seconds(member, .t)
             case .tNs: nanoseconds = try reader.integer(member, .tNs)
+            case .senderPID:
+                sender = try reader.integer(member, .senderPID)
+                senderMember = member
             default: break
             }
         }
         let kind = try Self.kind(of: typeMember, reader: &reader)
-        return DecodedLine(timestamp: nanoseconds ?? seconds, payload: try reader.payload(kind, members))
+        let payload = try reader.payload(kind, members)
+        if let sender, let senderMember, sender <= 0 || sender > Int64(Int32.max) {
+            throw reader.invalid(senderMember, .senderPID, "expected a process id from 1 to \(Int32.max), got \(sender)")
+        }
+        return DecodedLine(timestamp: nanoseconds ?? seconds, payload: payload, senderPID: sender.map { Int32($0) })
     }
 
     /// Decodes one line given as raw UTF-8 bytes; see the `UnsafeBufferPointer<UInt8>` overload.

@@ -40,13 +40,15 @@ public struct InterchangeEncoder: Sendable {
     /// The event as one line, without a line terminator.
     public func encode(_ event: TraceEvent) -> String {
         var bytes: [UInt8] = []
-        encode(timestamp: event.timestamp, payload: event.payload, into: &bytes)
+        encode(event, into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends the event as one line, without a line terminator, to `buffer`.
+    /// The sender's process id, when the event has one, comes last as
+    /// `sender_pid`.
     public func encode(_ event: TraceEvent, into buffer: inout [UInt8]) {
-        encode(timestamp: event.timestamp, payload: event.payload, into: &buffer)
+        encode(timestamp: event.timestamp, payload: event.payload, senderPID: event.senderPID, into: &buffer)
     }
 
     /// A timestamp (nanoseconds since the Unix epoch; `nil` prints no time)
@@ -61,6 +63,10 @@ public struct InterchangeEncoder: Sendable {
     /// no time) and a payload as one line, without a line terminator, to
     /// `buffer`.
     public func encode(timestamp: Int64?, payload: EventPayload, into buffer: inout [UInt8]) {
+        encode(timestamp: timestamp, payload: payload, senderPID: nil, into: &buffer)
+    }
+
+    private func encode(timestamp: Int64?, payload: EventPayload, senderPID: Int32?, into buffer: inout [UInt8]) {
         var writer = JSONWriter(into: buffer)
         buffer = []
         writer.beginObject()
@@ -75,6 +81,7 @@ public struct InterchangeEncoder: Sendable {
             }
         }
         writeFields(of: payload, to: &writer)
+        writer.member(.senderPID, senderPID.map(Int64.init))
         writer.endObject()
         buffer = writer.bytes
     }

@@ -47,6 +47,7 @@ enum InterchangeField: String, CaseIterable, Sendable {
     case memoryBytes = "memory_bytes"
     case temperatureCelsius = "temperature_c"
     case name
+    case senderPID = "sender_pid"
 
     /// The longest name, in bytes.
     static let maximumLength = 17

@@ -68,6 +68,15 @@ public final class Recorder: Sendable {
     /// epoch when the configuration's anchor is ``ClockAnchor/identity``.
     @inlinable
     public func record(_ payload: EventPayload, at timestamp: Int64) {
+        record(payload, at: timestamp, sender: 0)
+    }
+
+    /// Records `payload` at `timestamp` (as ``record(_:at:)``) as sent by
+    /// process `sender` (0: unknown), whose id is stored with the event
+    /// (not with a telemetry sample): what `trace-record` does for its
+    /// socket's events.
+    @inlinable
+    public func record(_ payload: EventPayload, at timestamp: Int64, sender: Int32) {
         // 0: nothing more to do; 1: a segment closed; 2: and the queue is
         // over its bound (the disk is behind): wait for room.
         let outcome = core.state.withLock { state -> UInt8 in
@@ -80,7 +89,7 @@ public final class Recorder: Sendable {
                 state.overloadDrops &+= 1
                 return 0
             }
-            state.encoder.append(payload, monotonic: timestamp)
+            state.encoder.append(payload, monotonic: timestamp, sender: sender)
             guard state.encoder.byteCount >= state.segmentBytes else { return 0 }
             state.closeSegment()
             return state.closedSegments.count > state.maximumQueued ? 2 : 1

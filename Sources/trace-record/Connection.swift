@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CProcessControl
 import TraceLog
 import TraceRecorder
 
@@ -27,8 +28,12 @@ final class Connection: @unchecked Sendable {
     /// Set while skipping the rest of a line that was too long.
     private var skippingLongLine = false
 
+    /// The connecting process's id (`SO_PEERCRED`), 0 when unknown.
+    let peer: Int32
+
     init(fd: Int32, number: Int, server: EventServer, decoder: any LineDecoding) {
         self.fd = fd
+        self.peer = max(0, agent_trace_peer_pid(fd))
         self.number = number
         self.server = server
         self.decoder = decoder
@@ -151,7 +156,7 @@ final class Connection: @unchecked Sendable {
         switch decoder.decode(line) {
         case .blank: break
         case .event(let timestamp, let payload):
-            server.record(payload, wallClock: timestamp)
+            server.record(payload, wallClock: timestamp, sender: peer)
             events += 1
         case .malformed(let problem):
             server.malformed.add(connection: number, line: lineNumber, problem: problem, bytes: line)
@@ -174,7 +179,7 @@ final class Connection: @unchecked Sendable {
         switch decoder.decode(line) {
         case .blank: break
         case .event(let timestamp, let payload):
-            server.record(payload, wallClock: timestamp)
+            server.record(payload, wallClock: timestamp, sender: peer)
             events += 1
         case .malformed(let problem):
             server.malformed.add(

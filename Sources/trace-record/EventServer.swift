@@ -24,6 +24,8 @@ final class EventServer: Sendable {
     private let recorder: Recorder
     private let anchor: ClockAnchor
     private let makeDecoder: @Sendable () -> any LineDecoding
+    /// Who may write outcomes.
+    let trust: SenderTrust
     private let stopping = Atomic<Bool>(false)
     private let acceptDone = DispatchSemaphore(value: 0)
     private let connections = ConnectionCounts()
@@ -51,11 +53,12 @@ final class EventServer: Sendable {
     ///     mapped to its monotonic clock through it.
     ///   - makeDecoder: makes one line decoder per connection.
     init(
-        directory: String, recorder: Recorder, anchor: ClockAnchor,
+        directory: String, recorder: Recorder, anchor: ClockAnchor, trust: SenderTrust,
         makeDecoder: @escaping @Sendable () -> any LineDecoding = { InterchangeLineDecoder() }
     ) throws(PosixError) {
         self.recorder = recorder
         self.anchor = anchor
+        self.trust = trust
         self.makeDecoder = makeDecoder
         self.directory = directory
         path = directory + "/events.sock"
@@ -232,13 +235,16 @@ final class EventServer: Sendable {
         bufferBytes.subtract(bytes, ordering: .relaxed)
     }
 
-    /// Records one decoded event.
+    /// Records one decoded event from process `sender` (0: unknown), or
+    /// the mark that stands for it when the sender may not send it.
     @inline(__always)
-    func record(_ payload: EventPayload, wallClock: Int64?) {
-        if let wallClock {
-            recorder.record(payload, at: wallClock &- anchor.wallNanoseconds &+ anchor.monotonicNanoseconds)
+    func record(_ payload: EventPayload, wallClock: Int64?, sender: Int32) {
+        let timestamp = wallClock.map { $0 &- anchor.wallNanoseconds &+ anchor.monotonicNanoseconds }
+            ?? MonotonicClock.nanoseconds()
+        if trust.admits(payload, from: sender) {
+            recorder.record(payload, at: timestamp, sender: sender)
         } else {
-            recorder.record(payload)
+            recorder.record(trust.mark(for: payload, from: sender), at: timestamp, sender: sender)
         }
     }
 

@@ -24,7 +24,8 @@ final class RecordingSession {
     /// the socket. Sources that cannot be opened are reported and left out.
     init(
         output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String],
-        onOverload: OverloadPolicy = .block, parentDeathSignal: Bool = true
+        onOverload: OverloadPolicy = .block, parentDeathSignal: Bool = true, trustedSenders: [Int32]? = nil,
+        trustRule: String = ""
     ) throws {
         self.parentDeathSignal = parentDeathSignal
         // The socket's directory first: a failure here leaves the output as it was.
@@ -63,7 +64,9 @@ final class RecordingSession {
                 RunStart(runID: recorder.runID, host: Self.hostName(), recorderVersion: Recorder.version, labels: runLabels)))
 
         sampler = TelemetrySampler(sources: sources, recorder: recorder, rate: sampleHz)
-        server = try EventServer(directory: socketDirectory, recorder: recorder, anchor: anchor)
+        let trust = trustedSenders.map { SenderTrust(onlyChildAnd: $0, rule: trustRule, child: child) }
+            ?? .everyone(child: child)
+        server = try EventServer(directory: socketDirectory, recorder: recorder, anchor: anchor, trust: trust)
     }
 
     /// Runs the command to its end, then stops everything and closes the
@@ -95,6 +98,7 @@ final class RecordingSession {
         }
         if let report = server.malformed.report() { Diagnostics.print(report) }
         if let report = server.refusalReport() { Diagnostics.print(report) }
+        if let report = server.trust.report() { Diagnostics.print(report) }
         let dropped = recorder.statistics.overloadDroppedEvents
         if dropped > 0 {
             Diagnostics.print("trace-record: \(dropped) event\(dropped == 1 ? "" : "s") dropped: the disk did not keep up (--on-overload drop)")

@@ -68,6 +68,15 @@ struct TraceRecordCommand: ParsableCommand {
         valueName: "block|drop"))
     var onOverload: OverloadPolicy = .block
 
+    @Flag(name: .customLong("only-child"), help: ArgumentHelp(
+        "Accept query outcomes (query_end) only from the command's own process; others are refused, counted and kept as marks."))
+    var onlyChild = false
+
+    @Option(name: .customLong("trusted-pids"), help: ArgumentHelp(
+        "Accept query outcomes only from the command's own process and these process ids (comma-separated, repeatable).",
+        valueName: "PID,..."))
+    var trustedPIDs: [String] = []
+
     @Flag(name: .customLong("no-parent-death-signal"), help: ArgumentHelp(
         "Let the command run on if trace-record is killed (SIGKILL) or crashes; by default it then gets SIGTERM (Linux)."))
     var noParentDeathSignal = false
@@ -78,6 +87,14 @@ struct TraceRecordCommand: ParsableCommand {
     mutating func validate() throws {
         guard !command.isEmpty else { throw ValidationError("Give the command to run after `--`.") }
         guard sampleHz.isFinite, sampleHz > 0 else { throw ValidationError("--sample-hz must be a positive number.") }
+        for list in trustedPIDs {
+            for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let pid = Int32(item.trimmingCharacters(in: .whitespaces)), pid > 0 else {
+                    throw ValidationError("--trusted-pids \(list): expected process ids (positive integers), comma-separated.")
+                }
+                _ = pid
+            }
+        }
         for label in labels where !label.contains("=") {
             throw ValidationError("--label \(label): expected KEY=VALUE.")
         }
@@ -90,6 +107,18 @@ struct TraceRecordCommand: ParsableCommand {
         } catch {
             throw ValidationError("--source: \(error.description)")
         }
+    }
+
+    /// The process ids trusted beside the command's, nil when outcomes are
+    /// not restricted.
+    private var trustedSenders: [Int32]? {
+        guard onlyChild || !trustedPIDs.isEmpty else { return nil }
+        return trustedPIDs.flatMap { $0.split(separator: ",").compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) } }
+    }
+
+    /// The restriction in words, for messages.
+    private var trustRule: String {
+        trustedPIDs.isEmpty ? "--only-child" : "--trusted-pids \(trustedPIDs.joined(separator: ","))"
     }
 
     /// The sources asked for, `auto` when none.
@@ -113,7 +142,8 @@ struct TraceRecordCommand: ParsableCommand {
                     let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     return Label(String(parts[0]), String(parts[1]))
                 },
-                command: command, onOverload: onOverload, parentDeathSignal: !noParentDeathSignal)
+                command: command, onOverload: onOverload, parentDeathSignal: !noParentDeathSignal,
+                trustedSenders: trustedSenders, trustRule: trustRule)
         } catch {
             Diagnostics.print("trace-record: \(error)")
             throw ExitCode(2)

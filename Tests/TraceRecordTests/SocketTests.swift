@@ -353,6 +353,132 @@ struct SocketTests {
         #expect(marks?.first?.contains("Permission denied") == true, "\(String(describing: marks))")
     }
 
+    @Test("every socket event carries its sender's process id; --only-child refuses a descendant's outcomes, keeps them as marks and reports them")
+    func senderTrust() throws {
+        // The command (pid P) starts a query; a process it starts (pid D)
+        // forges an outcome for it, claiming another sender in the line,
+        // and starts a query of its own; then P ends its query.
+        let script = #"""
+            import os, socket, subprocess, sys
+            def send(line):
+                s = socket.socket(socket.AF_UNIX); s.connect(os.environ['AGENT_TRACE_SOCKET']); s.sendall(line); s.close()
+            send(b'{"type":"query_start","query_id":"q1"}\n')
+            forger = 'import os, socket\ns = socket.socket(socket.AF_UNIX); s.connect(os.environ["AGENT_TRACE_SOCKET"])\n' \
+                'print(os.getpid(), flush=True)\n' \
+                's.sendall(b\'{"type":"query_end","query_id":"q1","resolved":true,"score":1,"sender_pid":1}\\n{"type":"query_start","query_id":"q2"}\\n\')\n'
+            child = subprocess.run([sys.executable, '-c', forger], capture_output=True, text=True)
+            print(os.getpid(), child.stdout.strip())
+            send(b'{"type":"query_end","query_id":"q1","status":"ok","resolved":false}\n')
+            """#
+        for restricted in [false, true] {
+            let log = TraceRecordBinary.temporaryLog()
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            let result = try TraceRecordBinary.run(
+                ["-o", log, "--source", "none"] + (restricted ? ["--only-child"] : []) + ["--", "python3", "-c", script])
+            #expect(result.status == 0, "\(result.standardError)")
+            let pids = result.standardOutput.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+            try #require(pids.count == 2, "\(result.standardOutput)")
+            let (command, descendant) = (pids[0], pids[1])
+            let set = LogReader.read([log])
+            #expect(set.diagnostics.isEmpty, "\(set.diagnostics)")
+            let events = set.runs.first?.events ?? []
+            let fromSocket = events.filter {
+                switch $0.payload {
+                case .queryStart, .queryEnd: true
+                case .mark(let m): m.name == "untrusted_event"
+                default: false
+                }
+            }
+            // Each event names its real sender, whatever the line claimed.
+            let senders = fromSocket.map { event -> String in
+                let kind: String
+                switch event.payload {
+                case .queryStart(let e): kind = "start \(e.queryID ?? "")"
+                case .queryEnd(let e): kind = "end \(e.queryID ?? "") \(e.resolved.map(String.init) ?? "-")"
+                case .mark(let m): kind = "mark \(m.queryID ?? "")"
+                default: kind = "?"
+                }
+                return "\(kind) \(event.senderPID == command ? "P" : event.senderPID == descendant ? "D" : String(describing: event.senderPID))"
+            }
+            if restricted {
+                #expect(senders == ["start q1 P", "mark q1 D", "start q2 D", "end q1 false P"], "\(senders)")
+                #expect(result.standardError.contains(
+                    "1 query_end event from untrusted processes refused (--only-child; sent by \(descendant)); each is kept in the log as a mark named untrusted_event"),
+                    "\(result.standardError)")
+            } else {
+                #expect(senders == ["start q1 P", "end q1 true D", "start q2 D", "end q1 false P"], "\(senders)")
+                #expect(!result.standardError.contains("untrusted"))
+            }
+            // dump writes the sender, and import reads it back.
+            if restricted {
+                let analyze = try TraceRecordBinary.run(["dump", log], binary: "trace-analyze")
+                #expect(analyze.standardOutput.contains("\"sender_pid\":\(descendant)"), "\(analyze.standardOutput)")
+                let lines = log + ".jsonl", again = log + ".again.zst"
+                defer { for path in [lines, again] { try? FileManager.default.removeItem(atPath: path) } }
+                try analyze.standardOutput.write(toFile: lines, atomically: true, encoding: .utf8)
+                #expect(try TraceRecordBinary.run(["import", lines, "-o", again], binary: "trace-analyze").status == 0)
+                let reread = LogReader.read([again]).runs.first?.events ?? []
+                #expect(reread.map(\.senderPID) == events.map(\.senderPID))
+            }
+        }
+    }
+
+    @Test("--trusted-pids: a listed process may write outcomes, another may not")
+    func trustedPIDs() throws {
+        // This test process is the sender: it connects to the socket of a
+        // command that waits for it.
+        for trustUs in [true, false] {
+            let log = TraceRecordBinary.temporaryLog()
+            let ready = log + ".socket", done = log + ".done"
+            defer { for path in [log, ready, done] { try? FileManager.default.removeItem(atPath: path) } }
+            let process = Process()
+            process.executableURL = try TraceRecordBinary.locate()
+            process.arguments = ["-o", log, "--source", "none", "--trusted-pids", trustUs ? "1,\(getpid())" : "1", "--",
+                                 "sh", "-c", "echo \"$AGENT_TRACE_SOCKET\" > '\(ready).tmp' && mv '\(ready).tmp' '\(ready)'; "
+                                 + "while [ ! -e '\(done)' ]; do sleep 0.02; done"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<250 where !FileManager.default.fileExists(atPath: ready) { Thread.sleep(forTimeInterval: 0.02) }
+            let path = try String(contentsOfFile: ready, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                raw.copyBytes(from: Array(path.utf8) + [0])
+            }
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            #expect(connected == 0)
+            let line = Array(#"{"type":"query_start","query_id":"q"}"#.utf8) + [0x0A]
+                + Array(#"{"type":"query_end","query_id":"q","resolved":true}"#.utf8) + [0x0A]
+            _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            Thread.sleep(forTimeInterval: 0.2)
+            FileManager.default.createFile(atPath: done, contents: nil)
+            process.waitUntilExit()
+            let kinds = (LogReader.read([log]).runs.first?.events ?? []).compactMap { event -> String? in
+                guard event.senderPID == getpid() else { return nil }
+                switch event.payload {
+                case .queryStart: return "start"
+                case .queryEnd: return "end"
+                case .mark(let m): return m.name
+                default: return "other"
+                }
+            }
+            #expect(kinds == (trustUs ? ["start", "end"] : ["start", "untrusted_event"]), "\(kinds)")
+        }
+    }
+
+    @Test("--trusted-pids takes positive process ids only")
+    func trustedPIDsValidation() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let result = try TraceRecordBinary.run(["-o", log, "--trusted-pids", "12,x", "--", "true"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--trusted-pids 12,x: expected process ids"), "\(result.standardError)")
+    }
+
     @Test("a command that cannot be run gives 127 and a clear message")
     func missingCommand() throws {
         let log = TraceRecordBinary.temporaryLog()

@@ -20,18 +20,18 @@ enum TraceRecordBinary {
 
     /// Where the binary is: `$SWIFT_BUILD_DIR/trace-record`, beside the test
     /// bundle, or under the repository's `.build/debug`.
-    static func locate() throws -> URL {
+    static func locate(_ name: String = "trace-record") throws -> URL {
         var candidates: [URL] = []
         if let directory = ProcessInfo.processInfo.environment["SWIFT_BUILD_DIR"] {
-            candidates.append(URL(fileURLWithPath: directory).appendingPathComponent("trace-record"))
+            candidates.append(URL(fileURLWithPath: directory).appendingPathComponent(name))
         }
         var bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         for _ in 0..<4 {
             bundle.deleteLastPathComponent()
-            candidates.append(bundle.appendingPathComponent("trace-record"))
+            candidates.append(bundle.appendingPathComponent(name))
         }
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("trace-record"))
-        candidates.append(repository.appendingPathComponent(".build/debug/trace-record"))
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent(name))
+        candidates.append(repository.appendingPathComponent(".build/debug/" + name))
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
             return found
         }
@@ -51,10 +51,10 @@ enum TraceRecordBinary {
     /// `signalAfter` seconds, and waits for it.
     static func run(
         _ arguments: [String], signal: Int32? = nil, signalAfter: Double = 0.5, environment: [String: String] = [:],
-        directory: URL? = nil, shell: Bool = false
+        directory: URL? = nil, shell: Bool = false, binary: String = "trace-record"
     ) throws -> Result {
         let process = Process()
-        process.executableURL = shell ? URL(fileURLWithPath: "/bin/sh") : try locate()
+        process.executableURL = shell ? URL(fileURLWithPath: "/bin/sh") : try locate(binary)
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -2,6 +2,10 @@
 /// reused; new fields get new numbers, and readers skip numbers they do not
 /// know.
 @usableFromInline package enum FieldNumber {
+    /// The sending process's id (varint), allowed in every event body but a
+    /// version-2 sample's: written by `trace-record` for events from its
+    /// socket (docs/FORMAT.md §4).
+    @usableFromInline package static let senderPID: UInt64 = 31
     /// Fields of ``RunStart``.
     @usableFromInline package enum RunStart {
         @usableFromInline package static let runID: UInt64 = 1

@@ -4,6 +4,8 @@ struct RecordFieldDecoder {
     /// The segment's string table so far, valid while the decoder is used.
     let strings: UnsafeBufferPointer<String>
     let bodyOffset: Int
+    /// The sender's process id (field 31), once the body has been read.
+    var sender: Int32?
 
     init(reader: ByteReader, strings: UnsafeBufferPointer<String>, bodyOffset: Int) {
         self.reader = reader
@@ -43,7 +45,14 @@ struct RecordFieldDecoder {
     /// Reads the next field: its number and value. Unknown wire types throw.
     mutating func next() throws(SegmentDecodingError) -> (UInt64, Value)? {
         if reader.isAtEnd { return nil }
-        let tag = try reader.readVarint()
+        var tag = try reader.readVarint()
+        // The sender's id, common to every event kind: kept aside.
+        while tag == FieldNumber.senderPID << 3 {
+            let value = try reader.readVarint()
+            sender = value > 0 && value <= UInt64(Int32.max) ? Int32(value) : nil
+            if reader.isAtEnd { return nil }
+            tag = try reader.readVarint()
+        }
         let number = tag >> 3
         switch tag & 7 {
         case 0: return (number, .unsigned(try reader.readVarint()))

@@ -31,8 +31,9 @@ extension SegmentDecoder {
                         let sample = try decoder.sample()
                         visitEnergy(sequence, wallClock, sourceID(sample.source), EnergyFields(sample))
                     } else {
+                        let payload = try decoder.payload(of: kind)
                         visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
-                                         payload: try decoder.payload(of: kind)))
+                                         payload: payload, senderPID: decoder.sender))
                     }
                 }
             }

@@ -66,8 +66,9 @@ package enum SegmentDecoder {
                     }
                     visitSample(sequence, wallClock, sample)
                 } else {
+                    let payload = try decoder.payload(of: kind)
                     visit(TraceEvent(runID: header.runID, sequence: sequence, timestamp: wallClock,
-                                     payload: try decoder.payload(of: kind)))
+                                     payload: payload, senderPID: decoder.sender))
                 }
             }
         }

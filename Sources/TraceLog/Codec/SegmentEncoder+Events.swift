@@ -17,6 +17,24 @@ extension SegmentEncoder {
         }
     }
 
+    /// Appends one event sent by process `sender` (0: unknown; else its id
+    /// is written into the record, field 31; a telemetry sample's compact
+    /// body does not carry it).
+    @inlinable @inline(__always)
+    package mutating func append(_ payload: EventPayload, monotonic timestamp: Int64, sender: Int32) {
+        if sender == 0 {
+            append(payload, monotonic: timestamp)
+            return
+        }
+        if case .sample = payload {
+            append(payload, monotonic: timestamp)
+            return
+        }
+        self.sender = UInt64(UInt32(bitPattern: sender))
+        append(payload, monotonic: timestamp)
+        self.sender = 0
+    }
+
     /// A telemetry sample in format version 2 (docs/FORMAT.md §3.1):
     /// source, presence bitmap, then each present value coded against its
     /// (source, field) channel.

@@ -31,6 +31,9 @@
     @usableFromInline var channels: SampleChannelTable
     @usableFromInline var lastTimestamp: Int64
     @usableFromInline var recordsInSegment: Int
+    /// Written as field ``FieldNumber/senderPID`` into the next event
+    /// records while not 0 (see ``append(_:monotonic:sender:)``).
+    @usableFromInline var sender: UInt64 = 0
     /// Sequence number the next closed segment gets.
     @usableFromInline package private(set) var nextSegmentSequence: UInt64
     /// Sequence number the next event record gets.
@@ -140,6 +143,10 @@
 
     @inlinable @inline(__always)
     mutating func endRecord(lengthOffset: Int) {
+        if sender != 0 {
+            buffer.appendVarint(WireType.varint.tag(FieldNumber.senderPID))
+            buffer.appendVarint(sender)
+        }
         let bodyStart = lengthOffset + 1
         let bodyLength = UInt64(buffer.count - bodyStart)
         if bodyLength < 0x80 {

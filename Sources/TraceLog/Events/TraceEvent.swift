@@ -15,13 +15,18 @@ public struct TraceEvent: Sendable, Equatable {
     public var timestamp: Int64
     /// What happened.
     public var payload: EventPayload
+    /// The process that sent the event, when the recorder knew it:
+    /// `trace-record` stamps every event from its socket (except telemetry
+    /// samples) with the connecting process's id (`SO_PEERCRED`).
+    public var senderPID: Int32?
 
     /// Creates an event.
-    public init(runID: String, sequence: UInt64, timestamp: Int64, payload: EventPayload) {
+    public init(runID: String, sequence: UInt64, timestamp: Int64, payload: EventPayload, senderPID: Int32? = nil) {
         self.runID = runID
         self.sequence = sequence
         self.timestamp = timestamp
         self.payload = payload
+        self.senderPID = senderPID
     }
 }
 
