@@ -16,9 +16,18 @@
 # BOUND_MS defaults to FLUSH_MS + 250 (one flush interval, plus time for the
 # writer thread to compress and write the last segment on a busy machine).
 #
+# Then SLOW rounds (default 1) on a slow disk: the log is a FIFO that
+# `stress-recorder drain` empties at DRAIN_RATE bytes/s (default 100000)
+# into a file, so the recorder's queue fills and its callers wait
+# (back-pressure); the kill comes after 2 to 4 s. The same checks run on
+# what reached the file, and the loss bound must be met or have been
+# reported: the recorder's last lag report before the kill said "the disk
+# is behind" (`RecorderConfiguration.lagHandler`).
+#
 # Environment: BIN (default .build/debug; needs trace-analyze and
 # stress-recorder, built by `swift build`), RATE (200000), FLUSH_MS (1000),
-# MAX_MS (3000), BOUND_MS, KEEP=1 keeps the logs. Exits 1 on any failure.
+# MAX_MS (3000), BOUND_MS, SLOW (1), DRAIN_RATE (100000), KEEP=1 keeps the
+# logs. Exits 1 on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-20}
@@ -44,17 +53,36 @@ survives() {
   if grep -q -i -E "fatal error|stack dump" "$work/err"; then fail "trace-analyze $* crashed: $(head -c 2000 "$work/err")"; fi
 }
 
-for ((round = 1; round <= count; round++)); do
-  log=$work/run-$round.zst progress=$work/run-$round.progress
-  "$bin/stress-recorder" record "$log" "$progress" --rate "$rate" --flush-ms "$flush_ms" &
-  pid=$!
-  delay_ms=$((200 + (RANDOM * 32768 + RANDOM) % (max_ms - 199)))
+slow=${SLOW:-1}
+drain_rate=${DRAIN_RATE:-100000}
+for ((round = 1; round <= count + slow; round++)); do
+  log=$work/run-$round.zst progress=$work/run-$round.progress lags=$work/run-$round.lags
+  if ((round <= count)); then
+    "$bin/stress-recorder" record "$log" "$progress" --rate "$rate" --flush-ms "$flush_ms" 2>"$lags" &
+    pid=$!
+    delay_ms=$((200 + (RANDOM * 32768 + RANDOM) % (max_ms - 199)))
+    kind=""
+  else
+    fifo=$work/run-$round.fifo
+    mkfifo "$fifo"
+    "$bin/stress-recorder" drain "$fifo" "$log" "$drain_rate" &
+    drainer=$!
+    "$bin/stress-recorder" record "$fifo" "$progress" --rate "$rate" --flush-ms "$flush_ms" 2>"$lags" &
+    pid=$!
+    delay_ms=$((2000 + (RANDOM * 32768 + RANDOM) % 2001))
+    kind=" (slow disk: $drain_rate bytes/s)"
+  fi
   sleep "$(awk "BEGIN { print $delay_ms / 1000 }")"
   killed_at=$(date +%s%N)
   kill -KILL "$pid"
   wait "$pid" 2>/dev/null || true
+  # The slow disk takes what the recorder had written into the FIFO.
+  if ((round > count)); then wait "$drainer" || fail "stress-recorder drain failed"; fi
   size=$(stat -c %s "$log" 2>/dev/null || echo 0)
-  echo "round $round: killed after ${delay_ms} ms, log ${size} bytes"
+  echo "round $round$kind: killed after ${delay_ms} ms, log ${size} bytes"
+  if ((round > count)); then
+    grep "lag behind" "$lags" | head -1 | sed 's/^/  /' || true
+  fi
 
   survives verify "$log"
   verify=$status
@@ -72,14 +100,14 @@ for ((round = 1; round <= count; round++)); do
       fi
     done
   done
-  if ! "$bin/stress-recorder" check "$log" "$progress" "$killed_at" "$bound_ms"; then
+  if ! "$bin/stress-recorder" check "$log" "$progress" "$killed_at" "$bound_ms" "$lags"; then
     fail "stress-recorder check (bound ${bound_ms} ms)"
   fi
   if [[ $events != "$dumped" ]]; then fail "dump printed $dumped lines for ${events:-?} events"; fi
   echo "  verify exit $verify, dump $dumped events"
 done
 if ((failures)); then
-  echo "crash-recovery: $failures failures in $count rounds${KEEP:+ (logs in $work)}" >&2
+  echo "crash-recovery: $failures failures in $((count + slow)) rounds${KEEP:+ (logs in $work)}" >&2
   exit 1
 fi
-echo "crash-recovery: $count rounds, every log readable up to its torn tail, loss within ${bound_ms} ms"
+echo "crash-recovery: $count rounds and $slow on a slow disk, every log readable up to its torn tail, loss within ${bound_ms} ms or reported as it happened"

@@ -42,9 +42,11 @@ public final class Recorder: Sendable {
         let encoder = SegmentEncoder(
             runID: runID, anchor: configuration.anchor ?? MonotonicClock.anchor(),
             buffer: RecordBuffer(capacity: segmentBytes + segmentBytes / 8 + 4096), recorderID: recorderID)
-        core = RecorderCore(RecorderState(
+        var state = RecorderState(
             encoder: encoder, segmentBytes: segmentBytes, maximumQueued: configuration.maximumQueuedSegments,
-            dropsWhenFull: configuration.onOverload == .drop))
+            dropsWhenFull: configuration.onOverload == .drop)
+        state.lagSlack = configuration.lagSlackNanoseconds
+        core = RecorderCore(state, lagHandler: configuration.lagHandler)
         writer = SegmentWriter(file: file, configuration: configuration)
         writer.start(core: core)
     }
@@ -77,8 +79,9 @@ public final class Recorder: Sendable {
     /// socket's events.
     @inlinable
     public func record(_ payload: EventPayload, at timestamp: Int64, sender: Int32) {
-        // 0: nothing more to do; 1: a segment closed; 2: and the queue is
-        // over its bound (the disk is behind): wait for room.
+        // 0: nothing more to do; bit 0: a segment closed; bit 1: and the
+        // queue is over its bound: wait for room; bit 2: the writer fell
+        // behind: report it.
         let outcome = core.state.withLock { state -> UInt8 in
             if state.isClosed {
                 state.droppedEvents &+= 1
@@ -91,11 +94,12 @@ public final class Recorder: Sendable {
             }
             state.encoder.append(payload, monotonic: timestamp, sender: sender)
             guard state.encoder.byteCount >= state.segmentBytes else { return 0 }
-            state.closeSegment()
-            return state.closedSegments.count > state.maximumQueued ? 2 : 1
+            let behind: UInt8 = state.closeSegment() ? 4 : 0
+            return (state.closedSegments.count > state.maximumQueued ? 3 : 1) | behind
         }
         if outcome != 0 { core.wakeup.signal() }
-        if outcome == 2 { core.waitForRoom() }
+        if outcome & 4 != 0 { core.reportBehind() }
+        if outcome & 2 != 0 { core.waitForRoom() }
     }
 
     /// Closes the open segment, writes everything recorded so far and
@@ -103,13 +107,15 @@ public final class Recorder: Sendable {
     /// flush (the events of lost segments are gone; later ones are not).
     public func flush() throws(RecorderError) {
         let ticket = FlushTicket()
+        var behind = false
         let accepted = core.state.withLock { state -> Bool in
             if state.isClosed { return false }
-            state.closeSegment()
+            behind = state.closeSegment()
             state.flushTickets.append(ticket)
             return true
         }
         guard accepted else { throw RecorderError(message: "\(path): the recorder is closed") }
+        if behind { core.reportBehind() }
         core.wakeup.signal()
         ticket.wait()
         if let error = ticket.error { throw error }
@@ -119,14 +125,16 @@ public final class Recorder: Sendable {
     /// `close()` are dropped and counted. Calling it again does nothing.
     public func close() throws(RecorderError) {
         let ticket = FlushTicket()
+        var behind = false
         let first = core.state.withLock { state -> Bool in
             if state.isClosed { return false }
-            state.closeSegment()
+            behind = state.closeSegment()
             state.flushTickets.append(ticket)
             state.isClosed = true
             return true
         }
         guard first else { return }
+        if behind { core.reportBehind() }
         core.wakeup.signal()
         ticket.wait()
         writer.join()
@@ -144,6 +152,7 @@ public final class Recorder: Sendable {
             stats.droppedEvents = state.droppedEvents
             stats.overloadDroppedEvents = state.overloadDrops
             stats.peakQueuedSegments = state.peakQueued
+            stats.timesBehind = state.timesBehind
         }
         return stats
     }

@@ -35,6 +35,23 @@ public struct RecorderConfiguration: Sendable {
     /// no event is lost, and a client of `trace-record` is slowed down), or
     /// events are dropped and counted (``RecorderStatistics/overloadDroppedEvents``).
     public var onOverload = OverloadPolicy.block
+    /// Called when the disk falls behind — a closed segment has waited for
+    /// the writer longer than the slack of the loss bound
+    /// (``lagSlackNanoseconds``), so a crash now would lose more than about
+    /// one flush interval — and again when the writer has caught up. Called
+    /// once per change, on the recording thread that closed a segment or
+    /// on the writer thread; keep it short (`trace-record` prints a line).
+    public var lagHandler: (@Sendable (RecorderLag) -> Void)?
+
+    /// How long a closed segment may wait for the writer before the
+    /// recorder counts as behind: a quarter of the flush interval, at least
+    /// 250 ms. A crash loses at most about `flushInterval` plus this while
+    /// the disk keeps up.
+    public var lagSlackNanoseconds: Int64 {
+        let interval = flushInterval.components
+        let flush = interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000
+        return max(250_000_000, flush / 4)
+    }
 
     /// Creates a configuration.
     public init(
@@ -79,6 +96,33 @@ public struct RecorderError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A change in how far the writer is behind the recording callers (see
+/// ``RecorderConfiguration/lagHandler``).
+public struct RecorderLag: Sendable, Equatable, CustomStringConvertible {
+    /// Whether the disk is now behind (false: it caught up).
+    public var isBehind: Bool
+    /// How long the oldest closed segment not yet written has waited, in
+    /// nanoseconds (0 once caught up).
+    public var waitNanoseconds: Int64
+    /// Closed segments not yet written.
+    public var unwrittenSegments: Int
+
+    /// Creates a lag report.
+    public init(isBehind: Bool, waitNanoseconds: Int64, unwrittenSegments: Int) {
+        self.isBehind = isBehind
+        self.waitNanoseconds = waitNanoseconds
+        self.unwrittenSegments = unwrittenSegments
+    }
+
+    /// `the disk is behind: …` or `the disk caught up: …`.
+    public var description: String {
+        guard isBehind else { return "the disk caught up: recorded events are written within the flush interval again" }
+        let seconds = Double(waitNanoseconds / 1_000_000) / 1000
+        return "the disk is behind: \(unwrittenSegments) closed segment\(unwrittenSegments == 1 ? "" : "s") not yet written, "
+            + "the oldest waiting \(seconds) s; a crash now would lose their events and the open segment's"
+    }
+}
+
 /// Counters of a recorder's work so far.
 public struct RecorderStatistics: Sendable, Equatable {
     /// Events accepted.
@@ -91,6 +135,10 @@ public struct RecorderStatistics: Sendable, Equatable {
     /// The longest the queue of closed segments has been (at most
     /// ``RecorderConfiguration/maximumQueuedSegments`` + 1).
     public var peakQueuedSegments = 0
+    /// The longest a closed segment waited for the writer, in nanoseconds.
+    public var longestSegmentWaitNanoseconds: Int64 = 0
+    /// How many times the disk fell behind (``RecorderLag``).
+    public var timesBehind = 0
     /// Segments written.
     public var segmentsWritten: UInt64 = 0
     /// Segments lost to write errors.

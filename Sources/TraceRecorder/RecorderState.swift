@@ -19,7 +19,21 @@ final class RecorderCore: Sendable {
         }
     }
 
-    init(_ state: consuming RecorderState) { self.state = RecorderMutex(state) }
+    /// Called when the writer falls behind or catches up.
+    let lagHandler: (@Sendable (RecorderLag) -> Void)?
+
+    init(_ state: consuming RecorderState, lagHandler: (@Sendable (RecorderLag) -> Void)? = nil) {
+        self.state = RecorderMutex(state)
+        self.lagHandler = lagHandler
+    }
+
+    /// Reports that a recording thread found the writer behind.
+    @usableFromInline
+    func reportBehind() {
+        guard let lagHandler else { return }
+        let lag = state.withLock { $0.lag(now: MonotonicClock.nanoseconds()) }
+        lagHandler(lag)
+    }
 }
 
 /// What the recorder's mutex protects: the encoder and the hand-off queue
@@ -49,6 +63,20 @@ struct RecorderState: Sendable {
     var generation: UInt64 = 0
     @usableFromInline var isClosed = false
     @usableFromInline var droppedEvents: UInt64 = 0
+    /// When each of ``closedSegments`` closed (monotonic nanoseconds).
+    var closedTimes: [Int64] = []
+    /// When the oldest segment the writer holds but has not written yet
+    /// closed; 0 when it holds none.
+    var writingSince: Int64 = 0
+    /// How many segments the writer holds but has not written yet.
+    var writingRemaining = 0
+    /// How long a closed segment may wait before the writer is behind
+    /// (``RecorderConfiguration/lagSlackNanoseconds``).
+    var lagSlack: Int64 = 250_000_000
+    /// Whether the writer is behind (reported, not yet caught up).
+    var isBehind = false
+    /// How many times it fell behind.
+    var timesBehind = 0
 
     init(encoder: SegmentEncoder, segmentBytes: Int, maximumQueued: Int = 32, dropsWhenFull: Bool = false) {
         self.encoder = encoder
@@ -62,15 +90,39 @@ struct RecorderState: Sendable {
         self.flushTickets = []
     }
 
-    /// Closes the open segment (if it holds events) and queues it.
+    /// Closes the open segment (if it holds events) and queues it. Returns
+    /// true when this shows the writer has fallen behind (a closed segment
+    /// waited longer than ``lagSlack``): the caller then reports it, outside
+    /// the lock.
     @usableFromInline
-    mutating func closeSegment() {
+    @discardableResult
+    mutating func closeSegment() -> Bool {
         let size = segmentBytes
-        if let full = encoder.closeSegment(continuingIn: { spares.popLast() ?? RecordBuffer(capacity: size + size / 8 + 4096) }) {
-            closedSegments.append(full)
-            peakQueued = max(peakQueued, closedSegments.count)
-            generation &+= 1
-        }
+        guard let full = encoder.closeSegment(continuingIn: { spares.popLast() ?? RecordBuffer(capacity: size + size / 8 + 4096) })
+        else { return false }
+        let now = MonotonicClock.nanoseconds()
+        closedSegments.append(full)
+        closedTimes.append(now)
+        peakQueued = max(peakQueued, closedSegments.count)
+        generation &+= 1
+        guard !isBehind, now - oldestUnwritten(now: now) > lagSlack else { return false }
+        isBehind = true
+        timesBehind += 1
+        return true
+    }
+
+    /// When the oldest closed segment not yet written closed (`now` if none).
+    func oldestUnwritten(now: Int64) -> Int64 {
+        if writingSince != 0 { return writingSince }
+        return closedTimes.first ?? now
+    }
+
+    /// The lag as it stands.
+    func lag(now: Int64) -> RecorderLag {
+        let waiting = writingSince != 0 || !closedSegments.isEmpty
+        return RecorderLag(
+            isBehind: isBehind, waitNanoseconds: waiting ? now - oldestUnwritten(now: now) : 0,
+            unwrittenSegments: closedSegments.count + writingRemaining)
     }
 }
 

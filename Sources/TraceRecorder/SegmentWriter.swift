@@ -9,6 +9,7 @@ final class SegmentWriter: @unchecked Sendable {
     private let compressor: ZstdCompressor
     private let flushIntervalNanoseconds: Int64
     private let errorHandler: (@Sendable (RecorderError) -> Void)?
+    private let lagHandler: (@Sendable (RecorderLag) -> Void)?
     private let shared = RecorderMutex(Shared())
     private let finished = DispatchSemaphoreBox()
 
@@ -24,6 +25,7 @@ final class SegmentWriter: @unchecked Sendable {
         self.flushIntervalNanoseconds = max(
             1_000_000, interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000)
         self.errorHandler = configuration.errorHandler
+        self.lagHandler = configuration.lagHandler
     }
 
     var errors: [RecorderError] { shared.withLock { $0.errors } }
@@ -44,6 +46,8 @@ final class SegmentWriter: @unchecked Sendable {
         let wakeup = core.wakeup
         var work: [RecordBuffer] = []
         work.reserveCapacity(64)
+        var workTimes: [Int64] = []
+        workTimes.reserveCapacity(64)
         var tickets: [FlushTicket] = []
         var watchedGeneration: UInt64 = .max
         var watchedSince: Int64 = 0
@@ -59,6 +63,7 @@ final class SegmentWriter: @unchecked Sendable {
         while true {
             _ = wakeup.wait(nanoseconds: checkInterval)
             let now = MonotonicClock.nanoseconds()
+            var behind = false
             let stop = core.state.withLock { state -> Bool in
                 if !state.encoder.isEmpty {
                     if state.generation != watchedGeneration {
@@ -66,20 +71,32 @@ final class SegmentWriter: @unchecked Sendable {
                         watchedSince = previousCheck
                     }
                     if now - watchedSince >= flushIntervalNanoseconds - checkInterval {
-                        state.closeSegment()
+                        behind = state.closeSegment()
                     }
                 }
                 previousCheck = now
                 swap(&work, &state.closedSegments)
+                swap(&workTimes, &state.closedTimes)
+                state.writingSince = workTimes.first ?? 0
+                state.writingRemaining = work.count
                 swap(&tickets, &state.flushTickets)
                 return state.isClosed
             }
+            if behind { core.reportBehind() }
             // Room in the queue: a caller waiting for it goes on.
             if !work.isEmpty { core.drained.signal() }
-            for buffer in work {
+            for (index, buffer) in work.enumerated() {
+                noteWait(since: workTimes[index], core: core)
                 if let error = write(buffer) { pendingError = pendingError ?? error }
                 buffer.removeAll()
+                let next = index + 1 < workTimes.count ? workTimes[index + 1] : 0
+                core.state.withLock {
+                    $0.writingSince = next
+                    $0.writingRemaining -= 1
+                }
             }
+            if !work.isEmpty { noteCaughtUp(core: core) }
+            workTimes.removeAll(keepingCapacity: true)
             if !tickets.isEmpty {
                 do throws(FileError) {
                     if stop { try file.close() } else { try file.sync() }
@@ -97,6 +114,33 @@ final class SegmentWriter: @unchecked Sendable {
             }
             if stop { return }
         }
+    }
+
+    /// Before a segment is written: counts how long it waited, and reports
+    /// the writer behind when that is longer than the slack.
+    private func noteWait(since closed: Int64, core: RecorderCore) {
+        let now = MonotonicClock.nanoseconds()
+        shared.withLock {
+            $0.statistics.longestSegmentWaitNanoseconds = max($0.statistics.longestSegmentWaitNanoseconds, now - closed)
+        }
+        let lag = core.state.withLock { state -> RecorderLag? in
+            guard !state.isBehind, now - closed > state.lagSlack else { return nil }
+            state.isBehind = true
+            state.timesBehind += 1
+            return state.lag(now: now)
+        }
+        if let lag { lagHandler?(lag) }
+    }
+
+    /// After a batch: reports the writer caught up when it was behind and
+    /// no closed segment waits any more.
+    private func noteCaughtUp(core: RecorderCore) {
+        let lag = core.state.withLock { state -> RecorderLag? in
+            guard state.isBehind, state.closedSegments.isEmpty else { return nil }
+            state.isBehind = false
+            return state.lag(now: MonotonicClock.nanoseconds())
+        }
+        if let lag { lagHandler?(lag) }
     }
 
     /// Compresses and appends one segment; returns the error if it was lost.

@@ -35,6 +35,7 @@ final class RecordingSession {
             var configuration = RecorderConfiguration(
                 anchor: anchor, errorHandler: { error in Diagnostics.print("trace-record: \(error)") })
             configuration.onOverload = onOverload
+            configuration.lagHandler = { lag in Diagnostics.print("trace-record: \(lag)") }
             recorder = try Recorder(path: output, configuration: configuration)
         } catch {
             rmdir(socketDirectory)

@@ -143,7 +143,10 @@ final class ErrorBox: @unchecked Sendable {
     /// Records 20,000 marks into a FIFO drained at about 200 KB/s, with a
     /// queue of at most 4 segments; the statistics, and the bytes the
     /// reader got.
-    static func slowDisk(_ policy: OverloadPolicy) throws -> (RecorderStatistics, Int) {
+    static func slowDisk(
+        _ policy: OverloadPolicy, lags: LockedLags? = nil, segmentBytes: Int = 4096, pauseMicroseconds: UInt32 = 20_000,
+        queue: Int = 4, events: Int = 20_000, randomText: Bool = false, flushInterval: Duration = .seconds(3600)
+    ) throws -> (RecorderStatistics, Int) {
         let fifo = temporaryPath("slow-\(policy)")
         #expect(mkfifo(fifo, 0o644) == 0)
         defer { unlink(fifo) }
@@ -155,17 +158,24 @@ final class ErrorBox: @unchecked Sendable {
                 let n = read(fd, &buffer, buffer.count)
                 if n <= 0 { break }
                 received.add(n)
-                usleep(20_000)
+                usleep(pauseMicroseconds)
             }
             close(fd)
         }
         reader.start()
-        var configuration = RecorderConfiguration(segmentBytes: 4096, flushInterval: .seconds(3600), runID: "slow", anchor: .identity)
-        configuration.maximumQueuedSegments = 4
+        var configuration = RecorderConfiguration(
+            segmentBytes: segmentBytes, flushInterval: flushInterval, runID: "slow", anchor: .identity)
+        configuration.maximumQueuedSegments = queue
         configuration.onOverload = policy
+        if let lags { configuration.lagHandler = { lags.add($0) } }
         let recorder = try Recorder(path: fifo, configuration: configuration)
-        for i in 0..<20_000 {
-            recorder.record(.mark(Mark(name: "m", text: "event \(i) of a run written faster than the disk takes it")), at: Int64(i))
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for i in 0..<events {
+            // Random text compresses little, so the FIFO's buffer fills.
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let text = randomText ? String(state, radix: 16) + String(state >> 7 ^ state, radix: 16)
+                : "event \(i) of a run written faster than the disk takes it"
+            recorder.record(.mark(Mark(name: "m", text: text)), at: Int64(i))
         }
         let statistics = recorder.statistics
         try? recorder.close()
@@ -180,6 +190,40 @@ final class ErrorBox: @unchecked Sendable {
         #expect(statistics.events == 20_000)
     }
 
+    @Test func aDiskTooSlowForTheLossBoundIsReportedBehindAsItHappens() throws {
+        // 16 KiB segments of random text (about 7 KB compressed) into a
+        // FIFO drained at 130 KB/s, at most 8 queued: a closed segment
+        // waits about 0.4 s, longer than the 250 ms slack of a 1 s flush
+        // interval.
+        let lags = LockedLags()
+        let (statistics, _) = try Self.slowDisk(
+            .block, lags: lags, segmentBytes: 16384, pauseMicroseconds: 30_000, queue: 8, events: 20_000,
+            randomText: true, flushInterval: .seconds(1))
+        #expect(statistics.droppedEvents == 0)
+        let reports = lags.all
+        #expect(reports.first?.isBehind == true, "\(reports)")
+        #expect((reports.first?.waitNanoseconds ?? 0) > 250_000_000)
+        #expect(reports.first?.description.hasPrefix("the disk is behind: ") == true)
+        #expect(statistics.timesBehind == reports.filter(\.isBehind).count)
+        #expect(statistics.longestSegmentWaitNanoseconds > 250_000_000)
+        // Reports alternate: behind, caught up, behind, …
+        #expect(reports.enumerated().allSatisfy { $0.element.isBehind == ($0.offset % 2 == 0) }, "\(reports)")
+    }
+
+    @Test func aDiskThatKeepsUpIsNeverReportedBehind() throws {
+        let path = temporaryPath("fast")
+        defer { unlink(path) }
+        let lags = LockedLags()
+        var configuration = RecorderConfiguration(segmentBytes: 4096, runID: "fast", anchor: .identity)
+        configuration.lagHandler = { lags.add($0) }
+        let recorder = try Recorder(path: path, configuration: configuration)
+        for i in 0..<20_000 { recorder.record(.mark(Mark(name: "m", text: "event \(i)")), at: Int64(i)) }
+        try recorder.close()
+        #expect(lags.all.isEmpty, "\(lags.all)")
+        #expect(recorder.statistics.timesBehind == 0)
+        #expect(recorder.statistics.longestSegmentWaitNanoseconds < 250_000_000)
+    }
+
     @Test func withDropTheEventsPastTheBoundAreDroppedAndCounted() throws {
         let (statistics, _) = try Self.slowDisk(.drop)
         #expect(statistics.peakQueuedSegments <= 5)
@@ -187,6 +231,14 @@ final class ErrorBox: @unchecked Sendable {
         #expect(statistics.droppedEvents == statistics.overloadDroppedEvents)
         #expect(statistics.events + statistics.droppedEvents == 20_000)
     }
+}
+
+/// Lag reports, gathered from the recorder's threads.
+final class LockedLags: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lags: [RecorderLag] = []
+    func add(_ lag: RecorderLag) { lock.lock(); lags.append(lag); lock.unlock() }
+    var all: [RecorderLag] { lock.lock(); defer { lock.unlock() }; return lags }
 }
 
 /// A counter two threads share.

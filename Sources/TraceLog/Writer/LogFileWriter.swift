@@ -47,10 +47,14 @@ public final class LogFileWriter {
         _ = lseek(descriptor, off_t(byteCount), SEEK_SET)
     }
 
-    /// Makes everything appended so far durable (fsync).
+    /// Makes everything appended so far durable (fsync). A file that
+    /// cannot be synced — a FIFO, a terminal, /dev/null: fsync fails with
+    /// EINVAL — has nothing more to make durable: that is not an error.
     public func sync() throws(FileError) {
         guard descriptor >= 0 else { return }
-        if fsync(descriptor) != 0 { throw FileError(path: path, operation: "fsync", code: errno) }
+        if fsync(descriptor) != 0 && errno != EINVAL && errno != EROFS {
+            throw FileError(path: path, operation: "fsync", code: errno)
+        }
     }
 
     /// Syncs and closes the file; later appends fail.
