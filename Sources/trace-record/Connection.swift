@@ -31,18 +31,21 @@ final class Connection: @unchecked Sendable {
     /// The connecting process's id (`SO_PEERCRED`), 0 when unknown.
     let peer: Int32
 
-    init(fd: Int32, number: Int, server: EventServer, decoder: any LineDecoding) {
+    /// Nil when no memory is left for the connection's buffer (an
+    /// address-space limit): the server then refuses it.
+    init?(fd: Int32, number: Int, server: EventServer, decoder: any LineDecoding) {
+        guard let memory = malloc(Self.baseBufferBytes) else { return nil }
         self.fd = fd
         self.peer = max(0, agent_trace_peer_pid(fd))
         self.number = number
         self.server = server
         self.decoder = decoder
-        self.buffer = .allocate(byteCount: Self.baseBufferBytes, alignment: 16)
+        self.buffer = UnsafeMutableRawBufferPointer(start: memory, count: Self.baseBufferBytes)
     }
 
     deinit {
         server.releaseBuffer(buffer.count - Self.baseBufferBytes)
-        buffer.deallocate()
+        free(buffer.baseAddress)
     }
 
     /// Every connection's buffer starts (and shrinks back to) this size;
@@ -107,10 +110,11 @@ final class Connection: @unchecked Sendable {
     /// Gives a grown buffer back once what it holds fits the base size.
     private func shrinkIfIdle() {
         guard buffer.count > Self.baseBufferBytes, end <= Self.baseBufferBytes / 2 else { return }
-        let smaller = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.baseBufferBytes, alignment: 16)
+        guard let memory = malloc(Self.baseBufferBytes) else { return }
+        let smaller = UnsafeMutableRawBufferPointer(start: memory, count: Self.baseBufferBytes)
         if end > 0 { smaller.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end) }
         server.releaseBuffer(buffer.count - Self.baseBufferBytes)
-        buffer.deallocate()
+        free(buffer.baseAddress)
         buffer = smaller
     }
 
@@ -192,9 +196,14 @@ final class Connection: @unchecked Sendable {
     /// has no room.
     private func grow() -> Bool {
         guard server.reserveBuffer(buffer.count) else { return false }
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+        guard let memory = malloc(buffer.count * 2) else {
+            // No memory left (an address-space limit): as a spent budget.
+            server.releaseBuffer(buffer.count)
+            return false
+        }
+        let bigger = UnsafeMutableRawBufferPointer(start: memory, count: buffer.count * 2)
         bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
-        buffer.deallocate()
+        free(buffer.baseAddress)
         buffer = bigger
         return true
     }

@@ -134,7 +134,7 @@ final class EventServer: Sendable {
         var lines: [String] = []
         if refused > 0 {
             lines.append("trace-record: \(refused) connection\(refused == 1 ? "" : "s") to the event socket refused "
-                + "(at most \(Self.maximumConnections) at once); their events were not recorded")
+                + "(at most \(Self.maximumConnections) at once, or no memory for another); their events were not recorded")
         }
         if failures > 0 {
             lines.append("trace-record: accepting a connection failed \(failures) time\(failures == 1 ? "" : "s") "
@@ -204,7 +204,15 @@ final class EventServer: Sendable {
                 close(client)
                 continue
             }
-            let connection = Connection(fd: client, number: number, server: self, decoder: makeDecoder())
+            guard let connection = Connection(fd: client, number: number, server: self, decoder: makeDecoder()) else {
+                // No memory for its buffer: refused, never left counted open.
+                close(client)
+                connections.withLock {
+                    $0.open -= 1
+                    $0.refused += 1
+                }
+                continue
+            }
             loops[number % loops.count].adopt(connection)
         }
     }

@@ -7,6 +7,11 @@ import TraceRecorder
 private func record(python script: String, extra: [String] = []) throws -> (TraceRecordBinary.Result, [TraceEvent]) {
     let log = TraceRecordBinary.temporaryLog()
     defer { try? FileManager.default.removeItem(atPath: log) }
+    return try record(python: script, extra: extra, into: log)
+}
+
+/// The same into `log`, which is kept.
+private func record(python script: String, extra: [String] = [], into log: String) throws -> (TraceRecordBinary.Result, [TraceEvent]) {
     let prelude = "import os, socket, time\ns = socket.socket(socket.AF_UNIX)\ns.connect(os.environ['AGENT_TRACE_SOCKET'])\n"
     let result = try TraceRecordBinary.run(["-o", log, "--source", "none"] + extra + ["--", "python3", "-c", prelude + script])
     let set = LogReader.read([log])
@@ -505,6 +510,34 @@ struct SocketTests {
         #expect(!result.standardError.contains("fsync"), "\(result.standardError)")
         let marks = (LogReader.read([copy]).runs.first?.events ?? []).filter { if case .mark(let m) = $0.payload { m.name == "m" } else { false } }
         #expect(marks.count == 60000)
+    }
+
+    @Test("extreme but valid timestamps sent through the socket crash no view of the log")
+    func extremeEventsThroughTheSocket() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let (result, events) = try record(python: #"""
+            s.sendall(b'{"type":"query_start","query_id":"q1"}\n{"type":"sample","t":1002.0,"source":"gpu0","gpu_energy_j":10.0}\n'
+                      b'{"type":"sample","t":1001.0,"source":"gpu0","gpu_energy_j":5.0}\n'
+                      b'{"type":"tool_start","t_ns":-9223372036854775808,"query_id":"q1","tool":"x","span_id":"t"}\n'
+                      b'{"type":"tool_end","t_ns":1700000000000000000,"query_id":"q1","tool":"x","span_id":"t"}\n'
+                      b'{"type":"mark","t_ns":-8000000000000000000,"name":"m"}\n{"type":"query_end","query_id":"q1"}\n')
+            """#, into: log)
+        #expect(result.status == 0)
+        #expect(events.count >= 7)
+        let directory = NSTemporaryDirectory()
+        var runs: [[String]] = [["verify", log]]
+        for set in ["default", "ipw"] {
+            for view in ["turn", "query", "run", "tool", "model"] { runs.append([log, "--by", view, "--metrics", set]) }
+        }
+        runs.append(["perfetto", log, "-o", directory + "/extreme-\(getpid()).json"])
+        runs.append(["report", log, "-o", directory + "/extreme-\(getpid()).html"])
+        defer { for ext in ["json", "html"] { try? FileManager.default.removeItem(atPath: directory + "/extreme-\(getpid()).\(ext)") } }
+        for arguments in runs {
+            let analysed = try TraceRecordBinary.run(arguments, binary: "trace-analyze")
+            #expect(analysed.status == 0, "\(arguments): \(analysed.standardError)")
+            #expect(!analysed.standardError.contains("Fatal error"), "\(arguments)")
+        }
     }
 
     @Test("--trusted-pids takes positive process ids only")
