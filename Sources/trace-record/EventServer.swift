@@ -305,7 +305,9 @@ final class EventServer: Sendable {
         if !base.hasPrefix("/") {
             // The child may run elsewhere: the socket path must be absolute.
             var cwd = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            if getcwd(&cwd, cwd.count) != nil { base = String(cString: cwd) + "/" + base }
+            if getcwd(&cwd, cwd.count) != nil {
+                base = String(decoding: cwd.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + base
+            }
         }
         // sun_path holds 108 bytes; fall back to /tmp for long TMPDIRs.
         if base.utf8.count > 60 { base = "/tmp" }
