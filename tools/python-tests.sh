@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build/python
 [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
-"$venv/bin/python" -m pip install -q --disable-pip-version-check "./clients/python[test]"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check "./clients/python[test,openai-agents]"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider clients/python/tests "$@"
