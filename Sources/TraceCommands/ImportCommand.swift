@@ -4,7 +4,8 @@ import TraceInterchange
 import TraceLog
 import TraceRecorder
 
-/// `trace-analyze import EVENTS.jsonl -o LOG.zst`: build a log from JSON Lines.
+/// `trace-analyze import EVENTS.jsonl -o LOG.zst`: build a log from JSON Lines;
+/// `--from otlp FILE...`: from OpenTelemetry spans in OTLP JSON.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -15,13 +16,37 @@ struct ImportCommand: ParsableCommand {
             or `t_ns` (integer nanoseconds), and the kind's fields. Blank lines are \
             skipped; lines of unknown types are skipped with a warning. A bad line is \
             reported with its line number and reason, every good line is still written, \
-            and the exit status is 1. The run id comes from the first run_start line; \
-            without one it is derived from the input's bytes, so importing the same \
-            file twice writes identical logs.
+            and the exit status is 1. The run id comes from --run-id, else the first \
+            run_start line; without either it is derived from the input's bytes, so \
+            importing the same file twice writes identical logs.
+
+            --from otlp reads OpenTelemetry traces in OTLP JSON, one request per line as \
+            the Collector's file exporter writes them (plain or zstd-compressed), and maps \
+            GenAI spans to queries, inferences and tool calls (docs/FORMAT.md §9). Give a \
+            log recorded beside it the same --run-id (trace-record --run-id) and the two \
+            analyse together.
             """)
 
-    @Argument(help: ArgumentHelp("JSON Lines file to read (`-` for standard input).", valueName: "events.jsonl"))
-    var input: String
+    @Argument(help: ArgumentHelp(
+        "JSON Lines file to read (`-` for standard input); with --from otlp, one or more OTLP JSON files.",
+        valueName: "events.jsonl"))
+    var inputs: [String]
+
+    /// What the input is.
+    enum Source: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, otlp
+    }
+
+    @Option(name: .long, help: ArgumentHelp("What the input is: jsonl (the interchange, the default) or otlp (OTLP JSON spans).",
+                                            valueName: "jsonl|otlp"))
+    var from: Source = .jsonl
+
+    @Option(name: .customLong("run-id"), help: ArgumentHelp("The run id to write (to join a log recorded with trace-record --run-id).",
+                                                            valueName: "id"))
+    var runID: String?
+
+    /// The JSON Lines input.
+    private var input: String { inputs[0] }
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Log file to write.", valueName: "log.zst"))
     var output: String
@@ -31,15 +56,23 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if segmentBytes < 256 { throw ValidationError("--segment-bytes must be at least 256.") }
+        if inputs.isEmpty { throw ValidationError("Give the file to import.") }
+        if from == .jsonl && inputs.count > 1 { throw ValidationError("JSON Lines are imported one file at a time.") }
+        if from == .otlp && inputs.contains("-") { throw ValidationError("--from otlp reads files, not standard input.") }
+        if let runID, runID.isEmpty { throw ValidationError("--run-id must not be empty.") }
     }
 
     @OptionGroup var quietOption: QuietOption
 
     func run() throws {
-        if input != "-" { try OutputFile.refuseInput(output, [input]) }
+        if input != "-" { try OutputFile.refuseInput(output, inputs) }
         try OutputFile.requireDirectory(of: output)
+        if from == .otlp {
+            try importOTLP()
+            return
+        }
         let report: JSONLinesImporter.Report
-        let importer = JSONLinesImporter(inputName: input, segmentBytes: segmentBytes)
+        let importer = JSONLinesImporter(inputName: input, segmentBytes: segmentBytes, runID: runID)
         if input == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             report = try data.withUnsafeBytes { raw throws(RecorderError) in try importer.importLines(raw, to: output) }
@@ -66,6 +99,16 @@ struct ImportCommand: ParsableCommand {
         messages.note("imported \(report.events) events from \(report.lines) lines into \(output)")
         if !report.errors.isEmpty { throw ExitCode(1) }
     }
+
+    private func importOTLP() throws {
+        let report = try OTLPImporter(runID: runID, segmentBytes: segmentBytes).importFiles(inputs, to: output)
+        let messages = Messages(quiet: quietOption.quiet)
+        messages.warnings(report.warnings)
+        for error in report.errors.prefix(50) { StandardStreams.err("trace-analyze: error: \(error)\n") }
+        if report.errors.count > 50 { StandardStreams.err("trace-analyze: … and \(report.errors.count - 50) more bad lines\n") }
+        messages.note("imported \(report.spans) spans (\(report.events) events) from \(report.lines) lines into \(output)")
+        if !report.errors.isEmpty { throw ExitCode(1) }
+    }
 }
 
 /// Reads JSON Lines and records each event through a ``Recorder``.
@@ -74,6 +117,8 @@ struct JSONLinesImporter {
     var inputName: String
     /// Segment size for the recorder.
     var segmentBytes: Int
+    /// The run id to write, over the input's run_start.
+    var runID: String? = nil
 
     /// What an import did.
     struct Report {
@@ -94,8 +139,8 @@ struct JSONLinesImporter {
         let lines = LineSplitter(input)
         // The run id: from the first run_start line that names one, else a
         // hash of the input. Only lines that mention run_start are decoded.
-        var runID: String?
-        for line in lines where Self.mentionsRunStart(line) {
+        var runID = self.runID
+        for line in lines where runID == nil && Self.mentionsRunStart(line) {
             if let decoded = try? decoder.decode(line), case .runStart(let start) = decoded.payload {
                 runID = start.runID
                 if runID != nil { break }

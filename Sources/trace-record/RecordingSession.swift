@@ -25,7 +25,7 @@ final class RecordingSession {
     init(
         output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String],
         onOverload: OverloadPolicy = .block, parentDeathSignal: Bool = true, trustedSenders: [Int32]? = nil,
-        trustRule: String = ""
+        trustRule: String = "", runID: String? = nil
     ) throws {
         self.parentDeathSignal = parentDeathSignal
         // The socket's directory first: a failure here leaves the output as it was.
@@ -35,6 +35,7 @@ final class RecordingSession {
             var configuration = RecorderConfiguration(
                 anchor: anchor, errorHandler: { error in Diagnostics.print("trace-record: \(error)") })
             configuration.onOverload = onOverload
+            configuration.runID = runID
             configuration.lagHandler = { lag in Diagnostics.print("trace-record: \(lag)") }
             recorder = try Recorder(path: output, configuration: configuration)
         } catch {

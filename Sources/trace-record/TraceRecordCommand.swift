@@ -68,6 +68,11 @@ struct TraceRecordCommand: ParsableCommand {
         valueName: "block|drop"))
     var onOverload: OverloadPolicy = .block
 
+    @Option(name: .customLong("run-id"), help: ArgumentHelp(
+        "The run id to write (random by default): give logs recorded elsewhere for the same run the same id, and trace-analyze joins them.",
+        valueName: "id"))
+    var runID: String?
+
     @Flag(name: .customLong("only-child"), help: ArgumentHelp(
         "Accept query outcomes (query_end) only from the command's own process; others are refused, counted and kept as marks."))
     var onlyChild = false
@@ -87,6 +92,7 @@ struct TraceRecordCommand: ParsableCommand {
     mutating func validate() throws {
         guard !command.isEmpty else { throw ValidationError("Give the command to run after `--`.") }
         guard sampleHz.isFinite, sampleHz > 0 else { throw ValidationError("--sample-hz must be a positive number.") }
+        if let runID, runID.isEmpty { throw ValidationError("--run-id must not be empty.") }
         for list in trustedPIDs {
             for item in list.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let pid = Int32(item.trimmingCharacters(in: .whitespaces)), pid > 0 else {
@@ -143,7 +149,7 @@ struct TraceRecordCommand: ParsableCommand {
                     return Label(String(parts[0]), String(parts[1]))
                 },
                 command: command, onOverload: onOverload, parentDeathSignal: !noParentDeathSignal,
-                trustedSenders: trustedSenders, trustRule: trustRule)
+                trustedSenders: trustedSenders, trustRule: trustRule, runID: runID)
         } catch {
             Diagnostics.print("trace-record: \(error)")
             throw ExitCode(2)

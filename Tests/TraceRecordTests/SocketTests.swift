@@ -540,6 +540,18 @@ struct SocketTests {
         }
     }
 
+    @Test("--run-id names the run in every segment and the run start")
+    func runID() throws {
+        let (result, events) = try record(python: "s.close()", extra: ["--run-id", "bench-42"])
+        #expect(result.status == 0)
+        #expect(events.allSatisfy { $0.runID == "bench-42" })
+        guard case .runStart(let start) = events.first?.payload else {
+            Issue.record("no run start: \(events)")
+            return
+        }
+        #expect(start.runID == "bench-42")
+    }
+
     @Test("--trusted-pids takes positive process ids only")
     func trustedPIDsValidation() throws {
         let log = TraceRecordBinary.temporaryLog()
