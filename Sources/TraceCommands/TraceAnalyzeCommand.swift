@@ -28,6 +28,7 @@ public struct TraceAnalyzeCommand: ParsableCommand {
         subcommands: [
             AnalyzeCommand.self, ImportCommand.self, DumpCommand.self, VerifyCommand.self, MetricsCommand.self,
             CompareCommand.self, ExportCommand.self, PerfettoCommand.self, ReportCommand.self, DbCommand.self,
+            OTLPCommand.self,
         ],
         defaultSubcommand: AnalyzeCommand.self
     )

@@ -90,7 +90,7 @@ public enum OTLPMapping {
         var madeUp: [String: (start: Int64, end: Int64)] = [:]
         var madeUpOrder: [String] = []
         func queryID(of index: Int) -> String {
-            if let query = queryOf[index] { return spans[query].spanID }
+            if let query = queryOf[index] { return spans[query].attribute("agent_trace.query_id")?.text ?? spans[query].spanID }
             let trace = spans[index].traceID
             if let window = madeUp[trace] {
                 madeUp[trace] = (min(window.start, spans[index].start), max(window.end, spans[index].end))
@@ -102,8 +102,10 @@ public enum OTLPMapping {
         }
         // Inferences by query, by start, for the parents of tool calls.
         var inferencesByQuery: [String: [(start: Int64, id: String)]] = [:]
+        /// A span's id as recorded: `agent_trace.span_id` (what `otlp` writes), else its OTLP id.
+        func ownID(_ index: Int) -> String { spans[index].attribute("agent_trace.span_id")?.text ?? spans[index].spanID }
         for index in spans.indices where roles[index] == .inference {
-            inferencesByQuery[queryID(of: index), default: []].append((spans[index].start, spans[index].spanID))
+            inferencesByQuery[queryID(of: index), default: []].append((spans[index].start, ownID(index)))
         }
         for key in inferencesByQuery.keys { inferencesByQuery[key]!.sort { $0.start < $1.start } }
 
@@ -116,22 +118,24 @@ public enum OTLPMapping {
                 var labels = [Label("otel.trace_id", span.traceID)]
                 if let conversation = span.attribute("gen_ai.conversation.id") { labels.append(Label("conversation_id", conversation.text)) }
                 if let agent = span.attribute("gen_ai.agent.name") { labels.append(Label("agent_name", agent.text)) }
+                for (key, value) in span.attributes where key.hasPrefix("agent_trace.label.") {
+                    labels.append(Label(String(key.dropFirst("agent_trace.label.".count)), value.text))
+                }
                 add(span.start, 0, .queryStart(QueryStart(queryID: query, workloadType: "agentic", text: nil, labels: labels)))
                 add(span.end, 3, .queryEnd(QueryEnd(
                     queryID: query, status: failed ? "failed" : "completed", error: errorText)))
             case .inference:
                 let model = span.attribute("gen_ai.request.model")?.text
-                add(span.start, 2, .inferenceStart(InferenceStart(spanID: span.spanID, queryID: query, model: model)))
+                add(span.start, 2, .inferenceStart(InferenceStart(spanID: ownID(index), queryID: query, model: model)))
                 add(span.end, 1, .inferenceEnd(InferenceEnd(
-                    spanID: span.spanID, queryID: query, model: model,
+                    spanID: ownID(index), queryID: query, model: model,
                     routedModel: span.attribute("gen_ai.response.model")?.text,
                     promptTokens: integer(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"),
                     completionTokens: integer(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
                                               "llm.token_count.completion"),
                     cachedTokens: integer(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"),
                     reasoningTokens: integer(span, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens"),
-                    costUSD: span.attribute("gen_ai.usage.cost.amount")?.number
-                        ?? span.attribute("agent_trace.cost.usd")?.number,
+                    costUSD: providerCost(span),
                     timeToFirstTokenSeconds: span.attribute("gen_ai.response.time_to_first_chunk")?.number,
                     status: failed ? "error" : "ok", error: errorText,
                     stopReason: span.attribute("gen_ai.response.finish_reasons")?.text)))
@@ -140,7 +144,7 @@ public enum OTLPMapping {
                 var current = index
                 while let up = parent(of: current) {
                     if roles[up] == .inference {
-                        parentInference = spans[up].spanID
+                        parentInference = ownID(up)
                         break
                     }
                     current = up
@@ -151,11 +155,13 @@ public enum OTLPMapping {
                 var name = span.attribute("gen_ai.tool.name")?.text ?? span.name
                 if name.hasPrefix("execute_tool ") { name.removeFirst("execute_tool ".count) }
                 add(span.start, 2, .toolStart(ToolStart(
-                    spanID: span.spanID, queryID: query, tool: name, parentSpanID: parentInference,
+                    spanID: ownID(index), queryID: query, tool: name, parentSpanID: parentInference,
                     arguments: span.attribute("gen_ai.tool.call.arguments")?.text)))
-                add(span.end, 1, .toolEnd(ToolEnd(spanID: span.spanID, queryID: query, tool: name, ok: !failed, error: errorText)))
+                add(span.end, 1, .toolEnd(ToolEnd(
+                    spanID: ownID(index), queryID: query, tool: name, ok: !failed, error: errorText,
+                    outputBytes: span.attribute("agent_trace.tool.output_bytes")?.integer)))
             case .mark:
-                add(span.start, 2, .mark(Mark(name: span.name, queryID: query, spanID: span.spanID,
+                add(span.start, 2, .mark(Mark(name: span.name, queryID: query, spanID: ownID(index),
                                               text: errorText.map { "error: \($0)" })))
             }
         }
@@ -166,6 +172,15 @@ public enum OTLPMapping {
         }
         timed.sort { ($0.timestamp, $0.rank, $0.order) < ($1.timestamp, $1.rank, $1.order) }
         return timed.map { ($0.timestamp, $0.payload) }
+    }
+
+    /// The cost the provider reported: `gen_ai.usage.cost.amount` unless
+    /// its source says it came from a price table (what `otlp` writes for
+    /// costs it computed, which an import must not take as reported).
+    private static func providerCost(_ span: OTLPSpan) -> Double? {
+        guard let amount = span.attribute("gen_ai.usage.cost.amount")?.number else { return nil }
+        let source = span.attribute("gen_ai.usage.cost.source")?.text
+        return source == nil || source == "provider" ? amount : nil
     }
 
     private static func integer(_ span: OTLPSpan, _ keys: String...) -> Int64? {

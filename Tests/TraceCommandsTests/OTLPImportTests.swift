@@ -129,3 +129,163 @@ enum CSVLine {
         return fields
     }
 }
+
+/// `trace-analyze otlp`: the analysed run as OTLP JSON, read back by
+/// `import --from otlp`, or posted to a collector.
+@Suite struct OTLPExportTests {
+    @Test func writtenSpansFollowTheOTLPJSONRulesAndReadBackToTheSameEvents() throws {
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("otlp.zst").path
+        let spans = dir.appendingPathComponent("spans.jsonl").path
+        let again = dir.appendingPathComponent("again.zst").path
+        #expect(try runProcess(traceAnalyzeBinary, ["import", "--from", "otlp", OTLPImportTests.fixture, "-o", log]).status == 0)
+        let written = try runProcess(traceAnalyzeBinary, ["otlp", log, "-o", spans, "--quiet"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let text = try String(contentsOfFile: spans, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        // The encoding: hex ids of the right lengths, int64 as strings, enums as integers.
+        var spanCount = 0
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let resource = try #require((object["resourceSpans"] as? [[String: Any]])?.first)
+            let scoped = try #require((resource["scopeSpans"] as? [[String: Any]])?.first?["spans"] as? [[String: Any]])
+            for span in scoped {
+                spanCount += 1
+                #expect((span["traceId"] as? String)?.count == 32)
+                #expect((span["spanId"] as? String)?.count == 16)
+                #expect(span["startTimeUnixNano"] is String && span["endTimeUnixNano"] is String)
+                #expect(span["kind"] is Int)
+                for attribute in span["attributes"] as? [[String: Any]] ?? [] {
+                    if let value = attribute["value"] as? [String: Any], let int = value["intValue"] { #expect(int is String) }
+                }
+            }
+        }
+        #expect(spanCount == 7)  // 2 queries, 3 inferences, 2 tools (the mark is not a span of the structure)
+        #expect(text.contains(#"{"key":"agent_trace.metric_set","value":{"stringValue":"default@2"}}"#))
+        #expect(text.contains(#"{"key":"gen_ai.usage.cost.currency","value":{"stringValue":"USD"}}"#))
+        #expect(text.contains(#""status":{"code":2,"message":"timeout"}"#))
+        // Read back: every span, parent, token count and id.
+        #expect(try runProcess(traceAnalyzeBinary, ["import", "--from", "otlp", spans, "-o", again]).status == 0)
+        let before = try runProcess(traceAnalyzeBinary, ["dump", log]).stdout.split(separator: "\n").filter { !$0.contains(#""type":"mark""#) }
+        let after = try runProcess(traceAnalyzeBinary, ["dump", again]).stdout.split(separator: "\n")
+        #expect(before == after)
+    }
+
+    @Test func demoRunRoundTripsToTheSameTurns() throws {
+        let dir = temporaryDirectory()
+        let demo = repositoryRoot.appendingPathComponent("fixtures/format-v3/demo-run.zst").path
+        let spans = dir.appendingPathComponent("demo.jsonl").path
+        let again = dir.appendingPathComponent("demo.zst").path
+        #expect(try runProcess(traceAnalyzeBinary, ["otlp", demo, "-o", spans, "--quiet"]).status == 0)
+        // The demo run has telemetry: every span carries its GPU energy.
+        let text = try String(contentsOfFile: spans, encoding: .utf8)
+        let spanCount = text.components(separatedBy: #""spanId":"#).count - 1
+        let queries = text.split(separator: "\n").count
+        #expect(text.components(separatedBy: "agent_trace.energy.gpu_joules").count - 1 == spanCount - queries)
+        #expect(try runProcess(traceAnalyzeBinary, ["import", "--from", "otlp", spans, "-o", again, "--quiet"]).status == 0)
+        let columns = ["query_id", "turn_index", "input_tokens", "output_tokens", "tools_called", "model", "cost_usd", "error"]
+        let original = try OTLPImportTests.rows([demo, "--by", "turn"]).map { row in columns.map { row[$0] ?? "-" } }
+        let readBack = try OTLPImportTests.rows([again, "--by", "turn"]).map { row in columns.map { row[$0] ?? "-" } }
+        #expect(original.count > 0 && original == readBack)
+    }
+
+    @Test func spansArePostedToACollector() throws {
+        let collector = try LoopbackCollector()
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("otlp.zst").path
+        #expect(try runProcess(traceAnalyzeBinary, ["import", "--from", "otlp", OTLPImportTests.fixture, "-o", log]).status == 0)
+        let posted = try runProcess(traceAnalyzeBinary, ["otlp", log, "--endpoint", "http://127.0.0.1:\(collector.port)"])
+        #expect(posted.status == 0, "\(posted.stderr)")
+        let requests = collector.finish()
+        #expect(requests.count == 2)
+        #expect(requests.allSatisfy { $0.path == "/v1/traces" && $0.contentType == "application/json" })
+        #expect(requests.allSatisfy { $0.body.contains(#""resourceSpans""#) })
+        // A collector that refuses: an error naming the status.
+        let refusing = try LoopbackCollector(status: 400)
+        let refused = try runProcess(traceAnalyzeBinary, ["otlp", log, "--endpoint", "http://127.0.0.1:\(refusing.port)/v1/traces"])
+        _ = refusing.finish()
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("the collector refused the spans: HTTP 400"), "\(refused.stderr)")
+    }
+}
+
+/// An HTTP server on a loopback port that answers every request with
+/// `status` and keeps what it got.
+final class LoopbackCollector: @unchecked Sendable {
+    struct Request {
+        var path: String
+        var contentType: String
+        var body: String
+    }
+
+    let port: Int
+    private let listener: Int32
+    private var requests: [Request] = []
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(status: Int = 200) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        listener = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        listen(fd, 16)
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: bound.sin_port))
+        Thread { [self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 { break }
+                var data = Data()
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                // Headers, then Content-Length bytes of body.
+                while true {
+                    let n = read(client, &buffer, buffer.count)
+                    if n <= 0 { break }
+                    data.append(contentsOf: buffer[0..<n])
+                    let text = String(decoding: data, as: UTF8.self)
+                    guard let end = text.range(of: "\r\n\r\n") else { continue }
+                    let head = String(text[..<end.lowerBound])
+                    let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                        .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                    let bodyStart = text.utf8.distance(from: text.utf8.startIndex, to: end.upperBound.samePosition(in: text.utf8)!)
+                    if data.count - bodyStart >= length {
+                        let lines = head.split(separator: "\r\n")
+                        let path = lines.first?.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+                        let type = lines.first { $0.lowercased().hasPrefix("content-type:") }
+                            .map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? ""
+                        let body = String(decoding: data[bodyStart..<(bodyStart + length)], as: UTF8.self)
+                        lock.lock()
+                        requests.append(Request(path: path, contentType: type, body: body))
+                        lock.unlock()
+                        let answer = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
+                        _ = Array(answer.utf8).withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                        break
+                    }
+                }
+                close(client)
+            }
+            done.signal()
+        }.start()
+    }
+
+    /// Stops the server and gives the requests it got.
+    func finish() -> [Request] {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        done.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return requests
+    }
+}
