@@ -13,9 +13,11 @@ let package = Package(
         .executable(name: "trace-analyze", targets: ["trace-analyze"]),
         .library(name: "TraceTelemetry", targets: ["TraceTelemetry"]),
         .executable(name: "trace-record", targets: ["trace-record"]),
+        .library(name: "TraceTracing", targets: ["TraceTracing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // C libraries from the system (Debian: libzstd-dev, libsqlite3-dev).
@@ -51,6 +53,14 @@ let package = Package(
         .executableTarget(name: "trace-analyze", dependencies: ["TraceCommands"]),
         // Telemetry sources (RAPL, NVML, /proc, synthetic) and the background sampler.
         .target(name: "TraceTelemetry", dependencies: ["TraceRecorder", "TraceLog"]),
+        // A Tracer of apple/swift-distributed-tracing that records GenAI spans.
+        .target(
+            name: "TraceTracing",
+            dependencies: [
+                "TraceRecorder", "TraceLog",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
         // The one process-control call Swift cannot import (prctl is variadic).
         .target(name: "CProcessControl"),
         // `trace-record`: runs a command, samples telemetry, takes events on a Unix socket.
@@ -92,6 +102,10 @@ let package = Package(
         // Tests.
         .testTarget(name: "TraceLogTests", dependencies: ["TraceLog"]),
         .testTarget(name: "TraceRecorderTests", dependencies: ["TraceRecorder", "TraceLog"]),
+        .testTarget(
+            name: "TraceTracingTests",
+            dependencies: ["TraceTracing", "TraceRecorder", "TraceLog", .product(name: "Tracing", package: "swift-distributed-tracing")]
+        ),
         .testTarget(name: "TraceInterchangeTests", dependencies: ["TraceInterchange", "TraceLog"]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceLog", "EnergySimulation"]),
         .testTarget(name: "TraceExportTests", dependencies: ["TraceExport", "TraceAnalysis", "TraceLog", "CSQLite"]),

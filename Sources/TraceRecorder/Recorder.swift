@@ -27,6 +27,10 @@ public final class Recorder: Sendable {
     public let recorderID: String
     /// The log's path.
     public let path: String
+    /// How the recorder's monotonic timestamps map to wall-clock time:
+    /// a wall-clock time `w` is `w - anchor.wallNanoseconds +
+    /// anchor.monotonicNanoseconds` on the recorder's clock.
+    public let anchor: ClockAnchor
     @usableFromInline let core: RecorderCore
     let writer: SegmentWriter
 
@@ -39,8 +43,9 @@ public final class Recorder: Sendable {
         self.runID = configuration.runID ?? Recorder.randomRunID()
         recorderID = configuration.recorderID ?? Recorder.randomRunID()
         let segmentBytes = max(configuration.segmentBytes, 256)
+        anchor = configuration.anchor ?? MonotonicClock.anchor()
         let encoder = SegmentEncoder(
-            runID: runID, anchor: configuration.anchor ?? MonotonicClock.anchor(),
+            runID: runID, anchor: anchor,
             buffer: RecordBuffer(capacity: segmentBytes + segmentBytes / 8 + 4096), recorderID: recorderID)
         var state = RecorderState(
             encoder: encoder, segmentBytes: segmentBytes, maximumQueued: configuration.maximumQueuedSegments,
