@@ -18,6 +18,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from the system (Debian: libzstd-dev, libsqlite3-dev).
@@ -26,6 +28,7 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -61,13 +64,25 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // The OTLP/HTTP endpoint of trace-record: protobuf (generated code,
+        // committed) and JSON spans, gzip, on swift-nio.
+        .target(
+            name: "TraceOTLP",
+            dependencies: [
+                "TraceInterchange", "TraceLog", "CZlib",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The one process-control call Swift cannot import (prctl is variadic).
         .target(name: "CProcessControl"),
         // `trace-record`: runs a command, samples telemetry, takes events on a Unix socket.
         .executableTarget(
             name: "trace-record",
             dependencies: [
-                "TraceTelemetry", "TraceRecorder", "TraceLog", "TraceInterchange", "CProcessControl",
+                "TraceTelemetry", "TraceRecorder", "TraceLog", "TraceInterchange", "CProcessControl", "TraceOTLP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

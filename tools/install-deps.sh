@@ -4,7 +4,7 @@
 # python3 commands that some tests use. Idempotent; needs root (or sudo).
 set -euo pipefail
 missing=()
-for package in libzstd-dev libsqlite3-dev pkg-config zstd python3; do
+for package in libzstd-dev libsqlite3-dev zlib1g-dev pkg-config zstd python3 python3-venv; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then

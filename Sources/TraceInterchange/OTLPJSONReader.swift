@@ -26,6 +26,19 @@ public struct OTLPJSONReader {
         self.inputName = inputName
     }
 
+    /// Reads `data` as one request (an OTLP/HTTP JSON body, which may span
+    /// lines).
+    public func readRequest(_ data: Data) -> Result {
+        var result = Result()
+        result.lines = 1
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            result.errors.append("\(inputName): not a JSON object")
+            return result
+        }
+        add(object, line: 1, to: &result)
+        return result
+    }
+
     /// Reads every line of `data`.
     public func read(_ data: Data) -> Result {
         var result = Result()
@@ -39,26 +52,30 @@ public struct OTLPJSONReader {
                 result.errors.append("\(inputName):\(number): not a JSON object")
                 continue
             }
-            guard let resourceSpans = object["resourceSpans"] as? [[String: Any]] else {
-                result.errors.append("\(inputName):\(number): no \"resourceSpans\" array (not OTLP trace data)")
-                continue
-            }
-            for resourceSpan in resourceSpans {
-                let resource = Self.attributes((resourceSpan["resource"] as? [String: Any])?["attributes"])
-                let scopes = (resourceSpan["scopeSpans"] ?? resourceSpan["instrumentationLibrarySpans"]) as? [[String: Any]] ?? []
-                for scope in scopes {
-                    for raw in scope["spans"] as? [[String: Any]] ?? [] {
-                        switch Self.span(raw, resource: resource) {
-                        case .success(let span): result.spans.append(span)
-                        case .failure(let problem):
-                            let id = (raw["spanId"] as? String).map { " \($0)" } ?? ""
-                            result.warnings.append("\(inputName):\(number): span\(id): \(problem.text); left out")
-                        }
+            add(object, line: number, to: &result)
+        }
+        return result
+    }
+
+    private func add(_ object: [String: Any], line number: Int, to result: inout Result) {
+        guard let resourceSpans = object["resourceSpans"] as? [[String: Any]] else {
+            result.errors.append("\(inputName):\(number): no \"resourceSpans\" array (not OTLP trace data)")
+            return
+        }
+        for resourceSpan in resourceSpans {
+            let resource = Self.attributes((resourceSpan["resource"] as? [String: Any])?["attributes"])
+            let scopes = (resourceSpan["scopeSpans"] ?? resourceSpan["instrumentationLibrarySpans"]) as? [[String: Any]] ?? []
+            for scope in scopes {
+                for raw in scope["spans"] as? [[String: Any]] ?? [] {
+                    switch Self.span(raw, resource: resource) {
+                    case .success(let span): result.spans.append(span)
+                    case .failure(let problem):
+                        let id = (raw["spanId"] as? String).map { " \($0)" } ?? ""
+                        result.warnings.append("\(inputName):\(number): span\(id): \(problem.text); left out")
                     }
                 }
             }
         }
-        return result
     }
 
     struct Problem: Error {

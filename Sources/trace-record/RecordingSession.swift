@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Synchronization
 import TraceLog
+import TraceOTLP
 import TraceRecorder
 import TraceTelemetry
 
@@ -19,13 +20,15 @@ final class RecordingSession {
     private let childPID = ProcessID()
     private let signals = SignalForwarder()
     private let parentDeathSignal: Bool
+    private let collector: OTLPCollector?
+    private let otlpServer: OTLPHTTPServer?
 
     /// Opens the log, writes the run start, opens the telemetry sources and
     /// the socket. Sources that cannot be opened are reported and left out.
     init(
         output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String],
         onOverload: OverloadPolicy = .block, parentDeathSignal: Bool = true, trustedSenders: [Int32]? = nil,
-        trustRule: String = "", runID: String? = nil
+        trustRule: String = "", runID: String? = nil, otlp: Bool = true
     ) throws {
         self.parentDeathSignal = parentDeathSignal
         // The socket's directory first: a failure here leaves the output as it was.
@@ -69,6 +72,22 @@ final class RecordingSession {
         let trust = trustedSenders.map { SenderTrust(onlyChildAnd: $0, rule: trustRule, child: child) }
             ?? .everyone(child: child)
         server = try EventServer(directory: socketDirectory, recorder: recorder, anchor: anchor, trust: trust)
+        if otlp {
+            let recorder = recorder, anchor = anchor
+            let collector = OTLPCollector { wall, payload in
+                recorder.record(payload, at: wall &- anchor.wallNanoseconds &+ anchor.monotonicNanoseconds)
+            }
+            self.collector = collector
+            do {
+                otlpServer = try OTLPHTTPServer(collector: collector)
+            } catch {
+                Diagnostics.warn("trace-record: cannot serve the OTLP endpoint (\(error)); recording without it")
+                otlpServer = nil
+            }
+        } else {
+            collector = nil
+            otlpServer = nil
+        }
     }
 
     /// Runs the command to its end, then stops everything and closes the
@@ -77,9 +96,20 @@ final class RecordingSession {
         sampler.start()
         let code: Int32
         do {
+            var environment = [TraceRecordCommand.socketVariable: server.path]
+            if let otlpServer {
+                // OpenTelemetry SDKs export here, unless the user chose otherwise.
+                let base = "http://127.0.0.1:\(otlpServer.port)"
+                for (name, value) in [
+                    ("OTEL_EXPORTER_OTLP_ENDPOINT", base), ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", base + "/v1/traces"),
+                    ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+                    ("OTEL_SEMCONV_STABILITY_OPT_IN", "gen_ai_latest_experimental"),
+                ] where getenv(name) == nil {
+                    environment[name] = value
+                }
+            }
             let child = try ChildProcess(
-                arguments: command, environment: [TraceRecordCommand.socketVariable: server.path],
-                parentDeathSignal: parentDeathSignal)
+                arguments: command, environment: environment, parentDeathSignal: parentDeathSignal)
             childPID.value.store(child.pid, ordering: .releasing)
             signals.forward(to: child.pid)
             code = child.wait()
@@ -90,6 +120,8 @@ final class RecordingSession {
             code = error.code == ENOENT ? 127 : 126
         }
         server.stop()
+        otlpServer?.stop()
+        collector?.finish()
         sampler.stop()
         var closeFailed = false
         do {
@@ -101,6 +133,7 @@ final class RecordingSession {
         if let report = server.malformed.report() { Diagnostics.print(report) }
         if let report = server.refusalReport() { Diagnostics.print(report) }
         if let report = server.trust.report() { Diagnostics.print(report) }
+        if let report = collector?.report() { Diagnostics.print(report) }
         let dropped = recorder.statistics.overloadDroppedEvents
         if dropped > 0 {
             Diagnostics.print("trace-record: \(dropped) event\(dropped == 1 ? "" : "s") dropped: the disk did not keep up (--on-overload drop)")

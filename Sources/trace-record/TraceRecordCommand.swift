@@ -82,6 +82,10 @@ struct TraceRecordCommand: ParsableCommand {
         valueName: "PID,..."))
     var trustedPIDs: [String] = []
 
+    @Flag(name: .customLong("no-otlp"), help: ArgumentHelp(
+        "Do not serve the OTLP/HTTP endpoint (by default OpenTelemetry spans sent to it, named in OTEL_EXPORTER_OTLP_ENDPOINT for the command, are recorded)."))
+    var noOTLP = false
+
     @Flag(name: .customLong("no-parent-death-signal"), help: ArgumentHelp(
         "Let the command run on if trace-record is killed (SIGKILL) or crashes; by default it then gets SIGTERM (Linux)."))
     var noParentDeathSignal = false
@@ -149,7 +153,7 @@ struct TraceRecordCommand: ParsableCommand {
                     return Label(String(parts[0]), String(parts[1]))
                 },
                 command: command, onOverload: onOverload, parentDeathSignal: !noParentDeathSignal,
-                trustedSenders: trustedSenders, trustRule: trustRule, runID: runID)
+                trustedSenders: trustedSenders, trustRule: trustRule, runID: runID, otlp: !noOTLP)
         } catch {
             Diagnostics.print("trace-record: \(error)")
             throw ExitCode(2)

@@ -552,6 +552,78 @@ struct SocketTests {
         #expect(start.runID == "bench-42")
     }
 
+    @Test("the OTLP endpoint: named in the command's environment, answers bad input with the right status, counts it, never crashes")
+    func otlpEndpoint() throws {
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let script = #"""
+            import gzip, json, os, urllib.request, urllib.error
+            url = os.environ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]
+            print(os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] + "/v1/traces" == url, os.environ["OTEL_EXPORTER_OTLP_PROTOCOL"],
+                  os.environ["OTEL_SEMCONV_STABILITY_OPT_IN"])
+            def post(body, content_type, encoding=None):
+                request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
+                if encoding: request.add_header("Content-Encoding", encoding)
+                try:
+                    with urllib.request.urlopen(request) as answer: return answer.status, answer.read()
+                except urllib.error.HTTPError as error: return error.code, error.read()
+            def span(trace, span_id, start, end, parent="", name="chat m"):
+                attributes = [{"key": "gen_ai.request.model", "value": {"stringValue": "m"}}] if parent else []
+                return {"traceId": trace, "spanId": span_id, "parentSpanId": parent,
+                        "name": name, "startTimeUnixNano": str(start), "endTimeUnixNano": str(end), "attributes": attributes}
+            t = 1733140800000000000
+            def good(trace):
+                return json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [
+                    span(trace, "eee19b7ec3c1b175", t + 10**8, t + 9 * 10**8, trace[:16]),
+                    {"traceId": trace, "name": "no id", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
+                    span(trace, "eee19b7ec3c1b176", t + 5, t + 1, trace[:16]),
+                    span(trace, trace[:16], t, t + 10**9, name="invoke_agent a")]}]}]}).encode()
+            results = [
+                post(good("5b8efff798038103d269b633813fc60c"), "application/json"),
+                post(gzip.compress(good("6c9f0008a9149214e37ac744924ad71d")), "application/json", "gzip"),
+                post(b"\x0a\xff\x01\x0a", "application/x-protobuf"),
+                post(b"{}", "text/plain"),
+                post(b"x" * 50_000_000, "application/x-protobuf"),
+                post(b"not gzip", "application/json", "gzip"),
+                post(b"", "application/x-protobuf"),
+            ]
+            for status, body in results: print(status, body[:120].decode("utf-8", "replace").replace("\n", " "))
+            """#
+        let result = try TraceRecordBinary.run(["-o", log, "--source", "none", "--", "python3", "-c", script])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        try #require(lines.count == 8, "\(result.standardOutput)")
+        #expect(lines[0] == "True http/protobuf gen_ai_latest_experimental")
+        #expect(lines[1].hasPrefix(#"200 {"partialSuccess":{"rejectedSpans":"2","errorMessage":"#), "\(lines[1])")
+        #expect(lines[2].hasPrefix("200 "), "\(lines[2])")
+        #expect(lines[3].hasPrefix("400 "), "\(lines[3])")
+        #expect(lines[4].hasPrefix("415 "), "\(lines[4])")
+        #expect(lines[5].hasPrefix("413 "), "\(lines[5])")
+        #expect(lines[6].hasPrefix("400 "), "\(lines[6])")
+        #expect(lines[7].hasPrefix("200 "), "an empty request is a valid one: \(lines[7])")
+        #expect(result.standardError.contains("trace-record: OTLP endpoint: 4 requests refused (2 × 400, 1 × 413, 1 × 415), 4 spans rejected"),
+                "\(result.standardError)")
+        #expect(result.standardError.contains("4 spans rejected"), "\(result.standardError)")
+        // The good spans, sent twice, are recorded: a query and its call.
+        let set = LogReader.read([log])
+        let kinds = set.runs.first?.events.map(\.payload.kind).filter { $0 != .runStart && $0 != .mark } ?? []
+        #expect(kinds == [.queryStart, .inferenceStart, .inferenceEnd, .queryEnd, .queryStart, .inferenceStart, .inferenceEnd, .queryEnd],
+                "\(kinds)")
+    }
+
+    @Test("--no-otlp: no endpoint and no OpenTelemetry variables; a variable the user set is kept")
+    func noOTLP() throws {
+        let (off, _) = try record(python: "s.close()\nprint(os.environ.get('OTEL_EXPORTER_OTLP_ENDPOINT'))", extra: ["--no-otlp"])
+        #expect(off.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "None")
+        let log = TraceRecordBinary.temporaryLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let kept = try TraceRecordBinary.run(
+            ["-o", log, "--source", "none", "--", "sh", "-c", "echo $OTEL_EXPORTER_OTLP_PROTOCOL $OTEL_EXPORTER_OTLP_ENDPOINT"],
+            environment: ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"])
+        let words = kept.standardOutput.split(separator: " ")
+        #expect(words.first == "http/json" && words.last?.hasPrefix("http://127.0.0.1:") == true, "\(kept.standardOutput)")
+    }
+
     @Test("--trusted-pids takes positive process ids only")
     func trustedPIDsValidation() throws {
         let log = TraceRecordBinary.temporaryLog()
