@@ -124,6 +124,8 @@ public struct InterchangeEncoder: Sendable {
             w.member(.status, e.status)
             w.member(.error, e.error)
             w.member(.stopReason, e.stopReason)
+            w.member(.provider, e.provider)
+            w.member(.cacheWriteTokens, e.cacheWriteTokens)
         case .toolStart(let e):
             w.member(.spanID, e.spanID)
             w.member(.queryID, e.queryID)

@@ -48,9 +48,11 @@ enum InterchangeField: String, CaseIterable, Sendable {
     case temperatureCelsius = "temperature_c"
     case name
     case senderPID = "sender_pid"
+    case provider
+    case cacheWriteTokens = "cache_write_tokens"
 
     /// The longest name, in bytes.
-    static let maximumLength = 17
+    static let maximumLength = 18
 
     /// One slot of ``table``.
     private struct Slot {

@@ -138,7 +138,10 @@ public enum OTLPMapping {
                     costUSD: providerCost(span),
                     timeToFirstTokenSeconds: span.attribute("gen_ai.response.time_to_first_chunk")?.number,
                     status: failed ? "error" : "ok", error: errorText,
-                    stopReason: span.attribute("gen_ai.response.finish_reasons")?.text)))
+                    stopReason: span.attribute("gen_ai.response.finish_reasons")?.text,
+                    provider: (span.attribute("gen_ai.provider.name") ?? span.attribute("gen_ai.system"))?.text,
+                    cacheWriteTokens: integer(span, "gen_ai.usage.cache_creation.input_tokens",
+                                              "gen_ai.usage.cache_creation_input_tokens"))))
             case .tool:
                 var parentInference: String?
                 var current = index

@@ -101,6 +101,8 @@ extension FieldReader {
             case .status: event.status = try string(member, field)
             case .error: event.error = jsonText(member)
             case .stopReason: event.stopReason = try string(member, field)
+            case .provider: event.provider = try string(member, field)
+            case .cacheWriteTokens: event.cacheWriteTokens = try integer(member, field)
             default: break
             }
         }

@@ -40,6 +40,9 @@ import TraceLog
         let dumped = try runProcess(traceAnalyzeBinary, ["dump", log]).stdout
         #expect(dumped.contains(#""otel.trace_id":"5b8efff798038103d269b633813fc60c","conversation_id":"conv-1","agent_name":"weather""#))
         #expect(dumped.contains(#""cached_tokens":1000"#))
+        // The provider, from gen_ai.provider.name or the older gen_ai.system.
+        #expect(dumped.contains(#""status":"ok","provider":"openai"}"#), "\(dumped)")
+        #expect(dumped.contains(#""provider":"anthropic""#))
         #expect(dumped.contains(#""tool":"get_weather","parent_span_id":"eee19b7ec3c1b175""#))
         #expect(dumped.contains(#"{"type":"mark","t":1733140805.2,"name":"retrieve documents","query_id":"fff19b7ec3c1b174","span_id":"fff19b7ec3c1b177"}"#))
     }
@@ -183,11 +186,36 @@ enum CSVLine {
         let spanCount = text.components(separatedBy: #""spanId":"#).count - 1
         let queries = text.split(separator: "\n").count
         #expect(text.components(separatedBy: "agent_trace.energy.gpu_joules").count - 1 == spanCount - queries)
+        #expect(text.components(separatedBy: "agent_trace.energy.cpu_joules").count - 1 == spanCount - queries)
         #expect(try runProcess(traceAnalyzeBinary, ["import", "--from", "otlp", spans, "-o", again, "--quiet"]).status == 0)
         let columns = ["query_id", "turn_index", "input_tokens", "output_tokens", "tools_called", "model", "cost_usd", "error"]
         let original = try OTLPImportTests.rows([demo, "--by", "turn"]).map { row in columns.map { row[$0] ?? "-" } }
         let readBack = try OTLPImportTests.rows([again, "--by", "turn"]).map { row in columns.map { row[$0] ?? "-" } }
         #expect(original.count > 0 && original == readBack)
+    }
+
+    @Test func spansCarryTheirEnergyFlagsWhereTheTelemetryFallsShort() throws {
+        let dir = temporaryDirectory()
+        // GPU telemetry that ends 2 s into the run: the second query has none.
+        var lines = [#"{"type":"run_start","t":1733140799.0,"run_id":"R2"}"#]
+        for tenth in 0...25 {
+            lines.append(#"{"type":"sample","t":\#(1733140799.5 + Double(tenth) / 10),"source":"gpu0","gpu_energy_j":\#(Double(tenth) * 30)}"#)
+        }
+        let telemetry = dir.appendingPathComponent("gpu.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(to: telemetry, atomically: true, encoding: .utf8)
+        let gpu = dir.appendingPathComponent("gpu.zst").path, agent = dir.appendingPathComponent("agent.zst").path
+        let spans = dir.appendingPathComponent("spans.jsonl").path
+        #expect(try runProcess(traceAnalyzeBinary, ["import", telemetry.path, "-o", gpu]).status == 0)
+        #expect(try runProcess(traceAnalyzeBinary, ["import", "--from", "otlp", "--run-id", "R2", OTLPImportTests.fixture, "-o", agent]).status == 0)
+        #expect(try runProcess(traceAnalyzeBinary, ["otlp", agent, gpu, "-o", spans, "--quiet"]).status == 0)
+        let text = try String(contentsOfFile: spans, encoding: .utf8)
+        let requests = text.split(separator: "\n").map(String.init)
+        try #require(requests.count == 2)
+        // The first query is covered: energy on its chat spans, no flags on the first call.
+        #expect(requests[0].contains(#""agent_trace.energy.gpu_joules""#))
+        #expect(requests[0].contains(#""agent_trace.run_id","value":{"stringValue":"R2"}"#))
+        // The second is not: its spans say so.
+        #expect(requests[1].contains(#"{"key":"agent_trace.energy.flags","value":{"arrayValue":{"values":[{"stringValue":"gpu:"#), "\(requests[1])")
     }
 
     @Test func spansArePostedToACollector() throws {

@@ -151,28 +151,48 @@ public struct DefaultMetricSet: MetricSet {
     }
 
     /// The span energies of a run's structure and GPU attribution.
-    static func spanEnergy(runID: String, parts: [QueryParts], gpu: DomainAttribution) -> SpanEnergy {
-        // By start record's sequence, one table per kind.
-        var inferences: [UInt64: Double] = [:]
-        var tools: [UInt64: Double] = [:]
-        for (index, query) in parts.enumerated() {
-            for (turnIndex, turn) in query.turns.enumerated() {
-                guard let spans = gpu.queries[index].turns[turnIndex].spanJoules else { continue }
-                // Spans were given as [inference] + tools, in order.
-                inferences[turn.inference.startSequence] = spans[0]
-                for (k, tool) in turn.tools.enumerated() where k + 1 < spans.count {
-                    tools[tool.startSequence] = spans[k + 1]
+    static func spanEnergy(runID: String, parts: [QueryParts], gpu: DomainAttribution, cpu: DomainAttribution? = nil) -> SpanEnergy {
+        // By start record's sequence, one table per kind and domain.
+        func tables(_ domain: DomainAttribution) -> (inferences: [UInt64: Double], tools: [UInt64: Double]) {
+            var inferences: [UInt64: Double] = [:]
+            var tools: [UInt64: Double] = [:]
+            for (index, query) in parts.enumerated() {
+                for (turnIndex, turn) in query.turns.enumerated() {
+                    guard let spans = domain.queries[index].turns[turnIndex].spanJoules else { continue }
+                    // Spans were given as [inference] + tools, in order.
+                    inferences[turn.inference.startSequence] = spans[0]
+                    for (k, tool) in turn.tools.enumerated() where k + 1 < spans.count {
+                        tools[tool.startSequence] = spans[k + 1]
+                    }
                 }
             }
+            return (inferences, tools)
         }
-        let (inferenceTable, toolTable) = (inferences, tools)
-        return SpanEnergy { reference in
-            guard reference.runID == runID, let start = reference.startSequence else { return nil }
-            switch reference.kind {
-            case .inference: return inferenceTable[start]
-            case .tool: return toolTable[start]
+        // The flags of the turn each span is in, both domains.
+        var flags: [UInt64: [String]] = [:]
+        for (index, query) in parts.enumerated() {
+            for (turnIndex, turn) in query.turns.enumerated() {
+                var names = gpu.queries[index].turns[turnIndex].flags.sorted.map { "gpu:\($0.rawValue)" }
+                if let cpu { names += cpu.queries[index].turns[turnIndex].flags.sorted.map { "cpu:\($0.rawValue)" } }
+                guard !names.isEmpty else { continue }
+                flags[turn.inference.startSequence] = names
+                for tool in turn.tools { flags[tool.startSequence] = names }
             }
         }
+        let gpuTables = tables(gpu)
+        let cpuTables = cpu.map(tables)
+        let flagTable = flags
+        @Sendable func key(_ reference: SpanReference) -> UInt64? {
+            reference.runID == runID ? reference.startSequence : nil
+        }
+        return SpanEnergy({ reference in
+            guard let start = key(reference) else { return nil }
+            return reference.kind == .inference ? gpuTables.inferences[start] : gpuTables.tools[start]
+        }, details: { reference in
+            guard let start = key(reference) else { return (nil, []) }
+            let cpuJoules = reference.kind == .inference ? cpuTables?.inferences[start] : cpuTables?.tools[start]
+            return (cpuJoules ?? nil, flagTable[start] ?? [])
+        })
     }
 
     /// Analyses logs as a stream, twice, holding no telemetry

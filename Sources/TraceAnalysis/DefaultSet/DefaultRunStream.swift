@@ -292,7 +292,7 @@ public final class DefaultRunStream {
         })
         let wall = admission.timeSpan.map { DefaultMetricSet.seconds($0.first, $0.last) }
         let attribution = EnergyAttribution(domains: domains)
-        spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu])
+        spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu], cpu: attribution[.cpu])
         let result = DefaultMetricSet.result(
             runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall)
         return AnalyzedRun(

@@ -195,6 +195,10 @@ public struct StructureSpan: Sendable, Equatable {
     public var error: String?
     /// Why generation stopped (end).
     public var stopReason: String?
+    /// Who served the call, from its end.
+    public var provider: String?
+    /// Input tokens written to the prompt cache, from its end.
+    public var cacheWriteTokens: Int64?
     /// A tool end's `ok`.
     public var ok: Bool?
     /// A tool end's output size, bytes.

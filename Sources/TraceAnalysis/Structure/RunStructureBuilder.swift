@@ -135,6 +135,8 @@ struct RunStructureBuilder {
                 spans[index].status = e.status
                 spans[index].error = e.error
                 spans[index].stopReason = e.stopReason
+                spans[index].provider = e.provider
+                spans[index].cacheWriteTokens = e.cacheWriteTokens
             case .toolStart(let s):
                 if let id = s.spanID, openTools.contains(where: { spans[$0].spanID == id }) {
                     warn(event.sequence, queryID, "tool start reuses the open span id \"\(id)\" (ends close the latest)")

@@ -70,7 +70,13 @@ public struct OTLPTraceWriter: Sendable {
                     ?? Self.derivedID(structure.runID + "\u{0}" + query.queryID + "\u{0}" + original, digits: 16)
                 written[original] = id
                 var attributes: [(String, Attribute)] = [("agent_trace.span_id", .string(original))]
-                let energy = spanEnergy.gpuJoules(structure.reference(index))
+                let reference = structure.reference(index)
+                let energy = spanEnergy.gpuJoules(reference)
+                var results: [(String, Attribute)] = []
+                if let energy { results.append(("agent_trace.energy.gpu_joules", .double(energy))) }
+                if let cpu = spanEnergy.cpuJoules(reference) { results.append(("agent_trace.energy.cpu_joules", .double(cpu))) }
+                let flags = spanEnergy.flags(reference)
+                if !flags.isEmpty { results.append(("agent_trace.energy.flags", .strings(flags))) }
                 switch span.kind {
                 case .inference:
                     attributes.insert(("gen_ai.operation.name", .string("chat")), at: 0)
@@ -79,6 +85,8 @@ public struct OTLPTraceWriter: Sendable {
                     if let n = span.promptTokens { attributes.append(("gen_ai.usage.input_tokens", .int(n))) }
                     if let n = span.completionTokens { attributes.append(("gen_ai.usage.output_tokens", .int(n))) }
                     if let n = span.cachedTokens { attributes.append(("gen_ai.usage.cache_read.input_tokens", .int(n))) }
+                    if let n = span.cacheWriteTokens { attributes.append(("gen_ai.usage.cache_creation.input_tokens", .int(n))) }
+                    if let provider = span.provider { attributes.append(("gen_ai.provider.name", .string(provider))) }
                     if let n = span.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", .int(n))) }
                     if let ttft = span.timeToFirstTokenSeconds, ttft.isFinite {
                         attributes.append(("gen_ai.response.time_to_first_chunk", .double(ttft)))
@@ -93,7 +101,7 @@ public struct OTLPTraceWriter: Sendable {
                         attributes.append(("gen_ai.usage.cost.currency", .string("USD")))
                         attributes.append(("gen_ai.usage.cost.source", .string(provider ? "provider" : prices.identity.description)))
                     }
-                    if let energy { attributes.append(("agent_trace.energy.gpu_joules", .double(energy))) }
+                    attributes += results
                     spans.append(Self.span(
                         traceID: traceID, spanID: id, parent: querySpanID, name: "chat " + (span.model ?? "unknown"),
                         kind: 3, start: start, end: end, attributes: attributes,
@@ -102,7 +110,7 @@ public struct OTLPTraceWriter: Sendable {
                     attributes.insert(("gen_ai.operation.name", .string("execute_tool")), at: 0)
                     attributes.insert(("gen_ai.tool.name", .string(span.toolName)), at: 1)
                     if let bytes = span.outputBytes { attributes.append(("agent_trace.tool.output_bytes", .int(bytes))) }
-                    if let energy { attributes.append(("agent_trace.energy.gpu_joules", .double(energy))) }
+                    attributes += results
                     let parent = span.parentSpanID.flatMap { written[$0] } ?? querySpanID
                     spans.append(Self.span(
                         traceID: traceID, spanID: id, parent: parent, name: "execute_tool " + span.toolName, kind: 1,
@@ -125,6 +133,7 @@ public struct OTLPTraceWriter: Sendable {
         case string(String)
         case int(Int64)
         case double(Double)
+        case strings([String])
     }
 
     static func span(
@@ -162,6 +171,15 @@ public struct OTLPTraceWriter: Sendable {
             JSONText.string(s, to: &out)
         case .int(let n): out += #""intValue":"\#(n)""#
         case .double(let d): out += d.isFinite ? #""doubleValue":\#(d.description)"# : #""stringValue":"\#(d)""#
+        case .strings(let list):
+            out += #""arrayValue":{"values":["#
+            for (position, item) in list.enumerated() {
+                if position > 0 { out += "," }
+                out += #"{"stringValue":"#
+                JSONText.string(item, to: &out)
+                out += "}"
+            }
+            out += "]}"
         }
         out += "}}"
     }

@@ -51,6 +51,8 @@
         @usableFromInline package static let status: UInt64 = 12
         @usableFromInline package static let error: UInt64 = 13
         @usableFromInline package static let stopReason: UInt64 = 14
+        @usableFromInline package static let provider: UInt64 = 15
+        @usableFromInline package static let cacheWriteTokens: UInt64 = 16
     }
     /// Fields of ``ToolStart``.
     @usableFromInline package enum ToolStart {

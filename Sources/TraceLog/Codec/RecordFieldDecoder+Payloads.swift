@@ -133,6 +133,8 @@ extension RecordFieldDecoder {
             case F.status: e.status = v.string
             case F.error: e.error = v.string
             case F.stopReason: e.stopReason = v.string
+            case F.provider: e.provider = v.string
+            case F.cacheWriteTokens: e.cacheWriteTokens = v.int
             default: break
             }
         }

@@ -89,6 +89,7 @@ extension SegmentEncoder {
         typealias F = FieldNumber.InferenceEnd
         let span = intern(e.spanID), query = intern(e.queryID), model = intern(e.model)
         let routed = intern(e.routedModel), status = intern(e.status), stop = intern(e.stopReason)
+        let provider = intern(e.provider)
         let at = beginRecord(.inferenceEnd, monotonic: t)
         field(F.spanID, reference: span)
         field(F.queryID, reference: query)
@@ -104,6 +105,8 @@ extension SegmentEncoder {
         field(F.status, reference: status)
         field(F.error, inline: e.error)
         field(F.stopReason, reference: stop)
+        field(F.provider, reference: provider)
+        field(F.cacheWriteTokens, e.cacheWriteTokens)
         endRecord(lengthOffset: at)
     }
 

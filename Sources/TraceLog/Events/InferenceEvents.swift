@@ -47,14 +47,22 @@ public struct InferenceEnd: Sendable, Equatable {
     public var error: String?
     /// Why generation stopped (`stop`, `length`, `tool_calls`, …).
     public var stopReason: String?
+    /// Who served the call (`openai`, `anthropic`, …), when known.
+    public var provider: String?
+    /// Input tokens written to the provider's prompt cache (a part of
+    /// ``promptTokens``, as ``cachedTokens`` is for reads).
+    public var cacheWriteTokens: Int64?
 
     /// Creates an inference end.
     public init(
         spanID: String? = nil, queryID: String? = nil, model: String? = nil, routedModel: String? = nil,
         promptTokens: Int64? = nil, completionTokens: Int64? = nil, cachedTokens: Int64? = nil,
         reasoningTokens: Int64? = nil, costUSD: Double? = nil, timeToFirstTokenSeconds: Double? = nil,
-        cached: Bool? = nil, status: String? = nil, error: String? = nil, stopReason: String? = nil
+        cached: Bool? = nil, status: String? = nil, error: String? = nil, stopReason: String? = nil,
+        provider: String? = nil, cacheWriteTokens: Int64? = nil
     ) {
+        self.provider = provider
+        self.cacheWriteTokens = cacheWriteTokens
         self.spanID = spanID
         self.queryID = queryID
         self.model = model
