@@ -3,36 +3,33 @@ extension SegmentEncoder {
     /// monotonic clock (see ``ClockAnchor``).
     @inlinable
     package mutating func append(_ payload: EventPayload, monotonic timestamp: Int64) {
-        if recordsInSegment == 0 { openSegment() }
-        switch payload {
-        case .sample(let e): append(e, timestamp)
-        case .inferenceStart(let e): append(e, timestamp)
-        case .inferenceEnd(let e): append(e, timestamp)
-        case .toolStart(let e): append(e, timestamp)
-        case .toolEnd(let e): append(e, timestamp)
-        case .queryStart(let e): append(e, timestamp)
-        case .queryEnd(let e): append(e, timestamp)
-        case .mark(let e): append(e, timestamp)
-        case .runStart(let e): append(e, timestamp)
-        }
+        append(payload, timestamp, sender: 0)
     }
 
     /// Appends one event sent by process `sender` (0: unknown; else its id
     /// is written into the record, field 31; a telemetry sample's compact
     /// body does not carry it).
-    @inlinable @inline(__always)
+    @inlinable
     package mutating func append(_ payload: EventPayload, monotonic timestamp: Int64, sender: Int32) {
-        if sender == 0 {
-            append(payload, monotonic: timestamp)
-            return
+        append(payload, timestamp, sender: UInt64(UInt32(bitPattern: sender)))
+    }
+
+    /// The one encoding path; with a constant `sender` of 0 (the plain
+    /// ``append(_:monotonic:)``) the sender field's test folds away.
+    @inlinable @inline(__always)
+    mutating func append(_ payload: EventPayload, _ timestamp: Int64, sender: UInt64) {
+        if recordsInSegment == 0 { openSegment() }
+        switch payload {
+        case .sample(let e): append(e, timestamp)
+        case .inferenceStart(let e): append(e, timestamp, sender: sender)
+        case .inferenceEnd(let e): append(e, timestamp, sender: sender)
+        case .toolStart(let e): append(e, timestamp, sender: sender)
+        case .toolEnd(let e): append(e, timestamp, sender: sender)
+        case .queryStart(let e): append(e, timestamp, sender: sender)
+        case .queryEnd(let e): append(e, timestamp, sender: sender)
+        case .mark(let e): append(e, timestamp, sender: sender)
+        case .runStart(let e): append(e, timestamp, sender: sender)
         }
-        if case .sample = payload {
-            append(payload, monotonic: timestamp)
-            return
-        }
-        self.sender = UInt64(UInt32(bitPattern: sender))
-        append(payload, monotonic: timestamp)
-        self.sender = 0
     }
 
     /// A telemetry sample in format version 2 (docs/FORMAT.md §3.1):
@@ -74,22 +71,23 @@ extension SegmentEncoder {
     }
 
     @inlinable
-    mutating func append(_ e: InferenceStart, _ t: Int64) {
+    mutating func append(_ e: InferenceStart, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.InferenceStart
         let span = intern(e.spanID), query = intern(e.queryID), model = intern(e.model)
         let at = beginRecord(.inferenceStart, monotonic: t)
         field(F.spanID, reference: span)
         field(F.queryID, reference: query)
         field(F.model, reference: model)
-        endRecord(lengthOffset: at)
+        endRecord(lengthOffset: at, sender: sender)
     }
 
     @inlinable
-    mutating func append(_ e: InferenceEnd, _ t: Int64) {
+    mutating func append(_ e: InferenceEnd, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.InferenceEnd
         let span = intern(e.spanID), query = intern(e.queryID), model = intern(e.model)
         let routed = intern(e.routedModel), status = intern(e.status), stop = intern(e.stopReason)
-        let provider = intern(e.provider)
+        let rare = e.rare
+        let provider = rare == nil ? nil : intern(rare!.provider)
         let at = beginRecord(.inferenceEnd, monotonic: t)
         field(F.spanID, reference: span)
         field(F.queryID, reference: query)
@@ -105,13 +103,15 @@ extension SegmentEncoder {
         field(F.status, reference: status)
         field(F.error, inline: e.error)
         field(F.stopReason, reference: stop)
-        field(F.provider, reference: provider)
-        field(F.cacheWriteTokens, e.cacheWriteTokens)
-        endRecord(lengthOffset: at)
+        if let rare {
+            field(F.provider, reference: provider)
+            field(F.cacheWriteTokens, rare.cacheWriteTokens)
+        }
+        endRecord(lengthOffset: at, sender: sender)
     }
 
     @inlinable
-    mutating func append(_ e: ToolStart, _ t: Int64) {
+    mutating func append(_ e: ToolStart, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.ToolStart
         let span = intern(e.spanID), query = intern(e.queryID), tool = intern(e.tool)
         let parent = intern(e.parentSpanID)
@@ -121,11 +121,11 @@ extension SegmentEncoder {
         field(F.tool, reference: tool)
         field(F.parentSpanID, reference: parent)
         field(F.arguments, inline: e.arguments)
-        endRecord(lengthOffset: at)
+        endRecord(lengthOffset: at, sender: sender)
     }
 
     @inlinable
-    mutating func append(_ e: ToolEnd, _ t: Int64) {
+    mutating func append(_ e: ToolEnd, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.ToolEnd
         let span = intern(e.spanID), query = intern(e.queryID), tool = intern(e.tool)
         let at = beginRecord(.toolEnd, monotonic: t)
@@ -135,11 +135,11 @@ extension SegmentEncoder {
         field(F.ok, e.ok)
         field(F.error, inline: e.error)
         field(F.outputBytes, e.outputBytes)
-        endRecord(lengthOffset: at)
+        endRecord(lengthOffset: at, sender: sender)
     }
 
     @inlinable
-    mutating func append(_ e: QueryStart, _ t: Int64) {
+    mutating func append(_ e: QueryStart, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.QueryStart
         let query = intern(e.queryID), workload = intern(e.workloadType)
         internLabels(e.labels)
@@ -148,11 +148,11 @@ extension SegmentEncoder {
         field(F.workloadType, reference: workload)
         field(F.text, inline: e.text)
         labelFields(F.label, e.labels)
-        endRecord(lengthOffset: at)
+        endRecord(lengthOffset: at, sender: sender)
     }
 
     @inlinable
-    mutating func append(_ e: QueryEnd, _ t: Int64) {
+    mutating func append(_ e: QueryEnd, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.QueryEnd
         let query = intern(e.queryID), status = intern(e.status)
         let at = beginRecord(.queryEnd, monotonic: t)
@@ -162,11 +162,11 @@ extension SegmentEncoder {
         field(F.error, inline: e.error)
         field(F.resolved, e.resolved)
         field(F.score, e.score)
-        endRecord(lengthOffset: at)
+        endRecord(lengthOffset: at, sender: sender)
     }
 
     @inlinable
-    mutating func append(_ e: Mark, _ t: Int64) {
+    mutating func append(_ e: Mark, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.Mark
         let name = intern(e.name), query = intern(e.queryID), span = intern(e.spanID)
         let at = beginRecord(.mark, monotonic: t)
@@ -174,11 +174,11 @@ extension SegmentEncoder {
         field(F.queryID, reference: query)
         field(F.spanID, reference: span)
         field(F.text, inline: e.text)
-        endRecord(lengthOffset: at)
+        endRecord(lengthOffset: at, sender: sender)
     }
 
     @inlinable
-    mutating func append(_ e: RunStart, _ t: Int64) {
+    mutating func append(_ e: RunStart, _ t: Int64, sender: UInt64 = 0) {
         typealias F = FieldNumber.RunStart
         let run = intern(e.runID), host = intern(e.host), version = intern(e.recorderVersion)
         internLabels(e.labels)
@@ -187,6 +187,6 @@ extension SegmentEncoder {
         field(F.host, reference: host)
         field(F.recorderVersion, reference: version)
         labelFields(F.label, e.labels)
-        endRecord(lengthOffset: at)
+        endRecord(lengthOffset: at, sender: sender)
     }
 }

@@ -31,9 +31,6 @@
     @usableFromInline var channels: SampleChannelTable
     @usableFromInline var lastTimestamp: Int64
     @usableFromInline var recordsInSegment: Int
-    /// Written as field ``FieldNumber/senderPID`` into the next event
-    /// records while not 0 (see ``append(_:monotonic:sender:)``).
-    @usableFromInline var sender: UInt64 = 0
     /// Sequence number the next closed segment gets.
     @usableFromInline package private(set) var nextSegmentSequence: UInt64
     /// Sequence number the next event record gets.
@@ -142,7 +139,7 @@
     }
 
     @inlinable @inline(__always)
-    mutating func endRecord(lengthOffset: Int) {
+    mutating func endRecord(lengthOffset: Int, sender: UInt64 = 0) {
         if sender != 0 {
             buffer.appendVarint(WireType.varint.tag(FieldNumber.senderPID))
             buffer.appendVarint(sender)

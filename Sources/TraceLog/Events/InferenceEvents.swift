@@ -48,10 +48,20 @@ public struct InferenceEnd: Sendable, Equatable {
     /// Why generation stopped (`stop`, `length`, `tool_calls`, …).
     public var stopReason: String?
     /// Who served the call (`openai`, `anthropic`, …), when known.
-    public var provider: String?
+    public var provider: String? {
+        @inlinable get { rare?.provider }
+        set { rare = InferenceEndRareFields(provider: newValue, cacheWriteTokens: cacheWriteTokens) }
+    }
     /// Input tokens written to the provider's prompt cache (a part of
     /// ``promptTokens``, as ``cachedTokens`` is for reads).
-    public var cacheWriteTokens: Int64?
+    public var cacheWriteTokens: Int64? {
+        @inlinable get { rare?.cacheWriteTokens }
+        set { rare = InferenceEndRareFields(provider: provider, cacheWriteTokens: newValue) }
+    }
+    /// The fields most calls lack, behind one reference: every event's
+    /// payload is as large as its largest kind, this one, so what is rarely
+    /// set costs a pointer here rather than its own bytes in every event.
+    @usableFromInline var rare: InferenceEndRareFields?
 
     /// Creates an inference end.
     public init(
@@ -61,8 +71,9 @@ public struct InferenceEnd: Sendable, Equatable {
         cached: Bool? = nil, status: String? = nil, error: String? = nil, stopReason: String? = nil,
         provider: String? = nil, cacheWriteTokens: Int64? = nil
     ) {
-        self.provider = provider
-        self.cacheWriteTokens = cacheWriteTokens
+        if provider != nil || cacheWriteTokens != nil {
+            rare = InferenceEndRareFields(provider: provider, cacheWriteTokens: cacheWriteTokens)
+        }
         self.spanID = spanID
         self.queryID = queryID
         self.model = model
@@ -77,5 +88,23 @@ public struct InferenceEnd: Sendable, Equatable {
         self.status = status
         self.error = error
         self.stopReason = stopReason
+    }
+}
+
+/// ``InferenceEnd``'s rarely set fields (immutable: a change makes a new one).
+@usableFromInline
+final class InferenceEndRareFields: Sendable, Equatable {
+    @usableFromInline let provider: String?
+    @usableFromInline let cacheWriteTokens: Int64?
+
+    @usableFromInline init?(provider: String?, cacheWriteTokens: Int64?) {
+        guard provider != nil || cacheWriteTokens != nil else { return nil }
+        self.provider = provider
+        self.cacheWriteTokens = cacheWriteTokens
+    }
+
+    @usableFromInline
+    static func == (a: InferenceEndRareFields, b: InferenceEndRareFields) -> Bool {
+        a.provider == b.provider && a.cacheWriteTokens == b.cacheWriteTokens
     }
 }
