@@ -44,7 +44,7 @@ let package = Package(
         // Metric sets and views; pure and deterministic.
         .target(name: "TraceAnalysis", dependencies: ["TraceLog"]),
         // Views for people and databases: Perfetto timeline, HTML report, SQLite store.
-        .target(name: "TraceExport", dependencies: ["TraceLog", "TraceAnalysis", "CSQLite"]),
+        .target(name: "TraceExport", dependencies: ["TraceLog", "TraceAnalysis", "TraceInterchange", "CSQLite"]),
         // The commands of `trace-analyze`, as a library so tests can run them.
         .target(
             name: "TraceCommands",
@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "TraceTracing",
             dependencies: [
-                "TraceRecorder", "TraceLog",
+                "TraceRecorder", "TraceLog", "TraceInterchange",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),

@@ -105,7 +105,7 @@ public struct OTLPJSONReader {
     }
 
     /// A hex id of `digits` digits, lowercased; nil when malformed or all zero.
-    static func hexID(_ value: Any?, digits: Int) -> String? {
+    package static func hexID(_ value: Any?, digits: Int) -> String? {
         guard let text = value as? String, text.utf8.count == digits,
               text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) })
         else { return nil }

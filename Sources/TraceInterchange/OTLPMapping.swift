@@ -111,8 +111,8 @@ public enum OTLPMapping {
 
         for (index, span) in spans.enumerated() {
             let query = queryID(of: index)
-            let failed = span.statusCode == 2
-            let errorText = failed ? (span.statusMessage ?? span.attribute("error.type")?.text ?? "error") : nil
+            let errorText = errorText(of: span)
+            let failed = errorText != nil
             switch roles[index] {
             case .query:
                 var labels = [Label("otel.trace_id", span.traceID)]
@@ -127,21 +127,7 @@ public enum OTLPMapping {
             case .inference:
                 let model = span.attribute("gen_ai.request.model")?.text
                 add(span.start, 2, .inferenceStart(InferenceStart(spanID: ownID(index), queryID: query, model: model)))
-                add(span.end, 1, .inferenceEnd(InferenceEnd(
-                    spanID: ownID(index), queryID: query, model: model,
-                    routedModel: span.attribute("gen_ai.response.model")?.text,
-                    promptTokens: integer(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"),
-                    completionTokens: integer(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
-                                              "llm.token_count.completion"),
-                    cachedTokens: integer(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"),
-                    reasoningTokens: integer(span, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens"),
-                    costUSD: providerCost(span),
-                    timeToFirstTokenSeconds: span.attribute("gen_ai.response.time_to_first_chunk")?.number,
-                    status: failed ? "error" : "ok", error: errorText,
-                    stopReason: span.attribute("gen_ai.response.finish_reasons")?.text,
-                    provider: (span.attribute("gen_ai.provider.name") ?? span.attribute("gen_ai.system"))?.text,
-                    cacheWriteTokens: integer(span, "gen_ai.usage.cache_creation.input_tokens",
-                                              "gen_ai.usage.cache_creation_input_tokens"))))
+                add(span.end, 1, .inferenceEnd(inferenceEnd(of: span, spanID: ownID(index), queryID: query)))
             case .tool:
                 var parentInference: String?
                 var current = index
@@ -175,6 +161,35 @@ public enum OTLPMapping {
         }
         timed.sort { ($0.timestamp, $0.rank, $0.order) < ($1.timestamp, $1.rank, $1.order) }
         return timed.map { ($0.timestamp, $0.payload) }
+    }
+
+    /// An inference span's end: model, usage, cost, status and error from
+    /// its GenAI attributes (the table above); what ``events(from:)`` and
+    /// `TraceTracing`'s spans record.
+    package static func inferenceEnd(of span: OTLPSpan, spanID: String, queryID: String?) -> InferenceEnd {
+        let error = errorText(of: span)
+        return InferenceEnd(
+            spanID: spanID, queryID: queryID, model: span.attribute("gen_ai.request.model")?.text,
+            routedModel: span.attribute("gen_ai.response.model")?.text,
+            promptTokens: integer(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"),
+            completionTokens: integer(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
+                                      "llm.token_count.completion"),
+            cachedTokens: integer(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"),
+            reasoningTokens: integer(span, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens"),
+            costUSD: providerCost(span),
+            timeToFirstTokenSeconds: span.attribute("gen_ai.response.time_to_first_chunk")?.number,
+            status: error == nil ? "ok" : "error", error: error,
+            stopReason: span.attribute("gen_ai.response.finish_reasons")?.text,
+            provider: (span.attribute("gen_ai.provider.name") ?? span.attribute("gen_ai.system"))?.text,
+            cacheWriteTokens: integer(span, "gen_ai.usage.cache_creation.input_tokens",
+                                      "gen_ai.usage.cache_creation_input_tokens"))
+    }
+
+    /// A span's error when its status is ERROR: the status message, else
+    /// `error.type`, else `error`; nil otherwise.
+    package static func errorText(of span: OTLPSpan) -> String? {
+        guard span.statusCode == 2 else { return nil }
+        return span.statusMessage ?? span.attribute("error.type")?.text ?? "error"
     }
 
     /// The cost the provider reported: `gen_ai.usage.cost.amount` unless

@@ -27,9 +27,9 @@ public final class Recorder: Sendable {
     public let recorderID: String
     /// The log's path.
     public let path: String
-    /// How the recorder's monotonic timestamps map to wall-clock time:
-    /// a wall-clock time `w` is `w - anchor.wallNanoseconds +
-    /// anchor.monotonicNanoseconds` on the recorder's clock.
+    /// How the recorder's monotonic timestamps map to wall-clock time
+    /// (``ClockAnchor/monotonic(wall:)`` gives a wall-clock time on the
+    /// recorder's clock).
     public let anchor: ClockAnchor
     @usableFromInline let core: RecorderCore
     let writer: SegmentWriter
@@ -75,36 +75,21 @@ public final class Recorder: Sendable {
     /// epoch when the configuration's anchor is ``ClockAnchor/identity``.
     @inlinable
     public func record(_ payload: EventPayload, at timestamp: Int64) {
-        // 0: nothing more to do; bit 0: a segment closed; bit 1: and the
-        // queue is over its bound: wait for room; bit 2: the writer fell
-        // behind: report it.
-        let outcome = core.state.withLock { state -> UInt8 in
-            if state.isClosed {
-                state.droppedEvents &+= 1
-                return 0
-            }
-            if state.dropsWhenFull && state.closedSegments.count >= state.maximumQueued {
-                state.droppedEvents &+= 1
-                state.overloadDrops &+= 1
-                return 0
-            }
-            state.encoder.append(payload, monotonic: timestamp)
-            guard state.encoder.byteCount >= state.segmentBytes else { return 0 }
-            let behind: UInt8 = state.closeSegment() ? 4 : 0
-            return (state.closedSegments.count > state.maximumQueued ? 3 : 1) | behind
-        }
-        if outcome != 0 { core.wakeup.signal() }
-        if outcome & 4 != 0 { core.reportBehind() }
-        if outcome & 2 != 0 { core.waitForRoom() }
+        record(payload, timestamp) { $0.append(payload, monotonic: timestamp) }
     }
 
     /// Records `payload` at `timestamp` (as ``record(_:at:)``) as sent by
     /// process `sender` (0: unknown), whose id is stored with the event
     /// (not with a telemetry sample): what `trace-record` does for its
-    /// socket's events. (The same body as ``record(_:at:)``, which is kept
-    /// free of the sender's test: the hot path.)
+    /// socket's events.
     @inlinable
     public func record(_ payload: EventPayload, at timestamp: Int64, sender: Int32) {
+        record(payload, timestamp) { $0.append(payload, monotonic: timestamp, sender: sender) }
+    }
+
+    /// The recording path: `encode` appends the event under the lock.
+    @inlinable @inline(__always)
+    func record(_ payload: EventPayload, _ timestamp: Int64, encode: (inout SegmentEncoder) -> Void) {
         // 0: nothing more to do; bit 0: a segment closed; bit 1: and the
         // queue is over its bound: wait for room; bit 2: the writer fell
         // behind: report it.
@@ -118,7 +103,7 @@ public final class Recorder: Sendable {
                 state.overloadDrops &+= 1
                 return 0
             }
-            state.encoder.append(payload, monotonic: timestamp, sender: sender)
+            encode(&state.encoder)
             guard state.encoder.byteCount >= state.segmentBytes else { return 0 }
             let behind: UInt8 = state.closeSegment() ? 4 : 0
             return (state.closedSegments.count > state.maximumQueued ? 3 : 1) | behind

@@ -19,7 +19,8 @@ final class RecorderCore: Sendable {
         }
     }
 
-    /// Called when the writer falls behind or catches up.
+    /// Called when the writer falls behind or catches up (by recording
+    /// threads and by the writer).
     let lagHandler: (@Sendable (RecorderLag) -> Void)?
 
     init(_ state: consuming RecorderState, lagHandler: (@Sendable (RecorderLag) -> Void)? = nil) {
@@ -105,7 +106,14 @@ struct RecorderState: Sendable {
         closedTimes.append(now)
         peakQueued = max(peakQueued, closedSegments.count)
         generation &+= 1
-        guard !isBehind, now - oldestUnwritten(now: now) > lagSlack else { return false }
+        return markBehind(ifWaitingSince: oldestUnwritten(now: now), now: now)
+    }
+
+    /// Counts the writer behind (once, until it catches up) when a segment
+    /// closed at `closed` is still unwritten longer than ``lagSlack`` at
+    /// `now`; true when this is news to report.
+    mutating func markBehind(ifWaitingSince closed: Int64, now: Int64) -> Bool {
+        guard !isBehind, now - closed > lagSlack else { return false }
         isBehind = true
         timesBehind += 1
         return true

@@ -9,7 +9,6 @@ final class SegmentWriter: @unchecked Sendable {
     private let compressor: ZstdCompressor
     private let flushIntervalNanoseconds: Int64
     private let errorHandler: (@Sendable (RecorderError) -> Void)?
-    private let lagHandler: (@Sendable (RecorderLag) -> Void)?
     private let shared = RecorderMutex(Shared())
     private let finished = DispatchSemaphoreBox()
 
@@ -25,7 +24,6 @@ final class SegmentWriter: @unchecked Sendable {
         self.flushIntervalNanoseconds = max(
             1_000_000, interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000)
         self.errorHandler = configuration.errorHandler
-        self.lagHandler = configuration.lagHandler
     }
 
     var errors: [RecorderError] { shared.withLock { $0.errors } }
@@ -123,13 +121,8 @@ final class SegmentWriter: @unchecked Sendable {
         shared.withLock {
             $0.statistics.longestSegmentWaitNanoseconds = max($0.statistics.longestSegmentWaitNanoseconds, now - closed)
         }
-        let lag = core.state.withLock { state -> RecorderLag? in
-            guard !state.isBehind, now - closed > state.lagSlack else { return nil }
-            state.isBehind = true
-            state.timesBehind += 1
-            return state.lag(now: now)
-        }
-        if let lag { lagHandler?(lag) }
+        let lag = core.state.withLock { state in state.markBehind(ifWaitingSince: closed, now: now) ? state.lag(now: now) : nil }
+        if let lag { core.lagHandler?(lag) }
     }
 
     /// After a batch: reports the writer caught up when it was behind and
@@ -140,7 +133,7 @@ final class SegmentWriter: @unchecked Sendable {
             state.isBehind = false
             return state.lag(now: MonotonicClock.nanoseconds())
         }
-        if let lag { lagHandler?(lag) }
+        if let lag { core.lagHandler?(lag) }
     }
 
     /// Compresses and appends one segment; returns the error if it was lost.

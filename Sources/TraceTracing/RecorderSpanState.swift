@@ -1,4 +1,5 @@
 import Synchronization
+import TraceInterchange
 import TraceLog
 import TraceRecorder
 import Tracing
@@ -119,53 +120,35 @@ final class RecorderSpanState: Sendable {
             return (state.name, state.attributes, state.status, state.error, state.ended)
         }
         guard !wasEnded else { return }
-        func text(_ key: String) -> String? {
-            guard let value = attributes.get(key) else { return nil }
+        // The attributes as OTLP values: read by the same mapping as spans
+        // that arrive over OTLP (``OTLPMapping``).
+        var values: [(key: String, value: OTLPValue)] = []
+        attributes.forEach { key, value in
             switch value {
-            case .string(let s): return s
-            default: return "\(value)"
+            case .string(let s): values.append((key, .string(s)))
+            case .int64(let n): values.append((key, .int(n)))
+            case .int32(let n): values.append((key, .int(Int64(n))))
+            case .double(let d): values.append((key, .double(d)))
+            case .bool(let b): values.append((key, .bool(b)))
+            default: values.append((key, .other("\(value)")))
             }
         }
-        func integer(_ keys: String...) -> Int64? {
-            for key in keys {
-                switch attributes.get(key) {
-                case .int64(let n): return n
-                case .int32(let n): return Int64(n)
-                case .double(let d) where d.rounded() == d && abs(d) < 9e18: return Int64(d)
-                case .string(let s): if let n = Int64(s) { return n }
-                default: continue
-                }
-            }
-            return nil
-        }
-        func number(_ key: String) -> Double? {
-            switch attributes.get(key) {
-            case .double(let d): return d
-            case .int64(let n): return Double(n)
-            case .int32(let n): return Double(n)
-            default: return nil
-            }
-        }
-        let error = recordedError ?? (status?.code == .error ? (status?.message ?? text("error.type") ?? "error") : nil)
+        let statusError = status?.code == .error ? (status?.message ?? values.first { $0.key == "error.type" }?.value.text ?? "error") : nil
+        let error = recordedError ?? statusError
         let end = max(end, start)
+        let span = OTLPSpan(
+            traceID: "", spanID: spanID, name: name, start: start, end: end, attributes: values,
+            statusCode: error == nil ? 0 : 2, statusMessage: error)
         switch role {
         case .query:
             query?.recordStart(into: recorder)
             recorder.record(.queryEnd(QueryEnd(queryID: spanID, status: error == nil ? "completed" : "failed", error: error)), at: end)
         case .inference:
-            recorder.record(.inferenceEnd(InferenceEnd(
-                spanID: spanID, queryID: query?.id, model: text("gen_ai.request.model"),
-                routedModel: text("gen_ai.response.model"),
-                promptTokens: integer("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
-                completionTokens: integer("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"),
-                cachedTokens: integer("gen_ai.usage.cache_read.input_tokens"),
-                reasoningTokens: integer("gen_ai.usage.reasoning.output_tokens"),
-                costUSD: number("gen_ai.usage.cost.amount"),
-                timeToFirstTokenSeconds: number("gen_ai.response.time_to_first_chunk"),
-                status: error == nil ? "ok" : "error", error: error)), at: end)
+            recorder.record(.inferenceEnd(OTLPMapping.inferenceEnd(of: span, spanID: spanID, queryID: query?.id)), at: end)
         case .tool:
             recorder.record(.toolEnd(ToolEnd(
-                spanID: spanID, queryID: query?.id, tool: text("gen_ai.tool.name") ?? toolName, ok: error == nil, error: error)),
+                spanID: spanID, queryID: query?.id, tool: span.attribute("gen_ai.tool.name")?.text ?? toolName, ok: error == nil,
+                error: error)),
                 at: end)
         case .mark:
             query?.recordStart(into: recorder)

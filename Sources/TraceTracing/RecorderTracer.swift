@@ -108,7 +108,7 @@ public struct RecorderSpan: Tracing.Span {
 extension Recorder {
     /// A wall-clock time (ns since the epoch) on the recorder's clock.
     func monotonic(_ wall: Int64) -> Int64 {
-        wall &- anchor.wallNanoseconds &+ anchor.monotonicNanoseconds
+        anchor.monotonic(wall: wall)
     }
 }
 

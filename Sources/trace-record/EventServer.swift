@@ -247,8 +247,7 @@ final class EventServer: Sendable {
     /// the mark that stands for it when the sender may not send it.
     @inline(__always)
     func record(_ payload: EventPayload, wallClock: Int64?, sender: Int32) {
-        let timestamp = wallClock.map { $0 &- anchor.wallNanoseconds &+ anchor.monotonicNanoseconds }
-            ?? MonotonicClock.nanoseconds()
+        let timestamp = wallClock.map(anchor.monotonic(wall:)) ?? MonotonicClock.nanoseconds()
         if trust.admits(payload, from: sender) {
             recorder.record(payload, at: timestamp, sender: sender)
         } else {

@@ -73,9 +73,9 @@ final class RecordingSession {
             ?? .everyone(child: child)
         server = try EventServer(directory: socketDirectory, recorder: recorder, anchor: anchor, trust: trust)
         if otlp {
-            let recorder = recorder, anchor = anchor
+            let recorder = recorder, anchor = recorder.anchor
             let collector = OTLPCollector { wall, payload in
-                recorder.record(payload, at: wall &- anchor.wallNanoseconds &+ anchor.monotonicNanoseconds)
+                recorder.record(payload, at: anchor.monotonic(wall: wall))
             }
             self.collector = collector
             do {

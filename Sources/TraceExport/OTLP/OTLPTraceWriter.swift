@@ -1,4 +1,5 @@
 import TraceAnalysis
+import TraceInterchange
 import TraceLog
 
 /// An analysed run as OpenTelemetry spans in the OTLP JSON encoding: one
@@ -184,14 +185,9 @@ public struct OTLPTraceWriter: Sendable {
         out += "}}"
     }
 
-    /// `text` lowercased when it is `digits` hex digits and not all zero.
-    static func hex(_ text: String, digits: Int) -> String? {
-        guard text.utf8.count == digits,
-              text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) })
-        else { return nil }
-        let lower = text.lowercased()
-        return lower.utf8.allSatisfy { $0 == 0x30 } ? nil : lower
-    }
+    /// `text` lowercased when it is `digits` hex digits and not all zero
+    /// (the rule the reader applies).
+    static func hex(_ text: String, digits: Int) -> String? { OTLPJSONReader.hexID(text, digits: digits) }
 
     /// A stable id of `digits` hex digits (16 or 32) from `key` (FNV-1a).
     static func derivedID(_ key: String, digits: Int) -> String {

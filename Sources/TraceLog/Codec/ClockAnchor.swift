@@ -13,6 +13,13 @@ public struct ClockAnchor: Sendable, Equatable {
         self.monotonicNanoseconds = monotonicNanoseconds
     }
 
+    /// A wall-clock time (nanoseconds since the epoch) on the monotonic
+    /// clock of this anchor (wrapping arithmetic: a hostile time cannot trap).
+    @inlinable
+    public func monotonic(wall: Int64) -> Int64 {
+        wall &- wallNanoseconds &+ monotonicNanoseconds
+    }
+
     /// The identity anchor: timestamps given to the encoder are already
     /// wall-clock nanoseconds (used by `import`).
     public static let identity = ClockAnchor(wallNanoseconds: 0, monotonicNanoseconds: 0)
