@@ -23,7 +23,7 @@ fi
 for dir in fixtures/format-v*/; do
   for log in "$dir"*.zst; do
     name=$(basename "$log" .zst)
-    for set in default default@1 ipw; do
+    for set in default default@2 default@1 ipw; do
       for view in turn query run; do
         "$bin/trace-analyze" "$log" --by "$view" --metrics "$set" --format csv --quiet \
           > "$dir/expected/$name.$set.$view.csv"

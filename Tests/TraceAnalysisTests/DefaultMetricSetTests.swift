@@ -33,7 +33,7 @@ struct DefaultMetricSetTests {
     }
 
     @Test func identity() {
-        #expect(DefaultMetricSet.identity.tag == "default@2")
+        #expect(DefaultMetricSet.identity.tag == "default@3")
     }
 
     @Test func turnRowsCarryWindowAndParts() throws {

@@ -6,30 +6,30 @@ import TraceAnalysis
 struct EnergyAccuracyTests {
     private func rows(_ rate: Double) -> [AccuracyStudy.Row] {
         AccuracyStudy.run(contenders: [AccuracyStudy.Contender(label: "default", metricSet: DefaultMetricSet())],
-                          rates: [rate], seeds: [7, 8], queries: 12)
+                          sensors: [.ideal], rates: [rate], seeds: [7, 8], queries: 12)
     }
 
     @Test func tenHertz() {
         for row in rows(10) {
-            #expect(row.withoutEnergy == 0)
-            #expect(row.median <= 0.01, "\(row.scenario) median \(row.median)")
-            #expect(row.p95 <= 0.05, "\(row.scenario) p95 \(row.p95)")
+            #expect(row.turns.withoutEnergy == 0)
+            #expect(row.turns.median <= 0.01, "\(row.scenario) median \(row.turns.median)")
+            #expect(row.turns.p95 <= 0.05, "\(row.scenario) p95 \(row.turns.p95)")
         }
     }
 
     @Test func twentyHertz() {
         for row in rows(20) {
-            #expect(row.withoutEnergy == 0)
-            #expect(row.median <= 0.005, "\(row.scenario) median \(row.median)")
-            #expect(row.p95 <= 0.02, "\(row.scenario) p95 \(row.p95)")
+            #expect(row.turns.withoutEnergy == 0)
+            #expect(row.turns.median <= 0.005, "\(row.scenario) median \(row.turns.median)")
+            #expect(row.turns.p95 <= 0.02, "\(row.scenario) p95 \(row.turns.p95)")
         }
     }
 
     @Test func oneHertz() {
         for row in rows(1) {
-            #expect(row.turns > 0)
-            #expect(row.withoutEnergy == 0)
-            #expect(row.median <= 0.05, "\(row.scenario) median \(row.median)")
+            #expect(row.turns.rows > 0)
+            #expect(row.turns.withoutEnergy == 0)
+            #expect(row.turns.median <= 0.05, "\(row.scenario) median \(row.turns.median)")
         }
     }
 

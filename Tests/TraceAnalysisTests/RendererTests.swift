@@ -169,11 +169,12 @@ import Testing
     @Test func registryFindsEverySetAndDefaultsToTheDefaultSet() {
         #expect(MetricSets.names == ["default", "ipw"])
         #expect(MetricSets.defaultName == "default")
-        #expect(MetricSets.named("default")?.identity == MetricSetIdentity(name: "default", version: "2"))
+        #expect(MetricSets.named("default")?.identity == MetricSetIdentity(name: "default", version: "3"))
+        #expect(MetricSets.named("default@3")?.identity == MetricSetIdentity(name: "default", version: "3"))
         #expect(MetricSets.named("default@2")?.identity == MetricSetIdentity(name: "default", version: "2"))
         #expect(MetricSets.named("default@1")?.identity == MetricSetIdentity(name: "default", version: "1"))
         #expect(MetricSets.named("ipw@2")?.identity == MetricSetIdentity(name: "ipw", version: "2"))
-        #expect(MetricSets.named("default@3") == nil)
+        #expect(MetricSets.named("default@4") == nil)
         #expect(MetricSets.named("ipw")?.identity == MetricSetIdentity(name: "ipw", version: "2"))
         #expect(MetricSets.named("nope") == nil)
     }

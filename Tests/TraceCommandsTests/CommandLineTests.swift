@@ -11,7 +11,7 @@ import TraceLog
         let log = bundledLogs()[0].path
         let table = try runProcess(binary, [log, "--by", "turn"])
         #expect(table.status == 0)
-        #expect(table.stdout.contains("metric set: default@2"))
+        #expect(table.stdout.contains("metric set: default@3"))
         #expect(table.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
         let json = try runProcess(binary, [log, "--by", "query", "--metrics", "ipw", "--format", "json"])
         #expect(json.status == 0)
@@ -83,7 +83,8 @@ import TraceLog
 
     @Test func metricsListsEverySetWithItsVersion() throws {
         let result = try runProcess(binary, ["metrics"])
-        #expect(result.stdout == "default@2 (default)\t\(DefaultMetricSet.summary)\ndefault@1\t\(DefaultMetricSetV1.summary)\n"
+        #expect(result.stdout == "default@3 (default)\t\(DefaultMetricSet.summary)\ndefault@2\t\(DefaultMetricSetV2.summary)\n"
+            + "default@1\t\(DefaultMetricSetV1.summary)\n"
             + "ipw@2\t\(IPWMetricSet.summary)\n")
         #expect(result.stdout.split(separator: "\n").allSatisfy { $0.count < 200 })
     }
@@ -97,9 +98,9 @@ import TraceLog
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "run_id,query_id,column,value_a,value_b,delta,relative_change,metric_set")
-        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",ipw@2 vs default@2") })
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",ipw@2 vs default@3") })
         #expect(lines.contains { $0.hasPrefix("demo-run-2024,q001,total_cpu_energy_joules,") })
-        #expect(result.stderr.contains("only in default@2: wall_ms_per_output_token, wall_output_tokens_per_s, overhead_gpu_energy_joules"))
+        #expect(result.stderr.contains("only in default@3: wall_ms_per_output_token, wall_output_tokens_per_s, overhead_gpu_energy_joules"))
         let same = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw", "--metrics", "ipw"])
         #expect(same.stdout.hasPrefix("(no rows)"))
         let one = try runProcess(traceAnalyzeBinary, ["compare", log, "--metrics", "ipw"])

@@ -22,7 +22,7 @@ import TraceLog
         let result = try runProcess(binary, ["report", bundledLogs()[0].path, "-o", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         let html = try String(contentsOf: out, encoding: .utf8)
-        #expect(html.contains("<svg") && html.contains("default@2") && !html.contains("<script"))
+        #expect(html.contains("<svg") && html.contains("default@3") && !html.contains("<script"))
     }
 
     @Test func dbRowCountsEqualTheJSONViewsAndASecondLoadIsANoOp() throws {

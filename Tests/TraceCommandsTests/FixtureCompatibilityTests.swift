@@ -18,7 +18,7 @@ import TraceLog
         }
     }
 
-    @Test(arguments: ["default", "default@1", "ipw"], [AnalysisView.turn, .query, .run])
+    @Test(arguments: ["default", "default@2", "default@1", "ipw"], [AnalysisView.turn, .query, .run])
     func bundledLogsAnalyseToTheirExpectedOutputs(metricSet: String, view: AnalysisView) throws {
         for log in bundledLogs() {
             let name = log.deletingPathExtension().lastPathComponent

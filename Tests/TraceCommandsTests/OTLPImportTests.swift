@@ -165,7 +165,7 @@ enum CSVLine {
             }
         }
         #expect(spanCount == 7)  // 2 queries, 3 inferences, 2 tools (the mark is not a span of the structure)
-        #expect(text.contains(#"{"key":"agent_trace.metric_set","value":{"stringValue":"default@2"}}"#))
+        #expect(text.contains(#"{"key":"agent_trace.metric_set","value":{"stringValue":"default@3"}}"#))
         #expect(text.contains(#"{"key":"gen_ai.usage.cost.currency","value":{"stringValue":"USD"}}"#))
         #expect(text.contains(#""status":{"code":2,"message":"timeout"}"#))
         // Read back: every span, parent, token count and id.

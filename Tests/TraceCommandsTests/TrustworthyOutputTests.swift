@@ -423,7 +423,7 @@ import TraceAnalysis
         let chosen = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,ttft_s"])
         #expect(chosen.stdout.hasPrefix("query_id  ttft_s\n"))
         let csv = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,ttft_s", "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("query_id,ttft_s,metric_set\nq001,0.106,default@2\n"))
+        #expect(csv.stdout.hasPrefix("query_id,ttft_s,metric_set\nq001,0.106,default@3\n"))
         let all = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--all-columns"])
         #expect(all.stdout.contains("inference_gpu_energy_joules") && all.stdout.contains("inference_ms_per_output_token"))
         let bad = try runProcess(traceAnalyzeBinary, [log, "--by", "turn", "--columns", "query_id,nope"])
@@ -527,7 +527,7 @@ import TraceAnalysis
     @Test func ratesSayWhatTheyAreOverAndVersionOneKeepsItsNames() throws {
         let log = bundledLogs().last!.path
         let current = try #require(try TrustworthyOutputTests.json([log, "--by", "query"]).first)
-        #expect(current["metric_set"] as? String == "default@2")
+        #expect(current["metric_set"] as? String == "default@3")
         let wall = try #require(current["wall_ms_per_output_token"] as? Double)
         #expect(current["wall_output_tokens_per_s"] as? Double != nil)
         #expect(current["inference_ms_per_output_token"] as? Double != nil)

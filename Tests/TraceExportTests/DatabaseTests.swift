@@ -49,7 +49,7 @@ import TraceLog
         #expect(try count(db, "SELECT count(*) FROM tool_calls WHERE turn_index IS NOT NULL") == called)
         // Every row names what made it.
         for table in DatabaseSchema.tableNames {
-            #expect(try count(db, "SELECT count(*) FROM \(table) WHERE metric_set != 'default' OR metric_set_version != '2' OR length(log_hash) != 64 OR price_table_hash != '\(PriceTable.default.identity.sha256)'") == 0)
+            #expect(try count(db, "SELECT count(*) FROM \(table) WHERE metric_set != 'default' OR metric_set_version != '3' OR length(log_hash) != 64 OR price_table_hash != '\(PriceTable.default.identity.sha256)'") == 0)
         }
         // Values round-trip: the sum of query energy equals the attributed run energy.
         let sum = try db.rows("SELECT sum(total_gpu_energy_joules) - (SELECT gpu_attributed_joules FROM runs) FROM queries")

@@ -11,7 +11,7 @@ import TraceLog
     @Test func theReportIsSelfContainedAndNamesTheMetricSet() {
         let html = report.html(demoRuns, sources: ["demo-run.zst"])
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        #expect(html.contains("default@2"))
+        #expect(html.contains("default@3"))
         #expect(!html.contains("<script"))
         // Nothing from the network: the only URL is the SVG namespace name.
         #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("//"))

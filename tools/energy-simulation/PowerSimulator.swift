@@ -30,16 +30,47 @@ public struct PowerSimulator: Sendable {
         public var queries: Int
         /// The layout.
         public var scenario: Scenario
+        /// What the GPU's sensor reports.
+        public var sensor: Sensor
+        /// Whether the run start declares the sensor's power kind
+        /// (`gpu0.power=average`), as the NVML source does.
+        public var declaresPower: Bool
 
         /// Creates a configuration.
         public init(seed: UInt64, samplingHz: Double, jitter: Double = 0.2, powerNoise: Double = 0.02,
-                    queries: Int = 20, scenario: Scenario = .sequential) {
+                    queries: Int = 20, scenario: Scenario = .sequential, sensor: Sensor = .ideal,
+                    declaresPower: Bool = true) {
             self.seed = seed
             self.samplingHz = samplingHz
             self.jitter = jitter
             self.powerNoise = powerNoise
             self.queries = queries
             self.scenario = scenario
+            self.sensor = sensor
+            self.declaresPower = declaresPower
+        }
+    }
+
+    /// What the simulated GPU sensor reports at a sample instant.
+    public enum Sensor: Sendable, Hashable {
+        /// The exact counter at the instant and the instantaneous power.
+        case ideal
+        /// A counter the driver updates every `updateMilliseconds` (each
+        /// interval ± `updateJitter` of it, uniform), read in whole
+        /// millijoules, and power averaged over the trailing
+        /// `averageSeconds`: what NVML gives on recent parts.
+        case nvml(updateMilliseconds: Double, updateJitter: Double, averageSeconds: Double)
+
+        /// 100 ms updates ± 10 %, millijoules, 1 s averaged power.
+        public static let nvmlTypical = Sensor.nvml(updateMilliseconds: 100, updateJitter: 0.1, averageSeconds: 1)
+
+        /// A short name for tables.
+        public var name: String {
+            switch self {
+            case .ideal: return "ideal"
+            case .nvml(let ms, let jitter, let average):
+                return "nvml \(Int(ms)) ms ±\(Int((jitter * 100).rounded()))%, \(average == average.rounded() ? String(Int(average)) : String(average)) s avg"
+            }
         }
     }
 
@@ -57,12 +88,29 @@ public struct PowerSimulator: Sendable {
         public var joules: Double
     }
 
+    /// The true energy of one inference span (its start to its end),
+    /// shared equally with the queries running at the same instant.
+    public struct SpanTruth: Sendable, Hashable {
+        /// The query.
+        public var queryID: String
+        /// The span's id.
+        public var spanID: String
+        /// The inference's index in the query (its turn's index).
+        public var turnIndex: Int
+        /// The span's length, seconds.
+        public var seconds: Double
+        /// The true energy, joules.
+        public var joules: Double
+    }
+
     /// A simulated run.
     public struct Run: Sendable {
         /// The events, in record order.
         public var events: [TraceEvent]
         /// The true energy of every turn, in query then turn order.
         public var truth: [TurnTruth]
+        /// The true energy of every inference span, in query then turn order.
+        public var spanTruth: [SpanTruth] = []
     }
 
     /// Watts above idle in each phase.
@@ -87,6 +135,7 @@ public struct PowerSimulator: Sendable {
         var start: Double
         var end: Double
         var turns: [SimTurn]
+        var inferences: [(id: String, start: Double, end: Double)]
         var phases: [Phase]
         var events: [(Double, EventPayload)]
     }
@@ -113,6 +162,7 @@ public struct PowerSimulator: Sendable {
         var events: [(Double, EventPayload)] = [(start, .queryStart(QueryStart(queryID: id, workloadType: "agentic")))]
         var phases: [Phase] = []
         var turns: [SimTurn] = []
+        var inferences: [(id: String, start: Double, end: Double)] = []
         var t = start + random.uniform(0.02...0.6)
         let turnCount = Int(random.uniform(1...5.999))
         for k in 0..<turnCount {
@@ -124,6 +174,7 @@ public struct PowerSimulator: Sendable {
             phases.append(Phase(start: t, end: t + prefill, watts: prefillWatts))
             phases.append(Phase(start: t + prefill, end: t + prefill + decode, watts: decodeWatts))
             let turnStart = t
+            inferences.append((span, t, t + prefill + decode))
             t += prefill + decode
             events.append((t, .inferenceEnd(InferenceEnd(spanID: span, queryID: id, promptTokens: 800,
                                                          completionTokens: Int64(decode * 50)))))
@@ -147,7 +198,7 @@ public struct PowerSimulator: Sendable {
         // Turn k ends where turn k+1 starts; the last at the query's end.
         for k in 0..<(turns.count - 1) { turns[k].end = turns[k + 1].start }
         events.append((t, .queryEnd(QueryEnd(queryID: id, status: "completed"))))
-        return SimQuery(id: id, start: start, end: t, turns: turns, phases: phases, events: events)
+        return SimQuery(id: id, start: start, end: t, turns: turns, inferences: inferences, phases: phases, events: events)
     }
 
     /// Runs the simulation.
@@ -187,6 +238,7 @@ public struct PowerSimulator: Sendable {
         for p in points where grid.last != p { grid.append(p) }
         var pieceWatts: [Double] = []
         var truth: [[Double]] = queries.map { Array(repeating: 0, count: $0.turns.count) }
+        var spanTruth: [[Double]] = queries.map { Array(repeating: 0, count: $0.inferences.count) }
         for j in 0..<(grid.count - 1) {
             let mid = 0.5 * (grid[j] + grid[j + 1])
             var watts = Self.idleWatts
@@ -200,6 +252,9 @@ public struct PowerSimulator: Sendable {
             for q in active {
                 if let k = queries[q].turns.firstIndex(where: { $0.start <= mid && mid < $0.end }) {
                     truth[q][k] += joules / Double(active.count)
+                }
+                if let k = queries[q].inferences.firstIndex(where: { $0.start <= mid && mid < $0.end }) {
+                    spanTruth[q][k] += joules / Double(active.count)
                 }
             }
         }
@@ -220,6 +275,33 @@ public struct PowerSimulator: Sendable {
         }
 
         var timed: [(Double, EventPayload)] = queries.flatMap(\.events)
+        // The sensor's counter updates (NVML-like sensors only).
+        var updates: [Double] = []
+        var averageSeconds = 0.0
+        if case .nvml(let ms, let updateJitter, let average) = configuration.sensor {
+            averageSeconds = average
+            let step = ms / 1000
+            var u = origin - random.uniform(0...1) * step
+            while u <= end + step {
+                updates.append(u)
+                u += step * (1 + random.uniform(-updateJitter...updateJitter))
+            }
+            if configuration.declaresPower {
+                timed.append((origin, .runStart(RunStart(runID: "sim-\(configuration.seed)", labels: [
+                    Label("gpu0.power", "average"), Label("gpu0.energy_update_ms", "100"),
+                ]))))
+            }
+        }
+        /// The last update at or before t.
+        func lastUpdate(_ t: Double) -> Double {
+            var low = 0
+            var high = updates.count
+            while low < high {
+                let mid = (low + high) / 2
+                if updates[mid] <= t { low = mid + 1 } else { high = mid }
+            }
+            return low > 0 ? updates[low - 1] : t
+        }
         let period = 1 / configuration.samplingHz
         var k = 0.0
         while true {
@@ -228,8 +310,16 @@ public struct PowerSimulator: Sendable {
             if t < origin { continue }
             if t > end { break }
             let noise = 1 + random.uniform(-configuration.powerNoise...configuration.powerNoise)
-            timed.append((t, .sample(TelemetrySample(source: "gpu0", gpuEnergyJoules: 50_000 + energy(at: t),
-                                                     gpuPowerWatts: power(at: t) * noise))))
+            let sample: TelemetrySample
+            switch configuration.sensor {
+            case .ideal:
+                sample = TelemetrySample(source: "gpu0", gpuEnergyJoules: 50_000 + energy(at: t), gpuPowerWatts: power(at: t) * noise)
+            case .nvml:
+                let millijoules = ((50_000 + energy(at: lastUpdate(t))) * 1000).rounded(.down)
+                let averaged = (energy(at: t) - energy(at: t - averageSeconds)) / averageSeconds
+                sample = TelemetrySample(source: "gpu0", gpuEnergyJoules: millijoules / 1000, gpuPowerWatts: averaged * noise)
+            }
+            timed.append((t, .sample(sample)))
         }
         let ordered = timed.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
         let events = ordered.enumerated().map { index, entry in
@@ -242,6 +332,13 @@ public struct PowerSimulator: Sendable {
                 turnTruth.append(TurnTruth(queryID: query.id, turnIndex: k, seconds: turn.end - turn.start, joules: truth[q][k]))
             }
         }
-        return Run(events: events, truth: turnTruth)
+        var spans: [SpanTruth] = []
+        for (q, query) in queries.enumerated() {
+            for (k, span) in query.inferences.enumerated() {
+                spans.append(SpanTruth(queryID: query.id, spanID: span.id, turnIndex: k, seconds: span.end - span.start,
+                                       joules: spanTruth[q][k]))
+            }
+        }
+        return Run(events: events, truth: turnTruth, spanTruth: spans)
     }
 }

@@ -33,9 +33,17 @@ import TraceLog
 ///   `overhead_cpu_energy_joules`, `flags`.
 ///
 /// ## Versions
-/// Version 2 renamed the two rates (version 1 called them `per_token_ms`
-/// and `throughput_tokens_per_sec`, as ipw does); every number is the same.
-/// ``DefaultMetricSetV1`` (`--metrics default@1`) keeps version 1's names.
+/// Version 3 gives every source a sensor model (``SensorModel``): counters
+/// that advance in steps and sources whose power is averaged or missing are
+/// reconstructed from the spans (``SpanFitReconstruction``); runs name each
+/// source's model (`sensor_models`); rows gain the flags
+/// `shorter_than_sensor_update` and `mostly_reconstructed`. A source read
+/// at its own instants with instant power gives the numbers of version 2.
+/// ``DefaultMetricSetV2`` (`--metrics default@2`) takes every reading as
+/// exact at its instant. Version 2 renamed the two rates (version 1 called
+/// them `per_token_ms` and `throughput_tokens_per_sec`, as ipw does); every
+/// number is the same. ``DefaultMetricSetV1`` (`--metrics default@1`) keeps
+/// version 1's names.
 /// - Runs: `run_id`, `wall_clock_s`, `num_queries`, and per domain (gpu, cpu,
 ///   dram) `*_energy_joules` (all measured), `*_attributed_joules`,
 ///   `*_idle_joules`; then `flags`.
@@ -44,8 +52,8 @@ import TraceLog
 /// Average power is the attributed energy over the turn window. Flags are
 /// `domain:flag` strings (``EnergyFlag``), gpu before cpu.
 public struct DefaultMetricSet: MetricSet {
-    /// `default`, version `2`.
-    public static let identity = MetricSetIdentity(name: "default", version: "2")
+    /// `default`, version `3`.
+    public static let identity = MetricSetIdentity(name: "default", version: "3")
     /// One line for `trace-analyze metrics`.
     public static let summary =
         "energy of every query, turn and call from each source's readings (counters, else power), split among concurrent spans; flags what is interpolated"
@@ -209,7 +217,8 @@ public struct DefaultMetricSet: MetricSet {
     /// The rows of a run from its structure and attribution; `wall` is the
     /// time from its first to its last event.
     static func result(
-        runID: String, parts: [QueryParts], attribution: EnergyAttribution, diagnostics: [AnalysisDiagnostic], wall: Double?
+        runID: String, parts: [QueryParts], attribution: EnergyAttribution, diagnostics: [AnalysisDiagnostic], wall: Double?,
+        sensorModels: [String]? = nil
     ) -> AnalysisResult {
         let gpu = attribution[.gpu]
         let cpu = attribution[.cpu]
@@ -240,6 +249,7 @@ public struct DefaultMetricSet: MetricSet {
             runColumns.append(("\(domain.rawValue)_idle_joules", .double(d.idleJoules)))
             runFlags += Self.flagStrings(d.flags, domain: domain)
         }
+        if let sensorModels { runColumns.append(("sensor_models", .strings(sensorModels))) }
         runColumns.append(("flags", .strings(runFlags)))
         result.runs = [AnalysisRow(runColumns)]
         result.diagnostics = diagnostics.enumerated()

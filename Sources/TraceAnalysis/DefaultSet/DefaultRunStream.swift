@@ -47,6 +47,24 @@ public final class DefaultRunStream {
     /// The run's structure, built once between the passes.
     @exclusivity(unchecked) private var structure: RunStructure?
 
+    // Version 3's sensor model (``EnergySeries/Options/sensorModel``), per
+    // slot: the counter's steps while they may be needed, whether power
+    // readings came, what the run start declares, the model given, and
+    // the update instants of a reconstructed series.
+    @exclusivity(unchecked) private var steps: [CounterSteps?] = []
+    @exclusivity(unchecked) private var powerSeen: [Bool] = []
+    @exclusivity(unchecked) private var declaredPower: [SensorModel.Power?] = []
+    @exclusivity(unchecked) private var declaredPeriod: [Int64?] = []
+    @exclusivity(unchecked) private var reconstructed: [Bool] = []
+    @exclusivity(unchecked) private var models: [SensorModel?] = []
+    @exclusivity(unchecked) private var updateInstants: [[Int64]] = []
+    /// Reconstructed series whose knots are still to be pushed (at the
+    /// second pass's first sample, once ``knotObserver`` may be set).
+    @exclusivity(unchecked) private var reconstructions: [(slot: Int, domain: Int, series: Int, knots: SpanFitReconstruction)] = []
+    /// Per source position, what is added to its samples' timestamps
+    /// (``EnergySeries/Options/clockOffsets``); nil until looked up.
+    @exclusivity(unchecked) private var positionOffsets: [Int64?] = []
+
     /// Starts the analysis of run `runID`.
     public init(runID: String, metricSet: DefaultMetricSet = DefaultMetricSet()) {
         self.runID = runID
@@ -111,14 +129,66 @@ public final class DefaultRunStream {
     /// position, asked only when some domain is present.
     private func surveyFields(_ fields: EnergyFields, at timestamp: Int64, position source: () -> Int) {
         var position: Int?
+        var time = timestamp
         for d in 0..<SeriesSlots.domains.count where fields.hasDomain(d) {
+            if position == nil {
+                position = source()
+                time = timestamp &+ offset(of: position!)
+            }
             let reading = EnergyReading(
-                timestamp: timestamp, counterJoules: fields.value(2 * d), powerWatts: fields.value(2 * d + 1),
+                timestamp: time, counterJoules: fields.value(2 * d), powerWatts: fields.value(2 * d + 1),
                 wrapJoules: fields.value(6))
-            if position == nil { position = source() }
             let slot = slots.slot(adding: d, source: position!)
-            if slot == surveys.count { surveys.append(SeriesSurvey()) }
-            surveys[slot].add(reading)
+            if slot == surveys.count { addSlot() }
+            let clean = surveys[slot].add(reading)
+            if metricSet.options.sensorModel { keepSteps(clean, slot: slot) }
+        }
+    }
+
+    /// The clock offset of the source at `position`.
+    private func offset(of position: Int) -> Int64 {
+        if position < positionOffsets.count, let known = positionOffsets[position] { return known }
+        if position >= positionOffsets.count {
+            positionOffsets += Array(repeating: nil, count: position + 1 - positionOffsets.count)
+        }
+        let name = slots.name(at: position)
+        let found = metricSet.options.clockOffsets.last { $0.source == name }?.nanoseconds ?? 0
+        positionOffsets[position] = found
+        return found
+    }
+
+    /// Starts the state of a new slot (the last one).
+    private func addSlot() {
+        surveys.append(SeriesSurvey())
+        let declared = SensorModel.declared(runLabelsSoFar, source: slots.keys[surveys.count - 1].source)
+        steps.append(metricSet.options.sensorModel ? CounterSteps() : nil)
+        powerSeen.append(false)
+        declaredPower.append(declared.power)
+        declaredPeriod.append(declared.period)
+        reconstructed.append(false)
+        models.append(nil)
+        updateInstants.append([])
+    }
+
+    /// The labels of the run starts seen so far.
+    private var runLabelsSoFar: [[Label]] {
+        events.compactMap { event in
+            if case .runStart(let start) = event.payload { return start.labels }
+            return nil
+        }
+    }
+
+    /// Version 3: keeps a counter's steps while they may be needed. A
+    /// counter read at its own instants (no value repeated over its first
+    /// 256 readings, no period declared) with instant power is interpolated
+    /// as in version 2, so its steps go.
+    private func keepSteps(_ clean: CleanReading, slot: Int) {
+        if clean.power != nil { powerSeen[slot] = true }
+        guard steps[slot] != nil, let counter = clean.counter else { return }
+        steps[slot]!.add(time: clean.time, value: counter, wrap: clean.wrap)
+        if steps[slot]!.pairs >= 256, powerSeen[slot], declaredPower[slot] != .average, declaredPeriod[slot] == nil,
+           !steps[slot]!.isStaircase {
+            steps[slot] = nil
         }
     }
 
@@ -178,7 +248,9 @@ public final class DefaultRunStream {
     /// Feeds a sample's energy fields to the series of its source (at
     /// `position`) and advances the sweeps it touched.
     private func attributeFields(_ fields: EnergyFields, position: Int, timestamp: Int64) {
+        if !reconstructions.isEmpty { pushReconstructions() }
         var touched = 0
+        let timestamp = timestamp &+ offset(of: position)
         for d in 0..<SeriesSlots.domains.count where fields.hasDomain(d) {
             guard let slot = slots.slot(domain: d, source: position), let target = targets[slot] else { continue }
             let reading = EnergyReading(
@@ -186,6 +258,12 @@ public final class DefaultRunStream {
                 wrapJoules: fields.value(6))
             var ignored = 0
             let clean = CleanReading(reading, skipped: &ignored)
+            if reconstructed[slot] {
+                // Its knots were pushed between the passes; the builder
+                // still finds the sampling period and the resets.
+                builders[slot]!.add(clean) { _, _ in }
+                continue
+            }
             let sweep = sweeps[target.domain]!
             let observer = knotObserver
             builders[slot]!.add(clean) { time, interval in
@@ -219,21 +297,117 @@ public final class DefaultRunStream {
         let order = slots.sorted
         builders = Array(repeating: nil, count: slots.count)
         targets = Array(repeating: nil, count: slots.count)
+        var activity: SpanFitReconstruction.Activity?
         for (d, domain) in SeriesSlots.domains.enumerated() {
             var names: [String] = []
             var infos: [DomainSweep.SeriesInfo] = []
+            var pending: [(slot: Int, series: Int, reconstruction: SpanFitReconstruction)] = []
             for slot in order where slots.keys[slot].domain == domain {
                 let plan = surveys[slot].plan()
-                guard let coverage = plan.coverage else { continue }
+                guard var coverage = plan.coverage else { continue }
                 builders[slot] = SeriesBuilder(plan: plan, shape: metricSet.options.shape)
+                if metricSet.options.sensorModel {
+                    let (model, reconstruction) = sensorModel(slot: slot, plan: plan) {
+                        if activity == nil { activity = SpanFitReconstruction.Activity(queries) }
+                        return activity!
+                    }
+                    models[slot] = model
+                    if let reconstruction {
+                        coverage = reconstruction.times.first!...reconstruction.times.last!
+                        pending.append((slot, infos.count, reconstruction))
+                        reconstructed[slot] = true
+                        updateInstants[slot] = reconstruction.updates
+                    }
+                    steps[slot] = nil
+                }
                 targets[slot] = (d, infos.count)
                 names.append(slots.keys[slot].source)
                 infos.append(DomainSweep.SeriesInfo(coverage: coverage))
             }
             sweeps.append(infos.isEmpty ? nil : DomainSweep(domain: domain, queries: queries, sources: names, series: infos))
+            reconstructions += pending.map { ($0.slot, d, $0.series, $0.reconstruction) }
         }
+        steps = []
         // The lengths gathered for the periods are no longer needed.
         for slot in surveys.indices { surveys[slot].dropLengths() }
+    }
+
+    /// Pushes the knots of every reconstructed series into its sweep.
+    private func pushReconstructions() {
+        let observer = knotObserver
+        for entry in reconstructions {
+            let sweep = sweeps[entry.domain]!
+            let r = entry.knots
+            for (i, time) in r.times.enumerated() {
+                let interval = i == 0 ? nil : r.intervals[i - 1]
+                sweep.push(series: entry.series, time: time, interval: interval)
+                observer?(entry.slot, time, interval?.joules)
+            }
+        }
+        reconstructions = []
+    }
+
+    /// Version 3: the sensor model of a slot, and its reconstruction when
+    /// the model calls for one (a staircase counter, or a counter whose
+    /// power readings are averaged or missing).
+    private func sensorModel(
+        slot: Int, plan: SeriesPlan, activity: () -> SpanFitReconstruction.Activity
+    ) -> (SensorModel, SpanFitReconstruction?) {
+        let key = slots.keys[slot]
+        let power: SensorModel.Power = powerSeen[slot] ? declaredPower[slot] ?? .instant : .none
+        var model = SensorModel(
+            source: key.source, domain: key.domain, updatePeriod: nil, updateJitter: nil, periodDeclared: false,
+            power: power, powerDeclared: declaredPower[slot] != nil && powerSeen[slot],
+            reconstruction: plan.method == .powerIntegration ? .powerIntegrated : .interpolated)
+        guard plan.method == .counter, let kept = steps[slot], kept.values.count >= 2 else { return (model, nil) }
+        let detected = kept.detectedPeriod
+        // A declared period (measured by the source at its own pace) is
+        // trusted over one detected from readings that may be too sparse.
+        let period = declaredPeriod[slot] ?? detected?.period
+        guard period != nil || power != .instant else { return (model, nil) }
+        let reconstruction = SpanFitReconstruction(steps: kept, period: period, jitter: detected?.jitter, activity: activity())
+        guard reconstruction.times.count >= 2 else { return (model, nil) }
+        model.updatePeriod = period
+        model.updateJitter = detected?.jitter
+        model.periodDeclared = declaredPeriod[slot] != nil
+        model.reconstruction = .spanFit
+        return (model, reconstruction)
+    }
+
+    /// Version 3's flags of the windows of domain `d`:
+    /// ``EnergyFlag/shorterThanSensorUpdate`` for a window shorter than the
+    /// update period of a reconstructed source that covers it, and
+    /// ``EnergyFlag/mostlyReconstructed`` for one whose time lies mostly in
+    /// update intervals it only partly covers.
+    private func addSensorFlags(_ attribution: inout DomainAttribution, domain d: Int) {
+        let sources = slots.sorted.filter { targets[$0]?.domain == d && reconstructed[$0] }
+        guard !sources.isEmpty else { return }
+        func flags(start: Int64, end: Int64) -> EnergyFlags {
+            var flags = EnergyFlags()
+            guard end > start else { return flags }
+            for slot in sources {
+                let updates = updateInstants[slot]
+                guard let first = updates.first, let last = updates.last, first < end, start < last else { continue }
+                if let period = models[slot]?.updatePeriod, end - start < period { flags.insert(.shorterThanSensorUpdate) }
+                // Updates strictly inside the window: the parts before the
+                // first and after the last are reconstructed.
+                let after = OrderStatistics.firstIndex(in: updates, above: start)
+                var reconstructedTime = end - start
+                if after < updates.count, updates[after] < end {
+                    let lastInside = OrderStatistics.firstIndex(in: updates, atOrAbove: end) - 1
+                    reconstructedTime = (updates[after] - start) + (end - updates[lastInside])
+                }
+                if reconstructedTime * 2 > end - start { flags.insert(.mostlyReconstructed) }
+            }
+            return flags
+        }
+        for (q, query) in queries.enumerated() where q < attribution.queries.count {
+            if attribution.queries[q].joules != nil { attribution.queries[q].flags.formUnion(flags(start: query.start, end: query.end)) }
+            for (k, turn) in query.turns.enumerated() where k < attribution.queries[q].turns.count {
+                guard attribution.queries[q].turns[k].joules != nil else { continue }
+                attribution.queries[q].turns[k].flags.formUnion(flags(start: turn.start, end: turn.end))
+            }
+        }
     }
 
     /// Second pass: takes the run's next sample in record order (other
@@ -258,8 +432,13 @@ public final class DefaultRunStream {
     /// Ends the second pass and gives the run's rows (and its events
     /// without samples, for the views); ``spanEnergy`` is then set too.
     public func finish() -> AnalyzedRun {
+        if !reconstructions.isEmpty { pushReconstructions() }
         for slot in builders.indices {
             guard let target = targets[slot] else { continue }
+            if reconstructed[slot] {
+                builders[slot]!.finish { _, _ in }
+                continue
+            }
             let sweep = sweeps[target.domain]!
             let observer = knotObserver
             builders[slot]!.finish { time, interval in
@@ -281,7 +460,9 @@ public final class DefaultRunStream {
                 return DomainSweep.SeriesEnd(
                     nominalPeriod: period, gapThreshold: period.map { Double($0) * metricSet.options.gapFactor } ?? .infinity)
             }
-            domains.append(sweep.result(ends))
+            var attribution = sweep.result(ends)
+            if metricSet.options.sensorModel { addSensorFlags(&attribution, domain: d) }
+            domains.append(attribution)
         }
 
         var diagnostics: [AnalysisDiagnostic] = []
@@ -293,8 +474,10 @@ public final class DefaultRunStream {
         let wall = admission.timeSpan.map { DefaultMetricSet.seconds($0.first, $0.last) }
         let attribution = EnergyAttribution(domains: domains)
         spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu], cpu: attribution[.cpu])
+        let sensorModels = metricSet.options.sensorModel ? order.compactMap { models[$0]?.summary } : nil
         let result = DefaultMetricSet.result(
-            runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall)
+            runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall,
+            sensorModels: sensorModels)
         return AnalyzedRun(
             events: RunEvents(runID: runID, events: []), result: result,
             structure: structure ?? RunStructure(RunEvents(runID: runID, events: [])))

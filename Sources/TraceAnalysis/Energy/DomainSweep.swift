@@ -265,7 +265,7 @@ final class DomainSweep {
             let t0 = queues[k].times[head]
             let t1 = queues[k].times[head + 1]
             let interval = queues[k].intervals[head]
-            pieceLength[k] = t1 - t0
+            pieceLength[k] = max(t1 - t0, interval.measuredLength)
             energy.add(EnergySeries.ShapePowers.joules(interval.joules, shape: interval.shape, over: t0, t1, from: a, to: b))
             pieceFlags.formUnion(interval.flags)
         }

@@ -25,6 +25,18 @@ public enum EnergyFlag: String, Sendable, Hashable, CaseIterable, Comparable {
     case powerIntegrated = "power_integrated"
     /// The window shared energy with other queries running at the same time.
     case concurrentQueries = "concurrent_queries"
+    /// The window is shorter than the update period of a source's energy
+    /// counter: no counter update may fall inside it, so its energy is
+    /// reconstructed, not measured (version 3 of the `default` set).
+    case shorterThanSensorUpdate = "shorter_than_sensor_update"
+    /// Most of the window's energy lies in counter update intervals that
+    /// the window only partly covers, so its split rests on the power model
+    /// more than on counter readings (version 3 of the `default` set).
+    case mostlyReconstructed = "mostly_reconstructed"
+    /// The telemetry of another host looks shifted against the run's spans
+    /// by more than a sampling period, and no `--clock-offset` was given
+    /// for it (version 3 of the `default` set).
+    case clockOffsetSuspected = "clock_offset_suspected"
 
     private var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 

@@ -50,10 +50,24 @@ public struct EnergySeries: Sendable {
         /// gap (flagged ``EnergyFlag/longGapInterpolated``).
         public var gapFactor: Double
 
+        /// Whether sources are given a sensor model (version 3 of the
+        /// `default` set): staircase counters and averaged or missing power
+        /// are reconstructed from the spans (``SensorModel``). Version 2
+        /// takes every reading as exact at its instant.
+        public var sensorModel: Bool
+        /// Shifts of telemetry sources' timestamps onto the run's clock
+        /// (`--clock-offset SOURCE=±MS`), applied before anything else.
+        public var clockOffsets: [SourceClockOffset]
+
         /// Creates options.
-        public init(shape: Shape = .powerShaped, gapFactor: Double = 3) {
+        public init(
+            shape: Shape = .powerShaped, gapFactor: Double = 3, sensorModel: Bool = true,
+            clockOffsets: [SourceClockOffset] = []
+        ) {
             self.shape = shape
             self.gapFactor = gapFactor
+            self.sensorModel = sensorModel
+            self.clockOffsets = clockOffsets
         }
     }
 

@@ -252,6 +252,11 @@ struct SeriesInterval: Sendable {
     var flags: EnergyFlags
     /// The power profile, or nil for a linear one.
     var shape: EnergySeries.ShapePowers?
+    /// The length of the measurement the interval is part of, when longer
+    /// than the interval itself (a reconstructed series cuts one counter
+    /// update interval into several); 0: the interval is the measurement.
+    /// Long gaps are judged on it.
+    var measuredLength: Int64 = 0
 }
 
 /// Builds a series' knots and intervals from its cleaned readings in time

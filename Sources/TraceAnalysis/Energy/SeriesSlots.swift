@@ -11,6 +11,9 @@ struct SeriesSlots: Sendable {
     static let domains = EnergyDomain.allCases
 
     /// The position of source `name`, if seen.
+    /// The source name at a position.
+    func name(at position: Int) -> String { sources[position].name }
+
     func position(of name: String) -> Int? {
         sources.firstIndex { $0.name == name }
     }

@@ -8,6 +8,7 @@ public enum MetricSets {
 
     /// Earlier versions still selectable as `NAME@VERSION`.
     public static let earlier: [any MetricSet] = [
+        DefaultMetricSetV2(),
         DefaultMetricSetV1(),
     ]
 

@@ -55,4 +55,22 @@ enum OrderStatistics {
         }
         return result
     }
+
+    /// The index of the first value of ascending `values` above `value`
+    /// (`values.count` when none is).
+    static func firstIndex(in values: [Int64], above value: Int64) -> Int {
+        var low = 0
+        var high = values.count
+        while low < high {
+            let mid = (low + high) / 2
+            if values[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The index of the first value of ascending `values` at or above
+    /// `value` (`values.count` when none is).
+    static func firstIndex(in values: [Int64], atOrAbove value: Int64) -> Int {
+        value == .min ? 0 : firstIndex(in: values, above: value - 1)
+    }
 }

@@ -1,0 +1,487 @@
+/// Version 3's reconstruction of a counter's energy over time from its
+/// steps and the run's spans (docs/METRICS.md, "Sensor model").
+///
+/// 1. **Update instants.** A counter reading gives the energy at the
+///    counter's last update. The update that moved it from one value to the
+///    next lies after the last reading of the old value, at or before the
+///    first reading of the new one, and (with update period `P`, jitter `σ`)
+///    no earlier than `1.2·P + 2σ` before that reading: its *window*. With a
+///    period (declared by the source, else detected), the period is refined
+///    to the one under which most neighbourhoods of windows agree, each
+///    instant is the middle of its window intersected with its neighbours'
+///    windows moved by the periods between them (±8 changes, fewer where
+///    they disagree), and then moved halfway towards where the fitted power
+///    model says the counter reached its value (``placed(_:low:high:counter:model:reach:)``).
+///    Without a period (the counter advanced at every reading) the
+///    instants are the readings', as in version 2. Counter deltas are taken
+///    between update instants (wraps and resets as in version 2), so every
+///    delta is known exactly.
+/// 2. **A power model from the spans.** Power is taken to be
+///    `b + a·n_inference(t) + c·n_tool(t)`, the counts of inference and tool
+///    spans active at `t` over the whole run, fitted to the counter deltas
+///    by weighted least squares (weight 1/length: residuals in watts) with
+///    every coefficient ≥ 0 (the best of the non-negative fits on each
+///    subset of the three terms).
+/// 3. **Energy between updates.** Inside each update interval the span
+///    boundaries cut pieces; each piece gets the interval's delta in
+///    proportion to the model's power times its length (the last piece the
+///    remainder), so the interval's total is the counter delta. Where the
+///    model gives no power, or a reset interval has no delta, the model's
+///    energy or an even spread is used.
+///
+/// Power readings are never used here: averaged power says nothing about
+/// when energy was spent, and a staircase counter's intervals are placed by
+/// the spans even where instant power exists (docs/METRICS.md).
+struct SpanFitReconstruction: Sendable {
+    /// When the count of active inference and tool spans changes, with the
+    /// counts from each instant until the next.
+    struct Activity: Sendable {
+        var times: [Int64] = []
+        var inferences: [Int32] = []
+        var tools: [Int32] = []
+
+        /// The activity of normalised queries' spans.
+        init(_ queries: [QueryInterval]) {
+            var deltas: [(time: Int64, inference: Int32, tool: Int32)] = []
+            for query in queries {
+                for turn in query.turns {
+                    for span in turn.spans where span.end > span.start {
+                        let tool: Int32 = span.kind == .tool ? 1 : 0
+                        deltas.append((span.start, 1 - tool, tool))
+                        deltas.append((span.end, tool - 1, -tool))
+                    }
+                }
+            }
+            deltas.sort { $0.time < $1.time }
+            var inference: Int32 = 0
+            var tool: Int32 = 0
+            var i = 0
+            while i < deltas.count {
+                let time = deltas[i].time
+                while i < deltas.count, deltas[i].time == time {
+                    inference += deltas[i].inference
+                    tool += deltas[i].tool
+                    i += 1
+                }
+                times.append(time)
+                inferences.append(inference)
+                tools.append(tool)
+            }
+        }
+    }
+
+    /// The fitted power model: watts at rest, per active inference, per
+    /// active tool call.
+    struct Model: Sendable, Equatable {
+        var base: Double
+        var perInference: Double
+        var perTool: Double
+
+        func watts(inferences: Int32, tools: Int32) -> Double {
+            base + perInference * Double(inferences) + perTool * Double(tools)
+        }
+    }
+
+    /// The series' knot times and the intervals between them.
+    var times: [Int64] = []
+    var intervals: [SeriesInterval] = []
+    /// The fitted model.
+    var model = Model(base: 0, perInference: 0, perTool: 0)
+    /// How many times the counter went backwards without a wrap range.
+    var counterResets = 0
+    /// The update instants (knots at measured counter values), for the flags
+    /// of windows that lean on reconstruction.
+    var updates: [Int64] = []
+
+    /// Reconstructs a series from a counter's steps.
+    init(steps: CounterSteps, period: Int64?, jitter: Int64? = nil, activity: Activity) {
+        let count = steps.values.count
+        guard count >= 2 else { return }
+        // 1. Update instants and deltas.
+        let windows = Self.updateInstants(steps, period: period, jitter: jitter)
+        var instants = windows?.instants ?? Self.increasing(steps.firstTimes)
+        var deltas: [Double] = []
+        var reset: [Bool] = []
+        deltas.reserveCapacity(count - 1)
+        for j in 1..<count {
+            var delta = steps.values[j] - steps.values[j - 1]
+            var isReset = false
+            if delta < 0 {
+                let wrap = steps.wraps[j] > 0 ? steps.wraps[j] : steps.wraps[j - 1]
+                if wrap > 0, delta + wrap >= 0 {
+                    delta += wrap
+                } else {
+                    isReset = true
+                    counterResets += 1
+                    delta = 0
+                }
+            }
+            deltas.append(delta)
+            reset.append(isReset)
+        }
+
+        // 2. The fit; with a staircase, the instants placed by the fitted
+        // model and the fit taken again.
+        model = Self.fit(Self.features(instants, activity), deltas, reset)
+        if let windows, counterResets == 0 {
+            var counter = [0.0]
+            counter.reserveCapacity(count)
+            for delta in deltas { counter.append(counter[counter.count - 1] + delta) }
+            let energy = ModelEnergy(activity: activity, model: model, origin: steps.firstTimes[0])
+            if energy.invertible, !activity.times.isEmpty {
+                instants = Self.placed(instants, low: windows.low, high: windows.high, counter: counter, model: energy)
+                model = Self.fit(Self.features(instants, activity), deltas, reset)
+            }
+        }
+        let changes = activity.times.count
+        var cursor = -1
+
+        // 3. Knots: update instants, and the span boundaries inside each
+        // update interval.
+        times.append(instants[0])
+        updates = instants
+        cursor = -1
+        for j in 1..<count {
+            let (a, b) = (instants[j - 1], instants[j])
+            let measured = b - a
+            var flags = EnergyFlags()
+            if reset[j - 1] { flags.insert(.counterReset) }
+            while cursor + 1 < changes, activity.times[cursor + 1] <= a { cursor += 1 }
+            // The pieces: cut at the changes strictly inside (a, b).
+            var cuts: [Int64] = []
+            var weights: [Double] = []
+            var k = cursor
+            var from = a
+            while from < b {
+                let to = min(k + 1 < changes ? activity.times[k + 1] : Int64.max, b)
+                let watts = k >= 0 ? model.watts(inferences: activity.inferences[k], tools: activity.tools[k]) : model.base
+                weights.append(max(watts, 0) * Double(to - from))
+                cuts.append(to)
+                from = to
+                k += 1
+            }
+            var total = 0.0
+            for w in weights { total += w }
+            var delta = deltas[j - 1]
+            if reset[j - 1] { delta = total * 1e-9 }
+            guard cuts.count > 1, total > 0, total.isFinite else {
+                times.append(b)
+                intervals.append(SeriesInterval(joules: delta, flags: flags, shape: nil, measuredLength: measured))
+                continue
+            }
+            var given = 0.0
+            for (i, cut) in cuts.enumerated() {
+                let joules = i == cuts.count - 1 ? max(delta - given, 0) : delta * (weights[i] / total)
+                given += joules
+                times.append(cut)
+                intervals.append(SeriesInterval(joules: joules, flags: flags, shape: nil, measuredLength: measured))
+            }
+        }
+    }
+
+    /// The update instant of each step's value. Each lies in a window: after
+    /// the last reading of the value before, at or before the first reading
+    /// of its own, and (with a period `P` and jitter `σ`) no earlier than
+    /// `P + 2σ` before that reading. Updates come at a nearly steady pace,
+    /// so the instants are smoothed: each is moved towards the point its
+    /// neighbours predict (by the number of updates between them, the gap
+    /// over `P` rounded), kept inside its window, twenty times over, from
+    /// the windows' middles. Without a period the instants are the readings'.
+    static func updateInstants(
+        _ steps: CounterSteps, period: Int64?, jitter: Int64?
+    ) -> (instants: [Int64], low: [Double], high: [Double])? {
+        let count = steps.values.count
+        guard let period, period > 0 else { return nil }
+        let sigma = Double(jitter ?? 0)
+        // Times relative to the first reading: a Double holds nanoseconds
+        // since the epoch only to about 256 ns.
+        let origin = steps.firstTimes[0]
+        let reach = Double(period) * 1.2 + 2 * sigma
+        var low = [Double](repeating: 0, count: count)
+        var high = [Double](repeating: 0, count: count)
+        for j in 0..<count {
+            high[j] = Double(steps.firstTimes[j] &- origin)
+            low[j] = high[j] - reach
+            if j > 0 { low[j] = max(low[j], Double(steps.lastTimes[j - 1] &- origin)) }
+            if low[j] > high[j] { low[j] = high[j] }
+        }
+        // The period that makes the most neighbourhoods agree.
+        let estimate = Double(period)
+        var best = (score: -1, period: estimate)
+        let probe = min(count, 4000)
+        for i in 0...60 {
+            let candidate = estimate * (0.85 + 0.005 * Double(i))
+            let index = Self.updateIndices(high, period: candidate)
+            var score = 0
+            for j in 0..<probe where Self.phase(j, reach: 4, low: low, high: high, index: index, period: candidate, sigma: sigma) != nil {
+                score += 1
+            }
+            if score > best.score || score == best.score && abs(candidate - estimate) < abs(best.period - estimate) {
+                best = (score, candidate)
+            }
+        }
+        let index = Self.updateIndices(high, period: best.period)
+        var instants = [Double](repeating: 0, count: count)
+        for j in 0..<count {
+            var found: Double?
+            var r = 8
+            while found == nil, r >= 0 {
+                found = Self.phase(j, reach: r, low: low, high: high, index: index, period: best.period, sigma: sigma)
+                r = r == 0 ? -1 : r / 2
+            }
+            instants[j] = found ?? 0.5 * (low[j] + high[j])
+        }
+        return (increasing(instants, origin: origin), low, high)
+    }
+
+    /// How many updates precede each observed change, counting each gap
+    /// between first readings as its length over the period, rounded (at
+    /// least one).
+    static func updateIndices(_ high: [Double], period: Double) -> [Double] {
+        var index = [Double](repeating: 0, count: high.count)
+        for j in high.indices.dropFirst() {
+            index[j] = index[j - 1] + max(1, ((high[j] - high[j - 1]) / period).rounded())
+        }
+        return index
+    }
+
+    /// The middle of the instants update `j` may have had, given its window
+    /// and those of its neighbours up to `reach` changes away, each moved by
+    /// the periods between them (with a tolerance of 2σ√n for n periods);
+    /// nil when they do not agree.
+    static func phase(
+        _ j: Int, reach: Int, low: [Double], high: [Double], index: [Double], period: Double, sigma: Double
+    ) -> Double? {
+        var from = low[j]
+        var to = high[j]
+        for k in max(0, j - reach)...min(low.count - 1, j + reach) where k != j {
+            let steps = index[k] - index[j]
+            let tolerance = 2 * sigma * abs(steps).squareRoot() + 1_000_000
+            from = max(from, low[k] - steps * period - tolerance)
+            to = min(to, high[k] - steps * period + tolerance)
+        }
+        return from <= to ? 0.5 * (from + to) : nil
+    }
+
+    /// Rounded instants after `origin`, made strictly increasing.
+    static func increasing(_ values: [Double], origin: Int64) -> [Int64] {
+        increasing(values.map { origin &+ Int64($0.rounded()) })
+    }
+
+    /// Instants made strictly increasing.
+    static func increasing(_ values: [Int64]) -> [Int64] {
+        var instants = values
+        for j in instants.indices.dropFirst() where instants[j] <= instants[j - 1] { instants[j] = instants[j - 1] + 1 }
+        return instants
+    }
+
+    /// The model's cumulative energy as a function of time (joules since
+    /// the first activity change; before it, at base power), and its inverse.
+    struct ModelEnergy {
+        let activity: Activity
+        let model: Model
+        /// Times are nanoseconds after this instant.
+        let origin: Int64
+        private var cumulative: [Double] = []
+        private var times: [Double] = []
+
+        init(activity: Activity, model: Model, origin: Int64) {
+            self.activity = activity
+            self.model = model
+            self.origin = origin
+            times = activity.times.map { Double($0 &- origin) }
+            var total = 0.0
+            for i in activity.times.indices {
+                cumulative.append(total)
+                if i + 1 < activity.times.count {
+                    total += watts(i) * Double(activity.times[i + 1] - activity.times[i]) * 1e-9
+                }
+            }
+        }
+
+        func watts(_ i: Int) -> Double {
+            max(0, model.watts(inferences: activity.inferences[i], tools: activity.tools[i]))
+        }
+
+        /// Whether the model's power is positive everywhere (so the energy
+        /// is strictly increasing and can be inverted).
+        var invertible: Bool {
+            model.base > 0 && activity.times.indices.allSatisfy { watts($0) > 0 }
+        }
+
+        func energy(at t: Double) -> Double {
+            guard let first = times.first, t >= first else {
+                return model.base * (t - (times.first ?? 0)) * 1e-9
+            }
+            var low = 0
+            var high = times.count
+            while low < high {
+                let mid = (low + high) / 2
+                if times[mid] <= t { low = mid + 1 } else { high = mid }
+            }
+            let i = low - 1
+            let w = i + 1 < times.count ? watts(i) : model.base
+            return cumulative[i] + w * (t - times[i]) * 1e-9
+        }
+
+        func time(at e: Double) -> Double {
+            guard !times.isEmpty, e >= 0 else { return (times.first ?? 0) + e / model.base * 1e9 }
+            var low = 0
+            var high = cumulative.count
+            while low < high {
+                let mid = (low + high) / 2
+                if cumulative[mid] <= e { low = mid + 1 } else { high = mid }
+            }
+            let i = max(low - 1, 0)
+            let w = i + 1 < times.count ? watts(i) : model.base
+            return times[i] + (e - cumulative[i]) / w * 1e9
+        }
+    }
+
+    /// Update instants placed by the counter's own increments: under the
+    /// fitted model, the counter value `E_j` is reached at `M⁻¹(E_j − C)`,
+    /// `M` the model's cumulative energy and `C` a constant that drifts
+    /// slowly with the model's error. For each update, `C` is taken as the
+    /// middle of the range that keeps its ±`reach` neighbours' instants
+    /// inside their windows; the instant is then clamped into its own
+    /// window. Where the range is empty the smoothed instant stays.
+    static func placed(
+        _ instants: [Int64], low: [Double], high: [Double], counter: [Double], model: ModelEnergy, reach: Int = 8
+    ) -> [Int64] {
+        let count = instants.count
+        // Per update, the range of C its window allows.
+        var lowC = [Double](repeating: 0, count: count)
+        var highC = [Double](repeating: 0, count: count)
+        for j in 0..<count {
+            lowC[j] = counter[j] - model.energy(at: high[j])
+            highC[j] = counter[j] - model.energy(at: low[j])
+        }
+        var result = instants.map { Double($0 &- model.origin) }
+        for j in 0..<count {
+            // The widest neighbourhood whose windows agree on C.
+            var range: (Double, Double)?
+            var r = reach
+            while r >= 0, range == nil {
+                var from = -Double.infinity
+                var to = Double.infinity
+                for k in max(0, j - r)...min(count - 1, j + r) {
+                    from = max(from, lowC[k])
+                    to = min(to, highC[k])
+                }
+                if from <= to { range = (from, to) }
+                r = r == 0 ? -1 : r / 2
+            }
+            guard let (from, to) = range else { continue }
+            let instant = model.time(at: counter[j] - 0.5 * (from + to))
+            // Halfway between the periodic estimate and the energy's.
+            if instant.isFinite { result[j] = min(max(0.5 * (instant + result[j]), low[j]), high[j]) }
+        }
+        return increasing(result, origin: model.origin)
+    }
+
+    /// The fit's features of each interval between instants: its length,
+    /// inference-seconds and tool-seconds.
+    static func features(_ instants: [Int64], _ activity: Activity) -> [(length: Double, inference: Double, tool: Double)] {
+        var features: [(length: Double, inference: Double, tool: Double)] = []
+        features.reserveCapacity(instants.count)
+        let changes = activity.times.count
+        // The last change at or before the interval's start, or -1.
+        var cursor = -1
+        for j in 1..<instants.count {
+            let (a, b) = (instants[j - 1], instants[j])
+            var inferenceSeconds = 0.0
+            var toolSeconds = 0.0
+            while cursor + 1 < changes, activity.times[cursor + 1] <= a { cursor += 1 }
+            var k = cursor
+            var from = a
+            while from < b {
+                let to = min(k + 1 < changes ? activity.times[k + 1] : Int64.max, b)
+                if k >= 0 {
+                    let seconds = Double(to - from) * 1e-9
+                    inferenceSeconds += seconds * Double(activity.inferences[k])
+                    toolSeconds += seconds * Double(activity.tools[k])
+                }
+                from = to
+                k += 1
+            }
+            features.append((Double(b - a) * 1e-9, inferenceSeconds, toolSeconds))
+        }
+        return features
+    }
+
+    /// The non-negative weighted least-squares fit of `deltas` (resets left
+    /// out): the subset of terms whose unconstrained solution is
+    /// non-negative with the least residual; the base alone when no subset
+    /// qualifies.
+    static func fit(
+        _ features: [(length: Double, inference: Double, tool: Double)], _ deltas: [Double], _ reset: [Bool]
+    ) -> Model {
+        // Normal equations of Σ (y − xβ)² / length.
+        var a = [[Double]](repeating: [0, 0, 0], count: 3)
+        var c = [0.0, 0.0, 0.0]
+        var yy = 0.0
+        for (i, f) in features.enumerated() where !reset[i] && f.length > 0 {
+            let x = [f.length, f.inference, f.tool]
+            let w = 1 / f.length
+            for r in 0..<3 {
+                c[r] += w * x[r] * deltas[i]
+                for s in 0..<3 { a[r][s] += w * x[r] * x[s] }
+            }
+            yy += w * deltas[i] * deltas[i]
+        }
+        var best: (residual: Double, beta: [Double])?
+        // Too few intervals to tell the terms apart: the base alone (an
+        // even spread, version 2's linear interpolation).
+        let usable = features.indices.filter { !reset[$0] && features[$0].length > 0 }.count
+        for mask in 1..<8 where usable >= minimumIntervals || mask == 1 {
+            let terms = (0..<3).filter { mask & (1 << $0) != 0 }
+            guard let solution = solve(terms.map { r in terms.map { a[r][$0] } }, terms.map { c[$0] }),
+                  solution.allSatisfy({ $0 >= 0 && $0.isFinite })
+            else { continue }
+            var beta = [0.0, 0.0, 0.0]
+            for (k, term) in terms.enumerated() { beta[term] = solution[k] }
+            // Residual: yy − 2βᵀc + βᵀAβ.
+            var residual = yy
+            for r in 0..<3 {
+                residual -= 2 * beta[r] * c[r]
+                for s in 0..<3 { residual += beta[r] * a[r][s] * beta[s] }
+            }
+            if best == nil || residual < best!.residual - 1e-12 * abs(best!.residual) { best = (residual, beta) }
+        }
+        guard let beta = best?.beta else { return Model(base: 0, perInference: 0, perTool: 0) }
+        return Model(base: beta[0], perInference: beta[1], perTool: beta[2])
+    }
+
+    /// The fewest counter intervals for a fit of more than the base.
+    static let minimumIntervals = 12
+
+    /// Solves a small symmetric system by Gaussian elimination with partial
+    /// pivoting; nil when it is singular.
+    static func solve(_ matrix: [[Double]], _ vector: [Double]) -> [Double]? {
+        let n = vector.count
+        var m = matrix
+        var v = vector
+        var scale = 0.0
+        for row in m { for value in row { scale = max(scale, abs(value)) } }
+        guard scale > 0, scale.isFinite else { return nil }
+        for col in 0..<n {
+            var pivot = col
+            for r in col..<n where abs(m[r][col]) > abs(m[pivot][col]) { pivot = r }
+            guard abs(m[pivot][col]) > scale * 1e-12 else { return nil }
+            m.swapAt(col, pivot)
+            v.swapAt(col, pivot)
+            for r in (col + 1)..<n {
+                let factor = m[r][col] / m[col][col]
+                for s in col..<n { m[r][s] -= factor * m[col][s] }
+                v[r] -= factor * v[col]
+            }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for r in stride(from: n - 1, through: 0, by: -1) {
+            var sum = v[r]
+            for s in (r + 1)..<n { sum -= m[r][s] * x[s] }
+            x[r] = sum / m[r][r]
+        }
+        return x
+    }
+}
