@@ -28,6 +28,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
     var metrics: String?
 
+    @OptionGroup var clockOffsets: ClockOffsetOptions
+
     @Option(name: .long, help: "Output format: table (default, 80 columns), csv or json (one array of row objects).")
     var format: OutputFormat = .table
 
@@ -65,9 +67,10 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         let name = metrics ?? MetricSets.defaultName
-        guard let metricSet = MetricSets.named(name) else {
+        guard let named = MetricSets.named(name) else {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
+        let metricSet = try clockOffsets.apply(to: named)
         let prices = try priceOptions.load()
         var report = AnalysisReport(
             metricSet: metricSet, view: by, format: format, prices: prices, withRunLabels: withRunLabels,

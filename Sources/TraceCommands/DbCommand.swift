@@ -30,6 +30,8 @@ struct DbCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
     var metrics: String?
 
+    @OptionGroup var clockOffsets: ClockOffsetOptions
+
     @OptionGroup var priceOptions: PriceOptions
 
     @Flag(name: .long, help: "Print the rows written and the insert rate on standard error.")
@@ -39,7 +41,7 @@ struct DbCommand: ParsableCommand {
 
     func run() throws {
         try Self.checkDatabase(output, inputs: inputs.files)
-        let metricSet = try MetricSetOption.resolve(metrics)
+        let metricSet = try clockOffsets.apply(to: MetricSetOption.resolve(metrics))
         let prices = try priceOptions.load()
         // One analysis serves every table.
         let messages = Messages(quiet: quietOption.quiet)

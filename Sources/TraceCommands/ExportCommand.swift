@@ -24,6 +24,8 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Metric set (see `trace-analyze metrics`).", valueName: "name"))
     var metrics: String?
 
+    @OptionGroup var clockOffsets: ClockOffsetOptions
+
     @OptionGroup var priceOptions: PriceOptions
 
     @OptionGroup var quietOption: QuietOption
@@ -34,9 +36,10 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let name = metrics ?? MetricSets.defaultName
-        guard let metricSet = MetricSets.named(name) else {
+        guard let named = MetricSets.named(name) else {
             throw CommandError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
+        let metricSet = try clockOffsets.apply(to: named)
         let prices = try priceOptions.load()
         // One analysis serves the four tables.
         let messages = Messages(quiet: quietOption.quiet)

@@ -40,12 +40,14 @@ struct OTLPCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Metric set whose energy is written.", valueName: "name"))
     var metrics: String?
 
+    @OptionGroup var clockOffsets: ClockOffsetOptions
+
     func validate() throws {
         if (output == nil) == (endpoint == nil) { throw ValidationError("Give -o FILE or --endpoint URL (one of them).") }
     }
 
     func run() throws {
-        let metricSet = try MetricSetOption.resolve(metrics)
+        let metricSet = try clockOffsets.apply(to: MetricSetOption.resolve(metrics))
         let writer = OTLPTraceWriter(metricSet: metricSet.identity.description, prices: try priceOptions.load())
         let messages = Messages(quiet: quietOption.quiet)
         let analyzed = LogAnalysis.analyze(inputs.logs, with: metricSet)

@@ -35,9 +35,12 @@ struct PerfettoCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Metric set for the query and turn arguments.", valueName: "name"))
     var metrics: String?
 
+    @OptionGroup var clockOffsets: ClockOffsetOptions
+
     func run() throws {
-        let metricSet = try MetricSetOption.resolve(metrics)
-        let trace = PerfettoTrace(metricSet: metricSet, prices: try priceOptions.load())
+        let metricSet = try clockOffsets.apply(to: MetricSetOption.resolve(metrics))
+        var trace = PerfettoTrace(metricSet: metricSet, prices: try priceOptions.load())
+        trace.clockOffsets = clockOffsets.offsets
         let messages = Messages(quiet: quietOption.quiet)
         let progress = inputs.reading("timeline", messages, writingOut: output == "-")
         var foundSegments = false

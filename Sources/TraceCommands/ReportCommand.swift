@@ -26,6 +26,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Metric set for the tables.", valueName: "name"))
     var metrics: String?
 
+    @OptionGroup var clockOffsets: ClockOffsetOptions
+
     @Option(name: .long, help: ArgumentHelp("Show at most this many turns in bars and tables.", valueName: "n"))
     var turnLimit: Int = 80
 
@@ -38,8 +40,9 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let metricSet = try MetricSetOption.resolve(metrics)
-        let report = HTMLReport(metricSet: metricSet, turnLimit: turnLimit, prices: try priceOptions.load())
+        let metricSet = try clockOffsets.apply(to: MetricSetOption.resolve(metrics))
+        var report = HTMLReport(metricSet: metricSet, turnLimit: turnLimit, prices: try priceOptions.load())
+        report.clockOffsets = clockOffsets.offsets
         let messages = Messages(quiet: quietOption.quiet)
         let progress = inputs.reading("report", messages)
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }

@@ -15,7 +15,8 @@ final class RecordingSession {
     private let recorder: Recorder
     private let anchor: ClockAnchor
     private let sampler: TelemetrySampler
-    private let server: EventServer
+    /// The event socket; nil with `--telemetry-only`.
+    private let server: EventServer?
     private let command: [String]
     private let childPID = ProcessID()
     private let signals = SignalForwarder()
@@ -28,7 +29,7 @@ final class RecordingSession {
     init(
         output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String],
         onOverload: OverloadPolicy = .block, parentDeathSignal: Bool = true, trustedSenders: [Int32]? = nil,
-        trustRule: String = "", runID: String? = nil, otlp: Bool = true
+        trustRule: String = "", runID: String? = nil, otlp: Bool = true, telemetryOnly: Bool = false
     ) throws {
         self.parentDeathSignal = parentDeathSignal
         // The socket's directory first: a failure here leaves the output as it was.
@@ -61,7 +62,13 @@ final class RecordingSession {
             for warning in source.warnings { Diagnostics.warn("trace-record: \(source.kind): \(warning)") }
         }
         var runLabels = labels
-        runLabels.append(Label("command", command.joined(separator: " ")))
+        if telemetryOnly {
+            // Read by the analysis: this recorder's sources are another
+            // host's, whose clock may differ from the spans'.
+            runLabels.append(Label("recording", "telemetry_only"))
+        } else {
+            runLabels.append(Label("command", command.joined(separator: " ")))
+        }
         runLabels.append(Label("telemetry", sources.map(\.kind).joined(separator: ",")))
         runLabels += sources.flatMap(\.labels)
         recorder.record(
@@ -71,7 +78,12 @@ final class RecordingSession {
         sampler = TelemetrySampler(sources: sources, recorder: recorder, rate: sampleHz)
         let trust = trustedSenders.map { SenderTrust(onlyChildAnd: $0, rule: trustRule, child: child) }
             ?? .everyone(child: child)
-        server = try EventServer(directory: socketDirectory, recorder: recorder, anchor: anchor, trust: trust)
+        if telemetryOnly {
+            rmdir(socketDirectory)
+            server = nil
+        } else {
+            server = try EventServer(directory: socketDirectory, recorder: recorder, anchor: anchor, trust: trust)
+        }
         if otlp {
             let recorder = recorder, anchor = recorder.anchor
             let collector = OTLPCollector { wall, payload in
@@ -94,6 +106,7 @@ final class RecordingSession {
     /// log. Returns the exit code `trace-record` exits with.
     func run(verbose: Bool) -> Int32 {
         sampler.start()
+        guard let server else { return runTelemetryOnly(verbose: verbose) }
         let code: Int32
         do {
             var environment = [TraceRecordCommand.socketVariable: server.path]
@@ -148,6 +161,30 @@ final class RecordingSession {
         }
         if closeFailed && code == 0 { return 1 }
         return code
+    }
+
+    /// `--telemetry-only`: samples until SIGINT, SIGTERM or SIGHUP, then
+    /// closes the log. Returns 0, or 1 when the log could not be closed.
+    private func runTelemetryOnly(verbose: Bool) -> Int32 {
+        let stops: Set<Int32> = [SIGINT, SIGTERM, SIGHUP]
+        while !stops.contains(signals.received.load(ordering: .acquiring)) {
+            usleep(20_000)
+        }
+        sampler.stop()
+        recorder.record(.mark(Mark(name: "telemetry_stop", text: "signal \(signals.received.load(ordering: .acquiring))")))
+        do {
+            try recorder.close()
+        } catch {
+            Diagnostics.print("trace-record: closing \(recorder.path): \(error)")
+            return 1
+        }
+        if verbose {
+            let stats = recorder.statistics
+            Diagnostics.print(
+                "trace-record: \(sampler.statistics.samples) telemetry samples; \(stats.events) records, "
+                    + "\(stats.fileBytes) bytes in \(recorder.path)")
+        }
+        return 0
     }
 
     /// `exit 3`, or `killed by signal 9` for 128 + 9.

@@ -30,8 +30,15 @@ struct TraceRecordCommand: ParsableCommand {
 
             An existing log is never overwritten unless --force is given.
 
+            With --telemetry-only no command runs and nothing listens for events: \
+            telemetry is sampled until SIGINT or SIGTERM, then the log is closed \
+            (exit 0). Record it on the host that serves the model with the agent's \
+            run id; `trace-analyze agent.zst gpu.zst` joins the two, and \
+            `--clock-offset SOURCE=±MS` puts the host's clock on the run's.
+
             Example:
               trace-record -o run.zst --label model=gpt-4o -- python3 agent.py
+              trace-record --telemetry-only -o gpu.zst --run-id exp7   # on the GPU host
             """,
         version: Recorder.version)
 
@@ -90,11 +97,19 @@ struct TraceRecordCommand: ParsableCommand {
         "Let the command run on if trace-record is killed (SIGKILL) or crashes; by default it then gets SIGTERM (Linux)."))
     var noParentDeathSignal = false
 
+    @Flag(name: .customLong("telemetry-only"), help: ArgumentHelp(
+        "Run no command: sample telemetry until SIGINT or SIGTERM, then close the log (for a GPU host serving the model; give it the agent's --run-id and analyse both logs together)."))
+    var telemetryOnly = false
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run, after `--`.", valueName: "COMMAND ARGS"))
     var command: [String] = []
 
     mutating func validate() throws {
-        guard !command.isEmpty else { throw ValidationError("Give the command to run after `--`.") }
+        if telemetryOnly {
+            guard command.isEmpty else { throw ValidationError("--telemetry-only runs no command; leave out `-- COMMAND`.") }
+        } else {
+            guard !command.isEmpty else { throw ValidationError("Give the command to run after `--` (or --telemetry-only).") }
+        }
         guard sampleHz.isFinite, sampleHz > 0 else { throw ValidationError("--sample-hz must be a positive number.") }
         if let runID, runID.isEmpty { throw ValidationError("--run-id must not be empty.") }
         for list in trustedPIDs {
@@ -153,7 +168,8 @@ struct TraceRecordCommand: ParsableCommand {
                     return Label(String(parts[0]), String(parts[1]))
                 },
                 command: command, onOverload: onOverload, parentDeathSignal: !noParentDeathSignal,
-                trustedSenders: trustedSenders, trustRule: trustRule, runID: runID, otlp: !noOTLP)
+                trustedSenders: trustedSenders, trustRule: trustRule, runID: runID, otlp: !noOTLP && !telemetryOnly,
+                telemetryOnly: telemetryOnly)
         } catch {
             Diagnostics.print("trace-record: \(error)")
             throw ExitCode(2)

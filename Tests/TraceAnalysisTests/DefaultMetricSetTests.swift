@@ -44,8 +44,10 @@ struct DefaultMetricSetTests {
             "query_id", "turn_index", "input_tokens", "output_tokens", "tools_called", "tool_latencies_s",
             "wall_clock_s", "gpu_energy_joules", "cpu_energy_joules", "gpu_power_avg_watts", "cpu_power_avg_watts",
             "inference_s", "inference_gpu_energy_joules", "tool_gpu_energy_joules", "inference_cpu_energy_joules",
-            "tool_cpu_energy_joules", "flags",
+            "tool_cpu_energy_joules", "gpu_alignment_joules_per_ms", "cpu_alignment_joules_per_ms", "flags",
         ])
+        #expect(DefaultMetricSetV2().analyze(run(samples() + query("q1", at: 1))).turns[0].names
+            == first.names.filter { !$0.hasSuffix("_alignment_joules_per_ms") })
         #expect(first["tools_called"] == .strings(["search"]))
         #expect(close(first["wall_clock_s"]?.doubleValue, 3))
         #expect(close(first["gpu_energy_joules"]?.doubleValue, 300))

@@ -209,6 +209,13 @@ public struct DefaultMetricSet: MetricSet {
         StreamedLogAnalysis.analyze(paths, metricSet: self)
     }
 
+    /// The set with the clock offsets in its options.
+    public func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)? {
+        var options = options
+        options.clockOffsets = offsets
+        return DefaultMetricSet(options: options)
+    }
+
     /// Analyses one run: sort, then stream (``streamed(_:)``).
     public func analyze(_ run: RunEvents) -> AnalysisResult {
         streamed(run).finish().result
@@ -229,11 +236,21 @@ public struct DefaultMetricSet: MetricSet {
                 result.turnInferences.append(SpanReference(
                     kind: .inference, runID: runID, queryID: query.queryID, spanID: turn.inference.spanID,
                     startSequence: turn.inference.startSequence, endSequence: nil))
-                result.turns.append(Self.turnRow(turn, index: turnIndex, queryID: query.queryID,
-                                                 gpu: gpu.queries[index].turns[turnIndex],
-                                                 cpu: cpu.queries[index].turns[turnIndex]))
+                var row = Self.turnRow(turn, index: turnIndex, queryID: query.queryID,
+                                       gpu: gpu.queries[index].turns[turnIndex], cpu: cpu.queries[index].turns[turnIndex])
+                if sensorModels != nil {
+                    row.insert(Self.alignmentColumns(gpu.queries[index].turns[turnIndex].alignmentJoulesPerMillisecond,
+                                                     cpu.queries[index].turns[turnIndex].alignmentJoulesPerMillisecond),
+                               before: "flags")
+                }
+                result.turns.append(row)
             }
-            result.queries.append(Self.queryRow(query, gpu: gpu.queries[index], cpu: cpu.queries[index]))
+            var row = Self.queryRow(query, gpu: gpu.queries[index], cpu: cpu.queries[index])
+            if sensorModels != nil {
+                row.insert(Self.alignmentColumns(gpu.queries[index].alignmentJoulesPerMillisecond,
+                                                 cpu.queries[index].alignmentJoulesPerMillisecond), before: "flags")
+            }
+            result.queries.append(row)
         }
 
         var runColumns: [(name: String, value: AnalysisValue)] = [
@@ -256,6 +273,12 @@ public struct DefaultMetricSet: MetricSet {
             .sorted { ($0.element.sequence ?? .max, $0.offset) < ($1.element.sequence ?? .max, $1.offset) }
             .map(\.element)
         return result
+    }
+
+    /// Version 3's columns of how a row's energy depends on the clocks'
+    /// alignment.
+    static func alignmentColumns(_ gpu: Double?, _ cpu: Double?) -> [(name: String, value: AnalysisValue)] {
+        [("gpu_alignment_joules_per_ms", .double(gpu)), ("cpu_alignment_joules_per_ms", .double(cpu))]
     }
 
     /// `domain:flag` strings in flag order.

@@ -42,6 +42,12 @@ public struct DefaultMetricSetV1: MetricSet {
 
     public func spanEnergy(_ run: RunEvents) -> SpanEnergy { current.spanEnergy(run) }
 
+    public func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)? {
+        var options = current.options
+        options.clockOffsets = offsets
+        return DefaultMetricSetV1(options: options)
+    }
+
     public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? {
         guard var outcome = current.analyzeStream(paths) else { return nil }
         for index in outcome.runs.indices { outcome.runs[index].result = Self.versionOne(outcome.runs[index].result) }
@@ -74,4 +80,10 @@ public struct DefaultMetricSetV2: MetricSet {
     public func spanEnergy(_ run: RunEvents) -> SpanEnergy { current.spanEnergy(run) }
 
     public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? { current.analyzeStream(paths) }
+
+    public func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)? {
+        var options = current.options
+        options.clockOffsets = offsets
+        return DefaultMetricSetV2(options: options)
+    }
 }

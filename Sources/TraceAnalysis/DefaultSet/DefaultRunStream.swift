@@ -55,6 +55,8 @@ public final class DefaultRunStream {
     @exclusivity(unchecked) private var powerSeen: [Bool] = []
     @exclusivity(unchecked) private var declaredPower: [SensorModel.Power?] = []
     @exclusivity(unchecked) private var declaredPeriod: [Int64?] = []
+    /// Per slot: recorded on another host, with no clock offset given.
+    @exclusivity(unchecked) private var unaligned: [Bool] = []
     @exclusivity(unchecked) private var reconstructed: [Bool] = []
     @exclusivity(unchecked) private var models: [SensorModel?] = []
     @exclusivity(unchecked) private var updateInstants: [[Int64]] = []
@@ -165,6 +167,8 @@ public final class DefaultRunStream {
         powerSeen.append(false)
         declaredPower.append(declared.power)
         declaredPeriod.append(declared.period)
+        let source = slots.keys[surveys.count - 1].source
+        unaligned.append(declared.remote && !metricSet.options.clockOffsets.contains { $0.source == source })
         reconstructed.append(false)
         models.append(nil)
         updateInstants.append([])
@@ -187,7 +191,7 @@ public final class DefaultRunStream {
         guard steps[slot] != nil, let counter = clean.counter else { return }
         steps[slot]!.add(time: clean.time, value: counter, wrap: clean.wrap)
         if steps[slot]!.pairs >= 256, powerSeen[slot], declaredPower[slot] != .average, declaredPeriod[slot] == nil,
-           !steps[slot]!.isStaircase {
+           !steps[slot]!.isStaircase, !unaligned[slot] {
             steps[slot] = nil
         }
     }
@@ -364,6 +368,11 @@ public final class DefaultRunStream {
         // A declared period (measured by the source at its own pace) is
         // trusted over one detected from readings that may be too sparse.
         let period = declaredPeriod[slot] ?? detected?.period
+        if unaligned[slot], let shift = SpanFitReconstruction.estimateOffset(
+            steps: kept, period: period, jitter: detected?.jitter, activity: activity()),
+            abs(shift) > kept.meanSamplingInterval {
+            model.suspectedOffset = -shift
+        }
         guard period != nil || power != .instant else { return (model, nil) }
         let reconstruction = SpanFitReconstruction(steps: kept, period: period, jitter: detected?.jitter, activity: activity())
         guard reconstruction.times.count >= 2 else { return (model, nil) }
@@ -461,13 +470,26 @@ public final class DefaultRunStream {
                     nominalPeriod: period, gapThreshold: period.map { Double($0) * metricSet.options.gapFactor } ?? .infinity)
             }
             var attribution = sweep.result(ends)
-            if metricSet.options.sensorModel { addSensorFlags(&attribution, domain: d) }
+            if metricSet.options.sensorModel {
+                addSensorFlags(&attribution, domain: d)
+                if order.contains(where: { targets[$0]?.domain == d && models[$0]?.suspectedOffset != nil }) {
+                    attribution.flags.insert(.clockOffsetSuspected)
+                }
+            }
             domains.append(attribution)
         }
 
         var diagnostics: [AnalysisDiagnostic] = []
         if let diagnostic = admission.diagnostic(runID: runID) { diagnostics.append(diagnostic) }
         diagnostics += structureDiagnostics
+        for slot in order {
+            guard let model = models[slot], let offset = model.suspectedOffset else { continue }
+            let sign = offset < 0 ? "-" : "+"
+            diagnostics.append(AnalysisDiagnostic(runID: runID, message:
+                "source \(model.source) (\(model.domain.rawValue)) was recorded on another host and its readings fit the spans best "
+                    + "shifted by \(sign)\(SensorModel.milliseconds(abs(offset))) ms, more than its sampling interval: "
+                    + "give --clock-offset \(model.source)=\(sign)\(SensorModel.milliseconds(abs(offset))) if the hosts' clocks differ"))
+        }
         diagnostics += DefaultMetricSet.seriesDiagnostics(runID: runID, order.map { slot in
             (slots.keys[slot].source, slots.keys[slot].domain, builders[slot]?.counterResets ?? 0, surveys[slot].skippedValues)
         })

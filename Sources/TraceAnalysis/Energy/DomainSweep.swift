@@ -90,6 +90,11 @@ final class DomainSweep {
     @exclusivity(unchecked) private var turnUnspanned: [CompensatedSum]
     @exclusivity(unchecked) private var turnFlags: [EnergyFlags]
     @exclusivity(unchecked) private var spanTotal: [CompensatedSum]
+    /// Per turn and query, the power of its share in its first and its last
+    /// piece (watts; NaN before any): how fast its energy changes as its
+    /// window slides against the telemetry.
+    @exclusivity(unchecked) private var turnEdgeWatts: [(first: Double, last: Double)]
+    @exclusivity(unchecked) private var queryEdgeWatts: [(first: Double, last: Double)]
     /// Per query, turn and the run, per series (`index * series + k`): the
     /// longest interval of series k that gave it energy (-1: none).
     @exclusivity(unchecked) private var queryLongest: [Int64]
@@ -166,6 +171,8 @@ final class DomainSweep {
         (turnInference, turnTool, turnUnspanned) = (turnTotal, turnTotal, turnTotal)
         turnFlags = Array(repeating: EnergyFlags(), count: turnStart.count)
         spanTotal = Array(repeating: CompensatedSum(), count: spanStart.count)
+        turnEdgeWatts = Array(repeating: (.nan, .nan), count: turnStart.count)
+        queryEdgeWatts = Array(repeating: (.nan, .nan), count: queries.count)
         queryLongest = Array(repeating: -1, count: queries.count * series.count)
         turnLongest = Array(repeating: -1, count: turnStart.count * series.count)
         runLongest = Array(repeating: -1, count: series.count)
@@ -282,8 +289,11 @@ final class DomainSweep {
         }
         if active.count > 1 { pieceFlags.insert(.concurrentQueries) }
         let share = joules / Double(active.count)
+        let shareWatts = share / Double(b - a) * 1e9
         for index in active {
             queryTotal[index].add(share)
+            if queryEdgeWatts[index].first.isNaN { queryEdgeWatts[index].first = shareWatts }
+            queryEdgeWatts[index].last = shareWatts
             queryFlags[index].formUnion(pieceFlags)
             for k in 0..<seriesCount where pieceLength[k] > queryLongest[index * seriesCount + k] {
                 queryLongest[index * seriesCount + k] = pieceLength[k]
@@ -304,6 +314,8 @@ final class DomainSweep {
                 if spanIsTool[s] { toolCount += 1 } else { inferenceCount += 1 }
             }
             turnTotal[turn].add(share)
+            if turnEdgeWatts[turn].first.isNaN { turnEdgeWatts[turn].first = shareWatts }
+            turnEdgeWatts[turn].last = shareWatts
             turnFlags[turn].formUnion(pieceFlags)
             for k in 0..<seriesCount where pieceLength[k] > turnLongest[turn * seriesCount + k] {
                 turnLongest[turn * seriesCount + k] = pieceLength[k]
@@ -366,26 +378,38 @@ final class DomainSweep {
                 if covered && spans.contains(where: { spanEnd[$0] - spanStart[$0] < period }) {
                     flags.insert(.partShorterThanSamplingInterval)
                 }
-                turns.append(covered
+                var energy = covered
                     ? TurnEnergy(joules: turnTotal[turn].value, inferenceJoules: turnInference[turn].value,
                                  toolJoules: turnTool[turn].value, unspannedJoules: turnUnspanned[turn].value, flags: flags,
                                  spanJoules: spans.map { spanTotal[$0].value })
-                    : TurnEnergy(joules: nil, inferenceJoules: nil, toolJoules: nil, unspannedJoules: nil, flags: flags))
+                    : TurnEnergy(joules: nil, inferenceJoules: nil, toolJoules: nil, unspannedJoules: nil, flags: flags)
+                if covered { energy.alignmentJoulesPerMillisecond = Self.alignment(turnEdgeWatts[turn]) }
+                turns.append(energy)
                 turn += 1
             }
             var (covered, flags) = windowFlags(start: query.start, end: query.end)
             flags.formUnion(queryFlags[index])
             if longGap(queryLongest, at: index) { flags.insert(.longGapInterpolated) }
             if covered { attributed.add(queryTotal[index].value) }
-            results.append(QueryEnergy(
+            var energy = QueryEnergy(
                 id: query.id,
                 joules: covered ? queryTotal[index].value : nil,
                 overheadJoules: covered ? queryOverhead[index].value : nil,
-                turns: turns, flags: flags))
+                turns: turns, flags: flags)
+            if covered { energy.alignmentJoulesPerMillisecond = Self.alignment(queryEdgeWatts[index]) }
+            results.append(energy)
         }
         return DomainAttribution(
             domain: domain, sources: sources.sorted(), deviceJoules: device.value, attributedJoules: attributed.value,
             idleJoules: idle.value, queries: results, flags: runFlags)
+    }
+
+    /// Joules per millisecond by which a window's energy changes when the
+    /// telemetry shifts against it: the difference of its share's power at
+    /// its two ends (0 for a window of one piece; nil for one with none).
+    static func alignment(_ edges: (first: Double, last: Double)) -> Double? {
+        guard edges.first.isFinite, edges.last.isFinite else { return nil }
+        return abs(edges.first - edges.last) * 1e-3
     }
 
     /// The attribution of a domain with no usable series.

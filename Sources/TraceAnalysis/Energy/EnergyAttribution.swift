@@ -18,6 +18,11 @@ public struct TurnEnergy: Sendable, Hashable {
     /// Concurrent spans of one turn share each piece equally, so the
     /// inference span plus the tool spans sum to `inferenceJoules + toolJoules`.
     public var spanJoules: [Double]?
+    /// Joules by which the turn's energy changes per millisecond that the
+    /// telemetry's clock is shifted against the spans (version 3 of the
+    /// `default` set): the difference of its power at its two ends; nil
+    /// when it has no energy.
+    public var alignmentJoulesPerMillisecond: Double?
 
     /// Creates a turn's energy.
     public init(
@@ -47,6 +52,10 @@ public struct QueryEnergy: Sendable, Hashable {
     public var turns: [TurnEnergy]
     /// What is uncertain about these figures.
     public var flags: EnergyFlags
+    /// Joules by which the query's energy changes per millisecond that the
+    /// telemetry's clock is shifted against the spans; nil when it has no
+    /// energy.
+    public var alignmentJoulesPerMillisecond: Double?
 
     /// Creates a query's energy.
     public init(id: String, joules: Double?, overheadJoules: Double?, turns: [TurnEnergy], flags: EnergyFlags) {

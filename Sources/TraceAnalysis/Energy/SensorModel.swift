@@ -57,6 +57,12 @@ public struct SensorModel: Sendable, Hashable {
     public var powerDeclared: Bool
     /// How the energy is spread.
     public var reconstruction: Reconstruction
+    /// For a source recorded on another host (its run start says
+    /// `recording=telemetry_only`) with no `--clock-offset`: the offset,
+    /// nanoseconds, that would best align its readings with the spans
+    /// (what `--clock-offset SOURCE=` should add), when it exceeds the
+    /// source's sampling interval; nil otherwise.
+    public var suspectedOffset: Int64?
 
     /// One line for the run row: `SOURCE DOMAIN: counter updates every
     /// 100.2 ms (jitter 9.8 ms, detected); power average (declared); span_fit`.
@@ -77,6 +83,10 @@ public struct SensorModel: Sendable, Hashable {
         }
         parts.append("power \(power.rawValue)" + (powerDeclared ? " (declared)" : ""))
         parts.append(reconstruction.rawValue)
+        if let suspectedOffset {
+            let sign = suspectedOffset < 0 ? "-" : "+"
+            parts.append("clock offset suspected: try --clock-offset \(source)=\(sign)\(Self.milliseconds(abs(suspectedOffset)))")
+        }
         return "\(source) \(domain.rawValue): " + parts.joined(separator: "; ")
     }
 
@@ -87,12 +97,26 @@ public struct SensorModel: Sendable, Hashable {
     }
 
     /// What a run's start labels declare about `source`: its power kind
-    /// (`SOURCE.power`) and its counter's update period in milliseconds
-    /// (`SOURCE.energy_update_ms`). The last run start's label wins.
-    static func declared(_ labels: [[Label]], source: String) -> (power: Power?, period: Int64?) {
+    /// (`SOURCE.power`), its counter's update period in milliseconds
+    /// (`SOURCE.energy_update_ms`; the last run start's label wins), and
+    /// whether it was recorded on another host than the spans (a
+    /// `recording=telemetry_only` run start, `trace-record --telemetry-only`).
+    static func declared(_ labels: [[Label]], source: String) -> (power: Power?, period: Int64?, remote: Bool) {
         var power: Power?
         var period: Int64?
+        // A source is another host's when a telemetry-only recorder's run
+        // start names it, or when such a recorder exists and no run start
+        // names it.
+        var telemetryOnly = false
+        var namedByTelemetryOnly = false
+        var named = false
         for list in labels {
+            let names = list.contains(where: { $0.key.hasPrefix(source + ".") })
+            named = named || names
+            if list.contains(where: { $0.key == "recording" && $0.value == "telemetry_only" }) {
+                telemetryOnly = true
+                namedByTelemetryOnly = namedByTelemetryOnly || names
+            }
             for label in list {
                 if label.key == source + ".power" {
                     switch label.value {
@@ -105,7 +129,7 @@ public struct SensorModel: Sendable, Hashable {
                 }
             }
         }
-        return (power, period)
+        return (power, period, namedByTelemetryOnly || telemetryOnly && !named)
     }
 }
 
@@ -202,6 +226,12 @@ struct CounterSteps: Sendable {
         lastTimes.removeLast(values.count - kept)
         wraps.removeLast(values.count - kept)
         values.removeLast(values.count - kept)
+    }
+
+    /// The mean interval between consecutive readings, nanoseconds (0
+    /// without two readings).
+    var meanSamplingInterval: Int64 {
+        pairs > 0 ? Int64((samplingSum / Double(pairs)).rounded()) : 0
     }
 
     /// Whether the readings show a staircase: at least 5% of consecutive

@@ -416,6 +416,13 @@ struct SpanFitReconstruction: Sendable {
     static func fit(
         _ features: [(length: Double, inference: Double, tool: Double)], _ deltas: [Double], _ reset: [Bool]
     ) -> Model {
+        fitWithResidual(features, deltas, reset).model
+    }
+
+    /// ``fit(_:_:_:)`` and its weighted residual (watts² × seconds).
+    static func fitWithResidual(
+        _ features: [(length: Double, inference: Double, tool: Double)], _ deltas: [Double], _ reset: [Bool]
+    ) -> (model: Model, residual: Double) {
         // Normal equations of Σ (y − xβ)² / length.
         var a = [[Double]](repeating: [0, 0, 0], count: 3)
         var c = [0.0, 0.0, 0.0]
@@ -448,8 +455,46 @@ struct SpanFitReconstruction: Sendable {
             }
             if best == nil || residual < best!.residual - 1e-12 * abs(best!.residual) { best = (residual, beta) }
         }
-        guard let beta = best?.beta else { return Model(base: 0, perInference: 0, perTool: 0) }
-        return Model(base: beta[0], perInference: beta[1], perTool: beta[2])
+        guard let (residual, beta) = best else { return (Model(base: 0, perInference: 0, perTool: 0), yy) }
+        return (Model(base: beta[0], perInference: beta[1], perTool: beta[2]), residual)
+    }
+
+    /// The shift of the spans against a counter's readings under which the
+    /// power model fits the counter best, nanoseconds: the spans' clock
+    /// runs that much behind the telemetry's (so `--clock-offset SOURCE=`
+    /// minus it, in milliseconds, aligns them). Searched over ±`range` in
+    /// 5 ms steps, then ±5 ms in 1 ms steps, on the smoothed update instants
+    /// (the readings' own instants without a period); nil with too few
+    /// intervals or resets.
+    static func estimateOffset(
+        steps: CounterSteps, period: Int64?, jitter: Int64?, activity: Activity, range: Int64 = 1_000_000_000
+    ) -> Int64? {
+        let count = steps.values.count
+        guard count > minimumIntervals, !activity.times.isEmpty else { return nil }
+        let instants = updateInstants(steps, period: period, jitter: jitter)?.instants ?? increasing(steps.firstTimes)
+        var deltas: [Double] = []
+        for j in 1..<count {
+            let delta = steps.values[j] - steps.values[j - 1]
+            guard delta >= 0 else { return nil }
+            deltas.append(delta)
+        }
+        let reset = [Bool](repeating: false, count: deltas.count)
+        func residual(_ shift: Int64) -> Double {
+            var shifted = activity
+            shifted.times = activity.times.map { $0 &+ shift }
+            return fitWithResidual(features(instants, shifted), deltas, reset).residual
+        }
+        var best = (shift: Int64(0), residual: residual(0))
+        for shift in stride(from: -range, through: range, by: 5_000_000) where shift != 0 {
+            let r = residual(shift)
+            if r < best.residual { best = (shift, r) }
+        }
+        let coarse = best.shift
+        for shift in stride(from: coarse - 5_000_000, through: coarse + 5_000_000, by: 1_000_000) where shift != coarse {
+            let r = residual(shift)
+            if r < best.residual { best = (shift, r) }
+        }
+        return best.shift
     }
 
     /// The fewest counter intervals for a fit of more than the base.

@@ -27,6 +27,10 @@ public protocol MetricSet: Sendable {
     /// Analyses the logs at `paths` as a stream, when the set can and the
     /// logs allow it (the same rows as reading them whole); nil otherwise.
     func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome?
+
+    /// The set with telemetry sources' timestamps shifted onto the run's
+    /// clock (`--clock-offset`); nil when the set takes no offsets.
+    func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)?
 }
 
 /// How the turn and query views treat a metric set's rows.
@@ -55,4 +59,7 @@ extension MetricSet {
 
     /// No stream, unless the set has one.
     public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? { nil }
+
+    /// Takes no offsets.
+    public func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)? { nil }
 }

@@ -26,6 +26,13 @@ public struct AnalysisRow: Sendable, Equatable {
         self[name] == nil ? AnalysisRow([(name, value)] + columns) : self
     }
 
+    /// Inserts columns before the first column named `name` (at the end
+    /// when there is none).
+    public mutating func insert(_ inserted: [(name: String, value: AnalysisValue)], before name: String) {
+        let index = columns.firstIndex { $0.name == name } ?? columns.count
+        columns.insert(contentsOf: inserted, at: index)
+    }
+
     /// Rows are equal when they have the same names and values in the same order.
     public static func == (lhs: AnalysisRow, rhs: AnalysisRow) -> Bool {
         lhs.columns.count == rhs.columns.count

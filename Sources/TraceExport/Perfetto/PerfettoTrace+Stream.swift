@@ -104,7 +104,7 @@ extension PerfettoTrace {
     ) -> LogStream.Pass? {
         var energy: [String: [(source: String, channel: String, spill: PointSpill)]] = [:]
         var spans: [String: (first: Int64, last: Int64)] = [:]
-        guard let outcome = StreamedLogAnalysis.analyze(paths, metricSet: DefaultMetricSet(), prepare: { stream in
+        guard let outcome = StreamedLogAnalysis.analyze(paths, metricSet: DefaultMetricSet(options: .init(clockOffsets: clockOffsets)), prepare: { stream in
             spans[stream.runID] = stream.timeSpan
             let series = stream.energySeries
             var position: [Int: Int] = [:]

@@ -28,6 +28,9 @@ public struct PerfettoTrace {
     public var metricSet: any MetricSet
     /// The prices costs are computed with.
     public var prices: PriceTable
+    /// Telemetry sources' clock offsets, for the counter tracks' series
+    /// (the rows' set takes its own).
+    public var clockOffsets: [SourceClockOffset] = []
 
     /// Creates a writer.
     public init(metricSet: any MetricSet, prices: PriceTable = .default) {

@@ -24,6 +24,9 @@ public struct HTMLReport {
     public var queryLimit: Int
     /// The prices costs are computed with.
     public var prices: PriceTable
+    /// Telemetry sources' clock offsets, for the power chart's series (the
+    /// rows' set takes its own).
+    public var clockOffsets: [SourceClockOffset] = []
 
     /// Creates a report writer.
     public init(metricSet: any MetricSet, turnLimit: Int = 80, queryLimit: Int = 500, prices: PriceTable = .default) {
@@ -266,7 +269,7 @@ extension HTMLReport {
         }
         var recordings: [String: (recording: Recording, start: Int64, end: Int64)] = [:]
         // The chart's series are the default set's, whichever set the tables show.
-        let chartSet = DefaultMetricSet()
+        let chartSet = DefaultMetricSet(options: .init(clockOffsets: clockOffsets))
         guard let outcome = StreamedLogAnalysis.analyze(paths, metricSet: chartSet, prepare: { stream in
             let span = stream.timeSpan ?? (0, 0)
             let (t0, t1) = PowerChart.span(start: span.first, end: span.last)
