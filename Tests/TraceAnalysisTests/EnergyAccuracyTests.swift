@@ -33,6 +33,50 @@ struct EnergyAccuracyTests {
         }
     }
 
+    /// default@2 and default@3 on the NVML-like sensor (100 ms counter
+    /// updates ± 10 %, millijoules, 1 s averaged power), small inputs.
+    private func sensorRows(_ rate: Double) -> [AccuracyStudy.Row] {
+        AccuracyStudy.run(contenders: Array(AccuracyStudy.Contender.all.prefix(2)), sensors: [.nvmlTypical],
+                          rates: [rate], seeds: [7, 8, 9], queries: 15)
+    }
+
+    @Test("the sensor model: 20 Hz on an NVML-like sensor")
+    func sensorModelTwentyHertz() {
+        let rows = sensorRows(20)
+        for row in rows where row.label == "default@3" {
+            #expect(row.turns.withoutEnergy == 0 && row.spans.withoutEnergy == 0)
+            #expect(row.turns.median <= 0.004, "\(row.scenario) turn median \(row.turns.median)")
+            #expect(row.spans.median <= 0.01, "\(row.scenario) span median \(row.spans.median)")
+            #expect(row.spans.p95 <= 0.06, "\(row.scenario) span p95 \(row.spans.p95)")
+        }
+        // Version 3 beats version 2 on the spans in every layout.
+        for scenario in PowerSimulator.Scenario.allCases {
+            let old = rows.first { $0.label == "default@2" && $0.scenario == scenario }!
+            let new = rows.first { $0.label == "default@3" && $0.scenario == scenario }!
+            #expect(new.spans.median < old.spans.median && new.spans.p95 < old.spans.p95, "\(scenario)")
+        }
+    }
+
+    @Test("the sensor model: 1 Hz on an NVML-like sensor gives every row energy")
+    func sensorModelOneHertz() {
+        for row in sensorRows(1) where row.label == "default@3" {
+            #expect(row.turns.withoutEnergy == 0 && row.spans.withoutEnergy == 0)
+            #expect(row.turns.median <= 0.03, "\(row.scenario) turn median \(row.turns.median)")
+            #expect(row.spans.median <= 0.06, "\(row.scenario) span median \(row.spans.median)")
+        }
+    }
+
+    @Test("the sensor model changes nothing on an ideal sensor")
+    func sensorModelOnAnIdealSensor() {
+        let rows = AccuracyStudy.run(contenders: Array(AccuracyStudy.Contender.all.prefix(2)), sensors: [.ideal],
+                                     rates: [10], seeds: [7], queries: 10)
+        for scenario in PowerSimulator.Scenario.allCases {
+            let old = rows.first { $0.label == "default@2" && $0.scenario == scenario }!
+            let new = rows.first { $0.label == "default@3" && $0.scenario == scenario }!
+            #expect(old.turns.median == new.turns.median && old.spans.p95 == new.spans.p95)
+        }
+    }
+
     @Test func simulatedRunsConserveUnderTheDefaultSet() {
         let run = PowerSimulator(.init(seed: 3, samplingHz: 10, queries: 8, scenario: .overlapping)).run()
         let result = DefaultMetricSet().analyze(RunEvents(runID: "sim", events: run.events))

@@ -35,11 +35,15 @@ public struct PowerSimulator: Sendable {
         /// Whether the run start declares the sensor's power kind
         /// (`gpu0.power=average`), as the NVML source does.
         public var declaresPower: Bool
+        /// Whether the run start declares the counter's nominal update
+        /// period (`gpu0.energy_update_ms`), as the NVML source does after
+        /// measuring it.
+        public var declaresUpdatePeriod: Bool
 
         /// Creates a configuration.
         public init(seed: UInt64, samplingHz: Double, jitter: Double = 0.2, powerNoise: Double = 0.02,
                     queries: Int = 20, scenario: Scenario = .sequential, sensor: Sensor = .ideal,
-                    declaresPower: Bool = true) {
+                    declaresPower: Bool = true, declaresUpdatePeriod: Bool = true) {
             self.seed = seed
             self.samplingHz = samplingHz
             self.jitter = jitter
@@ -48,6 +52,7 @@ public struct PowerSimulator: Sendable {
             self.scenario = scenario
             self.sensor = sensor
             self.declaresPower = declaresPower
+            self.declaresUpdatePeriod = declaresUpdatePeriod
         }
     }
 
@@ -286,10 +291,11 @@ public struct PowerSimulator: Sendable {
                 updates.append(u)
                 u += step * (1 + random.uniform(-updateJitter...updateJitter))
             }
-            if configuration.declaresPower {
-                timed.append((origin, .runStart(RunStart(runID: "sim-\(configuration.seed)", labels: [
-                    Label("gpu0.power", "average"), Label("gpu0.energy_update_ms", "100"),
-                ]))))
+            var labels: [Label] = []
+            if configuration.declaresPower { labels.append(Label("gpu0.power", "average")) }
+            if configuration.declaresUpdatePeriod { labels.append(Label("gpu0.energy_update_ms", String(ms))) }
+            if !labels.isEmpty {
+                timed.append((origin, .runStart(RunStart(runID: "sim-\(configuration.seed)", labels: labels))))
             }
         }
         /// The last update at or before t.

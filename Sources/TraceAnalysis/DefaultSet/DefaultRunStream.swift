@@ -301,7 +301,7 @@ public final class DefaultRunStream {
         let order = slots.sorted
         builders = Array(repeating: nil, count: slots.count)
         targets = Array(repeating: nil, count: slots.count)
-        var activity: SpanFitReconstruction.Activity?
+        var activities: [SpanFitReconstruction.Activity]?
         for (d, domain) in SeriesSlots.domains.enumerated() {
             var names: [String] = []
             var infos: [DomainSweep.SeriesInfo] = []
@@ -312,8 +312,8 @@ public final class DefaultRunStream {
                 builders[slot] = SeriesBuilder(plan: plan, shape: metricSet.options.shape)
                 if metricSet.options.sensorModel {
                     let (model, reconstruction) = sensorModel(slot: slot, plan: plan) {
-                        if activity == nil { activity = SpanFitReconstruction.Activity(queries) }
-                        return activity!
+                        if activities == nil { activities = SpanFitReconstruction.Activity.variants(queries) }
+                        return activities!
                     }
                     models[slot] = model
                     if let reconstruction {
@@ -355,7 +355,7 @@ public final class DefaultRunStream {
     /// the model calls for one (a staircase counter, or a counter whose
     /// power readings are averaged or missing).
     private func sensorModel(
-        slot: Int, plan: SeriesPlan, activity: () -> SpanFitReconstruction.Activity
+        slot: Int, plan: SeriesPlan, activities: () -> [SpanFitReconstruction.Activity]
     ) -> (SensorModel, SpanFitReconstruction?) {
         let key = slots.keys[slot]
         let power: SensorModel.Power = powerSeen[slot] ? declaredPower[slot] ?? .instant : .none
@@ -368,18 +368,24 @@ public final class DefaultRunStream {
         // A declared period (measured by the source at its own pace) is
         // trusted over one detected from readings that may be too sparse.
         let period = declaredPeriod[slot] ?? detected?.period
-        if unaligned[slot], let shift = SpanFitReconstruction.estimateOffset(
-            steps: kept, period: period, jitter: detected?.jitter, activity: activity()),
-            abs(shift) > kept.meanSamplingInterval {
-            model.suspectedOffset = -shift
+        var reconstruction: SpanFitReconstruction?
+        if period != nil || power != .instant {
+            let built = SpanFitReconstruction(steps: kept, period: period, jitter: detected?.jitter, activities: activities())
+            if built.times.count >= 2 {
+                reconstruction = built
+                model.updatePeriod = period
+                model.updateJitter = detected?.jitter
+                model.periodDeclared = declaredPeriod[slot] != nil
+                model.reconstruction = .spanFit
+            }
         }
-        guard period != nil || power != .instant else { return (model, nil) }
-        let reconstruction = SpanFitReconstruction(steps: kept, period: period, jitter: detected?.jitter, activity: activity())
-        guard reconstruction.times.count >= 2 else { return (model, nil) }
-        model.updatePeriod = period
-        model.updateJitter = detected?.jitter
-        model.periodDeclared = declaredPeriod[slot] != nil
-        model.reconstruction = .spanFit
+        if unaligned[slot] {
+            if let shift = SpanFitReconstruction.estimateOffset(
+                steps: kept, period: period, jitter: detected?.jitter, activities: activities()),
+                abs(shift) > kept.meanSamplingInterval {
+                model.suspectedOffset = -shift
+            }
+        }
         return (model, reconstruction)
     }
 

@@ -34,51 +34,80 @@
 /// the spans even where instant power exists (docs/METRICS.md).
 struct SpanFitReconstruction: Sendable {
     /// When the count of active inference and tool spans changes, with the
-    /// counts from each instant until the next.
+    /// counts from each instant until the next; `heads` counts the
+    /// inferences within their first ``head`` nanoseconds (prefill, which
+    /// draws more power than decoding).
     struct Activity: Sendable {
         var times: [Int64] = []
         var inferences: [Int32] = []
         var tools: [Int32] = []
+        var heads: [Int32] = []
+        /// The length of an inference's head, nanoseconds (0: none).
+        var head: Int64 = 0
 
         /// The activity of normalised queries' spans.
-        init(_ queries: [QueryInterval]) {
-            var deltas: [(time: Int64, inference: Int32, tool: Int32)] = []
+        init(_ queries: [QueryInterval], head: Int64 = 0) {
+            self.head = head
+            var deltas: [(time: Int64, inference: Int32, tool: Int32, head: Int32)] = []
             for query in queries {
                 for turn in query.turns {
                     for span in turn.spans where span.end > span.start {
-                        let tool: Int32 = span.kind == .tool ? 1 : 0
-                        deltas.append((span.start, 1 - tool, tool))
-                        deltas.append((span.end, tool - 1, -tool))
+                        if span.kind == .tool {
+                            deltas.append((span.start, 0, 1, 0))
+                            deltas.append((span.end, 0, -1, 0))
+                        } else {
+                            deltas.append((span.start, 1, 0, head > 0 ? 1 : 0))
+                            deltas.append((span.end, -1, 0, 0))
+                            if head > 0 { deltas.append((min(span.start &+ head, span.end), 0, 0, -1)) }
+                        }
                     }
                 }
             }
             deltas.sort { $0.time < $1.time }
             var inference: Int32 = 0
             var tool: Int32 = 0
+            var inHead: Int32 = 0
             var i = 0
             while i < deltas.count {
                 let time = deltas[i].time
                 while i < deltas.count, deltas[i].time == time {
                     inference += deltas[i].inference
                     tool += deltas[i].tool
+                    inHead += deltas[i].head
                     i += 1
                 }
                 times.append(time)
                 inferences.append(inference)
                 tools.append(tool)
+                heads.append(inHead)
             }
+        }
+
+        /// The heads tried: none, 50, 100, 200 and 400 ms.
+        static let headLengths: [Int64] = [0, 50_000_000, 100_000_000, 200_000_000, 400_000_000]
+
+        /// The activity of `queries` with each of ``headLengths``.
+        static func variants(_ queries: [QueryInterval]) -> [Activity] {
+            headLengths.map { Activity(queries, head: $0) }
         }
     }
 
     /// The fitted power model: watts at rest, per active inference, per
-    /// active tool call.
+    /// active tool call, and per inference in its head.
     struct Model: Sendable, Equatable {
         var base: Double
         var perInference: Double
         var perTool: Double
+        var perHead: Double = 0
 
-        func watts(inferences: Int32, tools: Int32) -> Double {
-            base + perInference * Double(inferences) + perTool * Double(tools)
+        func watts(inferences: Int32, tools: Int32, heads: Int32) -> Double {
+            base + perInference * Double(inferences) + perTool * Double(tools) + perHead * Double(heads)
+        }
+
+        /// The model's power from activity change `k` on (the base before
+        /// the first).
+        func watts(_ activity: Activity, at k: Int) -> Double {
+            k >= 0 ? watts(inferences: activity.inferences[k], tools: activity.tools[k], heads: activity.heads[k]) : base
         }
     }
 
@@ -93,8 +122,13 @@ struct SpanFitReconstruction: Sendable {
     /// of windows that lean on reconstruction.
     var updates: [Int64] = []
 
-    /// Reconstructs a series from a counter's steps.
-    init(steps: CounterSteps, period: Int64?, jitter: Int64? = nil, activity: Activity) {
+    /// The length of an inference's head the fit chose (0: none).
+    var head: Int64 = 0
+
+    /// Reconstructs a series from a counter's steps and the run's activity
+    /// under each head length (``Activity/variants(_:)``): the head whose
+    /// fit leaves the least residual is used.
+    init(steps: CounterSteps, period: Int64?, jitter: Int64? = nil, activities: [Activity]) {
         let count = steps.values.count
         guard count >= 2 else { return }
         // 1. Update instants and deltas.
@@ -120,16 +154,30 @@ struct SpanFitReconstruction: Sendable {
             reset.append(isReset)
         }
 
-        // 2. The fit; with a staircase, the instants placed by the fitted
-        // model and the fit taken again.
-        model = Self.fit(Self.features(instants, activity), deltas, reset)
+        // 2. The fit (the best head length); with a staircase, the
+        // instants placed by the fitted model and the fit taken again.
+        var activity = activities[0]
+        var best = Self.fitWithResidual(Self.features(instants, activity), deltas, reset)
+        for candidate in activities.dropFirst() {
+            let fitted = Self.fitWithResidual(Self.features(instants, candidate), deltas, reset)
+            if fitted.residual < best.residual * (1 - 1e-9) {
+                best = fitted
+                activity = candidate
+            }
+        }
+        model = best.model
+        head = activity.head
         if let windows, counterResets == 0 {
             var counter = [0.0]
             counter.reserveCapacity(count)
             for delta in deltas { counter.append(counter[counter.count - 1] + delta) }
-            let energy = ModelEnergy(activity: activity, model: model, origin: steps.firstTimes[0])
-            if energy.invertible, !activity.times.isEmpty {
-                instants = Self.placed(instants, low: windows.low, high: windows.high, counter: counter, model: energy)
+            // Twice: the second placement uses the model fitted on the
+            // first's instants.
+            for _ in 0..<2 {
+                let energy = ModelEnergy(activity: activity, model: model, origin: steps.firstTimes[0])
+                guard energy.invertible, !activity.times.isEmpty else { break }
+                instants = Self.placed(instants, low: windows.low, high: windows.high, counter: counter, model: energy,
+                                       period: Double(period ?? 1))
                 model = Self.fit(Self.features(instants, activity), deltas, reset)
             }
         }
@@ -154,7 +202,7 @@ struct SpanFitReconstruction: Sendable {
             var from = a
             while from < b {
                 let to = min(k + 1 < changes ? activity.times[k + 1] : Int64.max, b)
-                let watts = k >= 0 ? model.watts(inferences: activity.inferences[k], tools: activity.tools[k]) : model.base
+                let watts = model.watts(activity, at: k)
                 weights.append(max(watts, 0) * Double(to - from))
                 cuts.append(to)
                 from = to
@@ -300,7 +348,7 @@ struct SpanFitReconstruction: Sendable {
         }
 
         func watts(_ i: Int) -> Double {
-            max(0, model.watts(inferences: activity.inferences[i], tools: activity.tools[i]))
+            max(0, model.watts(activity, at: i))
         }
 
         /// Whether the model's power is positive everywhere (so the energy
@@ -346,7 +394,8 @@ struct SpanFitReconstruction: Sendable {
     /// inside their windows; the instant is then clamped into its own
     /// window. Where the range is empty the smoothed instant stays.
     static func placed(
-        _ instants: [Int64], low: [Double], high: [Double], counter: [Double], model: ModelEnergy, reach: Int = 8
+        _ instants: [Int64], low: [Double], high: [Double], counter: [Double], model: ModelEnergy, period: Double,
+        reach: Int = 8
     ) -> [Int64] {
         let count = instants.count
         // Per update, the range of C its window allows.
@@ -373,24 +422,26 @@ struct SpanFitReconstruction: Sendable {
             }
             guard let (from, to) = range else { continue }
             let instant = model.time(at: counter[j] - 0.5 * (from + to))
-            // Halfway between the periodic estimate and the energy's.
-            if instant.isFinite { result[j] = min(max(0.5 * (instant + result[j]), low[j]), high[j]) }
+            // Between the periodic estimate and the energy's, trusting the
+            // energy's the more, the wider the window (relative to the
+            // period) the periodic one came from.
+            let weight = min(1, max(0.5, (high[j] - low[j]) / period))
+            if instant.isFinite { result[j] = min(max(weight * instant + (1 - weight) * result[j], low[j]), high[j]) }
         }
         return increasing(result, origin: model.origin)
     }
 
     /// The fit's features of each interval between instants: its length,
     /// inference-seconds and tool-seconds.
-    static func features(_ instants: [Int64], _ activity: Activity) -> [(length: Double, inference: Double, tool: Double)] {
-        var features: [(length: Double, inference: Double, tool: Double)] = []
+    static func features(_ instants: [Int64], _ activity: Activity) -> [SIMD4<Double>] {
+        var features: [SIMD4<Double>] = []
         features.reserveCapacity(instants.count)
         let changes = activity.times.count
         // The last change at or before the interval's start, or -1.
         var cursor = -1
         for j in 1..<instants.count {
             let (a, b) = (instants[j - 1], instants[j])
-            var inferenceSeconds = 0.0
-            var toolSeconds = 0.0
+            var feature = SIMD4<Double>(Double(b - a) * 1e-9, 0, 0, 0)
             while cursor + 1 < changes, activity.times[cursor + 1] <= a { cursor += 1 }
             var k = cursor
             var from = a
@@ -398,80 +449,90 @@ struct SpanFitReconstruction: Sendable {
                 let to = min(k + 1 < changes ? activity.times[k + 1] : Int64.max, b)
                 if k >= 0 {
                     let seconds = Double(to - from) * 1e-9
-                    inferenceSeconds += seconds * Double(activity.inferences[k])
-                    toolSeconds += seconds * Double(activity.tools[k])
+                    feature[1] += seconds * Double(activity.inferences[k])
+                    feature[2] += seconds * Double(activity.tools[k])
+                    feature[3] += seconds * Double(activity.heads[k])
                 }
                 from = to
                 k += 1
             }
-            features.append((Double(b - a) * 1e-9, inferenceSeconds, toolSeconds))
+            features.append(feature)
         }
         return features
     }
 
     /// The non-negative weighted least-squares fit of `deltas` (resets left
-    /// out): the subset of terms whose unconstrained solution is
-    /// non-negative with the least residual; the base alone when no subset
-    /// qualifies.
-    static func fit(
-        _ features: [(length: Double, inference: Double, tool: Double)], _ deltas: [Double], _ reset: [Bool]
-    ) -> Model {
+    /// out): the subset of terms (base, inferences, tools, heads) whose
+    /// unconstrained solution is non-negative with the least residual; the
+    /// base alone with fewer than ``minimumIntervals`` intervals.
+    static func fit(_ features: [SIMD4<Double>], _ deltas: [Double], _ reset: [Bool]) -> Model {
         fitWithResidual(features, deltas, reset).model
     }
 
     /// ``fit(_:_:_:)`` and its weighted residual (watts² × seconds).
     static func fitWithResidual(
-        _ features: [(length: Double, inference: Double, tool: Double)], _ deltas: [Double], _ reset: [Bool]
+        _ features: [SIMD4<Double>], _ deltas: [Double], _ reset: [Bool]
     ) -> (model: Model, residual: Double) {
+        let n = 4
         // Normal equations of Σ (y − xβ)² / length.
-        var a = [[Double]](repeating: [0, 0, 0], count: 3)
-        var c = [0.0, 0.0, 0.0]
+        var a = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        var c = [Double](repeating: 0, count: n)
         var yy = 0.0
-        for (i, f) in features.enumerated() where !reset[i] && f.length > 0 {
-            let x = [f.length, f.inference, f.tool]
-            let w = 1 / f.length
-            for r in 0..<3 {
+        var usable = 0
+        for (i, x) in features.enumerated() where !reset[i] && x[0] > 0 {
+            usable += 1
+            let w = 1 / x[0]
+            for r in 0..<n {
                 c[r] += w * x[r] * deltas[i]
-                for s in 0..<3 { a[r][s] += w * x[r] * x[s] }
+                for s in 0..<n { a[r][s] += w * x[r] * x[s] }
             }
             yy += w * deltas[i] * deltas[i]
         }
         var best: (residual: Double, beta: [Double])?
         // Too few intervals to tell the terms apart: the base alone (an
         // even spread, version 2's linear interpolation).
-        let usable = features.indices.filter { !reset[$0] && features[$0].length > 0 }.count
-        for mask in 1..<8 where usable >= minimumIntervals || mask == 1 {
-            let terms = (0..<3).filter { mask & (1 << $0) != 0 }
+        for mask in 1..<(1 << n) where usable >= minimumIntervals || mask == 1 {
+            let terms = (0..<n).filter { mask & (1 << $0) != 0 }
             guard let solution = solve(terms.map { r in terms.map { a[r][$0] } }, terms.map { c[$0] }),
                   solution.allSatisfy({ $0 >= 0 && $0.isFinite })
             else { continue }
-            var beta = [0.0, 0.0, 0.0]
+            var beta = [Double](repeating: 0, count: n)
             for (k, term) in terms.enumerated() { beta[term] = solution[k] }
             // Residual: yy − 2βᵀc + βᵀAβ.
             var residual = yy
-            for r in 0..<3 {
+            for r in 0..<n {
                 residual -= 2 * beta[r] * c[r]
-                for s in 0..<3 { residual += beta[r] * a[r][s] * beta[s] }
+                for s in 0..<n { residual += beta[r] * a[r][s] * beta[s] }
             }
             if best == nil || residual < best!.residual - 1e-12 * abs(best!.residual) { best = (residual, beta) }
         }
         guard let (residual, beta) = best else { return (Model(base: 0, perInference: 0, perTool: 0), yy) }
-        return (Model(base: beta[0], perInference: beta[1], perTool: beta[2]), residual)
+        return (Model(base: beta[0], perInference: beta[1], perTool: beta[2], perHead: beta[3]), residual)
     }
+
+    /// The fewest counter intervals for a fit of more than the base.
+    static let minimumIntervals = 12
 
     /// The shift of the spans against a counter's readings under which the
     /// power model fits the counter best, nanoseconds: the spans' clock
     /// runs that much behind the telemetry's (so `--clock-offset SOURCE=`
     /// minus it, in milliseconds, aligns them). Searched over ±`range` in
-    /// 5 ms steps, then ±5 ms in 1 ms steps, on the smoothed update instants
-    /// (the readings' own instants without a period); nil with too few
-    /// intervals or resets.
+    /// 5 ms steps, then ±5 ms in 1 ms steps; nil with too few intervals or
+    /// with resets.
     static func estimateOffset(
-        steps: CounterSteps, period: Int64?, jitter: Int64?, activity: Activity, range: Int64 = 1_000_000_000
+        steps: CounterSteps, period: Int64?, jitter: Int64?, activities: [Activity], range: Int64 = 1_000_000_000
     ) -> Int64? {
         let count = steps.values.count
-        guard count > minimumIntervals, !activity.times.isEmpty else { return nil }
-        let instants = updateInstants(steps, period: period, jitter: jitter)?.instants ?? increasing(steps.firstTimes)
+        guard count > minimumIntervals, activities.contains(where: { !$0.times.isEmpty }) else { return nil }
+        // Each value's first reading, less the mean lag from the update it
+        // shows: half the sampling interval, or half the update period when
+        // updates come faster than readings (none for a counter read at its
+        // own instants). Unlike the smoothed instants, these move with no
+        // hypothesis about the spans, so the residual's minimum is not drawn
+        // towards no shift.
+        let sampling = steps.meanSamplingInterval
+        let lag = period.map { min($0, sampling) / 2 } ?? 0
+        let instants = increasing(steps.firstTimes.map { $0 &- lag })
         var deltas: [Double] = []
         for j in 1..<count {
             let delta = steps.values[j] - steps.values[j - 1]
@@ -479,10 +540,15 @@ struct SpanFitReconstruction: Sendable {
             deltas.append(delta)
         }
         let reset = [Bool](repeating: false, count: deltas.count)
+        // The least residual over the head lengths.
         func residual(_ shift: Int64) -> Double {
-            var shifted = activity
-            shifted.times = activity.times.map { $0 &+ shift }
-            return fitWithResidual(features(instants, shifted), deltas, reset).residual
+            var least = Double.infinity
+            for activity in activities {
+                var shifted = activity
+                shifted.times = activity.times.map { $0 &+ shift }
+                least = min(least, fitWithResidual(features(instants, shifted), deltas, reset).residual)
+            }
+            return least
         }
         var best = (shift: Int64(0), residual: residual(0))
         for shift in stride(from: -range, through: range, by: 5_000_000) where shift != 0 {
@@ -497,8 +563,6 @@ struct SpanFitReconstruction: Sendable {
         return best.shift
     }
 
-    /// The fewest counter intervals for a fit of more than the base.
-    static let minimumIntervals = 12
 
     /// Solves a small symmetric system by Gaussian elimination with partial
     /// pivoting; nil when it is singular.
