@@ -128,7 +128,7 @@ let package = Package(
             name: "TraceCommandsTests",
             dependencies: [
                 "TraceCommands", "TraceLog", "TraceRecorder", "TraceInterchange", "TraceAnalysis", "TraceExport", "CSQLite",
-                "HostileLogs",
+                "HostileLogs", "EnergySimulation",
             ],
             resources: []
         ),
