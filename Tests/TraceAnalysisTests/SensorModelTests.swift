@@ -68,6 +68,26 @@ struct SensorModelTests {
         #expect(DefaultMetricSetV2().analyze(RunEvents(runID: "sim", events: declared.events)).runs[0]["sensor_models"] == nil)
     }
 
+    @Test("a staircase counter with instant power: spread by the spans where the run has some, by the power where it has none")
+    func staircaseWithInstantPower() throws {
+        let run = PowerSimulator(.init(seed: 8, samplingHz: 20, queries: 6, sensor: .nvmlInstantTypical)).run()
+        let withSpans = DefaultMetricSet().analyze(RunEvents(runID: "sim", events: run.events)).runs[0]
+        #expect(withSpans["sensor_models"] == .strings(["gpu0 gpu: counter updates every 100.0 ms (declared); power instant (declared); span_fit"]))
+        // The GPU host's log alone: samples, no spans.
+        let samples = run.events.filter {
+            switch $0.payload {
+            case .sample, .runStart: return true
+            default: return false
+            }
+        }
+        let alone = DefaultMetricSet().analyze(RunEvents(runID: "sim", events: samples)).runs[0]
+        #expect(alone["sensor_models"] == .strings(["gpu0 gpu: counter updates every 100.0 ms (declared); power instant (declared); instant_power"]))
+        // Every joule between the first and last update is there.
+        let device = try #require(alone["gpu_energy_joules"]?.doubleValue)
+        let v2 = try #require(DefaultMetricSetV2().analyze(RunEvents(runID: "sim", events: samples)).runs[0]["gpu_energy_joules"]?.doubleValue)
+        #expect(abs(device - v2) < 0.01 * v2)
+    }
+
     @Test("averaged power places no energy: any power readings give the same result, while version 2 follows them")
     func averagedPowerIsNotUsed() {
         let run = PowerSimulator(.init(seed: 6, samplingHz: 20, queries: 8, sensor: .nvmlTypical)).run()

@@ -130,7 +130,8 @@ public enum AccuracyStudy {
     /// Runs the study: every contender, sensor, rate and scenario, over
     /// `seeds` simulated runs of `queries` queries each.
     public static func run(
-        contenders: [Contender] = Contender.all, sensors: [PowerSimulator.Sensor] = [.ideal, .nvmlTypical],
+        contenders: [Contender] = Contender.all,
+        sensors: [PowerSimulator.Sensor] = [.ideal, .nvmlTypical, .nvmlInstantTypical],
         rates: [Double] = [1, 10, 20, 50], scenarios: [PowerSimulator.Scenario] = PowerSimulator.Scenario.allCases,
         seeds: [UInt64] = [1, 2, 3], queries: Int = 20
     ) -> [Row] {

@@ -65,9 +65,14 @@ public struct PowerSimulator: Sendable {
         /// millijoules, and power averaged over the trailing
         /// `averageSeconds`: what NVML gives on recent parts.
         case nvml(updateMilliseconds: Double, updateJitter: Double, averageSeconds: Double)
+        /// The same counter, with instantaneous power (the power-instant
+        /// field of newer drivers).
+        case nvmlInstant(updateMilliseconds: Double, updateJitter: Double)
 
         /// 100 ms updates ± 10 %, millijoules, 1 s averaged power.
         public static let nvmlTypical = Sensor.nvml(updateMilliseconds: 100, updateJitter: 0.1, averageSeconds: 1)
+        /// 100 ms updates ± 10 %, millijoules, instant power.
+        public static let nvmlInstantTypical = Sensor.nvmlInstant(updateMilliseconds: 100, updateJitter: 0.1)
 
         /// A short name for tables.
         public var name: String {
@@ -75,6 +80,8 @@ public struct PowerSimulator: Sendable {
             case .ideal: return "ideal"
             case .nvml(let ms, let jitter, let average):
                 return "nvml \(Int(ms)) ms ±\(Int((jitter * 100).rounded()))%, \(average == average.rounded() ? String(Int(average)) : String(average)) s avg"
+            case .nvmlInstant(let ms, let jitter):
+                return "nvml \(Int(ms)) ms ±\(Int((jitter * 100).rounded()))%, instant"
             }
         }
     }
@@ -283,8 +290,16 @@ public struct PowerSimulator: Sendable {
         // The sensor's counter updates (NVML-like sensors only).
         var updates: [Double] = []
         var averageSeconds = 0.0
-        if case .nvml(let ms, let updateJitter, let average) = configuration.sensor {
+        var staircase: (ms: Double, jitter: Double)?
+        switch configuration.sensor {
+        case .ideal: break
+        case .nvml(let ms, let jitter, let average):
+            staircase = (ms, jitter)
             averageSeconds = average
+        case .nvmlInstant(let ms, let jitter):
+            staircase = (ms, jitter)
+        }
+        if let (ms, updateJitter) = staircase {
             let step = ms / 1000
             var u = origin - random.uniform(0...1) * step
             while u <= end + step {
@@ -292,7 +307,7 @@ public struct PowerSimulator: Sendable {
                 u += step * (1 + random.uniform(-updateJitter...updateJitter))
             }
             var labels: [Label] = []
-            if configuration.declaresPower { labels.append(Label("gpu0.power", "average")) }
+            if configuration.declaresPower { labels.append(Label("gpu0.power", averageSeconds > 0 ? "average" : "instant")) }
             if configuration.declaresUpdatePeriod { labels.append(Label("gpu0.energy_update_ms", String(ms))) }
             if !labels.isEmpty {
                 timed.append((origin, .runStart(RunStart(runID: "sim-\(configuration.seed)", labels: labels))))
@@ -324,6 +339,9 @@ public struct PowerSimulator: Sendable {
                 let millijoules = ((50_000 + energy(at: lastUpdate(t))) * 1000).rounded(.down)
                 let averaged = (energy(at: t) - energy(at: t - averageSeconds)) / averageSeconds
                 sample = TelemetrySample(source: "gpu0", gpuEnergyJoules: millijoules / 1000, gpuPowerWatts: averaged * noise)
+            case .nvmlInstant:
+                let millijoules = ((50_000 + energy(at: lastUpdate(t))) * 1000).rounded(.down)
+                sample = TelemetrySample(source: "gpu0", gpuEnergyJoules: millijoules / 1000, gpuPowerWatts: power(at: t) * noise)
             }
             timed.append((t, .sample(sample)))
         }

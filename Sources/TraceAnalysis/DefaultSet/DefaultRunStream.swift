@@ -188,7 +188,9 @@ public final class DefaultRunStream {
     /// as in version 2, so its steps go.
     private func keepSteps(_ clean: CleanReading, slot: Int) {
         if clean.power != nil { powerSeen[slot] = true }
-        guard steps[slot] != nil, let counter = clean.counter else { return }
+        guard steps[slot] != nil else { return }
+        if let watts = clean.power, declaredPower[slot] != .average { steps[slot]!.addPower(time: clean.time, watts: watts) }
+        guard let counter = clean.counter else { return }
         steps[slot]!.add(time: clean.time, value: counter, wrap: clean.wrap)
         if steps[slot]!.pairs >= 256, powerSeen[slot], declaredPower[slot] != .average, declaredPeriod[slot] == nil,
            !steps[slot]!.isStaircase, !unaligned[slot] {
@@ -370,13 +372,19 @@ public final class DefaultRunStream {
         let period = declaredPeriod[slot] ?? detected?.period
         var reconstruction: SpanFitReconstruction?
         if period != nil || power != .instant {
-            let built = SpanFitReconstruction(steps: kept, period: period, jitter: detected?.jitter, activities: activities())
+            // The spans place energy better than instant power read at
+            // sample instants (the accuracy study); a run without spans is
+            // spread by its instant power where the source has it.
+            let measured = power == .instant && kept.powerTimes.count >= 2 && activities()[0].times.isEmpty
+            let built = SpanFitReconstruction(
+                steps: kept, period: period, jitter: detected?.jitter, activities: activities(),
+                instantPower: measured ? (kept.powerTimes, kept.powerValues) : nil)
             if built.times.count >= 2 {
                 reconstruction = built
                 model.updatePeriod = period
                 model.updateJitter = detected?.jitter
                 model.periodDeclared = declaredPeriod[slot] != nil
-                model.reconstruction = .spanFit
+                model.reconstruction = measured ? .instantPower : .spanFit
             }
         }
         if unaligned[slot] {

@@ -31,6 +31,10 @@ public struct SensorModel: Sendable, Hashable {
         /// boundaries inside each by a fitted power model (see
         /// ``SpanFitReconstruction``).
         case spanFit = "span_fit"
+        /// A staircase counter whose source reads instant power: counter
+        /// increments between update instants, spread by the power readings
+        /// (held between their midpoints) inside each.
+        case instantPower = "instant_power"
         /// Power integrated (no usable counter).
         case powerIntegrated = "power_integrated"
     }
@@ -163,6 +167,31 @@ struct CounterSteps: Sendable {
     private var samplingSum = 0.0
     /// Whether steps were merged (resolution halved) at least once.
     private(set) var merged = false
+    /// Instant power readings (time, watts), kept beside the steps for a
+    /// source that may turn out a staircase with instant power; at most
+    /// ``capacity``, every other one dropped beyond.
+    private(set) var powerTimes: [Int64] = []
+    private(set) var powerValues: [Double] = []
+
+    /// Takes the next usable instant power reading (time order).
+    mutating func addPower(time: Int64, watts: Double) {
+        if let last = powerTimes.last, time == last {
+            powerValues[powerValues.count - 1] = watts
+            return
+        }
+        if powerTimes.count >= Self.capacity {
+            var kept = 0
+            for i in powerTimes.indices where i % 2 == 0 {
+                powerTimes[kept] = powerTimes[i]
+                powerValues[kept] = powerValues[i]
+                kept += 1
+            }
+            powerTimes.removeLast(powerTimes.count - kept)
+            powerValues.removeLast(powerValues.count - kept)
+        }
+        powerTimes.append(time)
+        powerValues.append(watts)
+    }
 
     /// Takes the next usable counter reading (time order).
     mutating func add(time: Int64, value: Double, wrap: Double?) {

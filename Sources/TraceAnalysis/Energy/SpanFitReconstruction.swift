@@ -111,6 +111,39 @@ struct SpanFitReconstruction: Sendable {
         }
     }
 
+    /// Power as a step function of time: `watts[i]` from `times[i]` until
+    /// the next change, `before` until the first. What energy is spread by
+    /// between counter updates: the fitted model over the spans, or a
+    /// source's instant power readings.
+    struct PowerSteps: Sendable {
+        var times: [Int64] = []
+        var watts: [Double] = []
+        var before: Double = 0
+
+        /// The model's power over the run's activity (never below 0).
+        init(activity: Activity, model: Model) {
+            times = activity.times
+            watts = activity.times.indices.map { max(0, model.watts(activity, at: $0)) }
+            before = max(0, model.base)
+        }
+
+        /// Instant power readings, each held from the midpoint with the
+        /// reading before to the midpoint with the one after.
+        init(readings times: [Int64], watts readings: [Double]) {
+            guard let first = readings.first else { return }
+            before = first
+            for i in 1..<max(readings.count, 1) {
+                let change = times[i - 1] + (times[i] - times[i - 1]) / 2
+                if let last = self.times.last, change <= last { watts[watts.count - 1] = readings[i]; continue }
+                self.times.append(change)
+                watts.append(readings[i])
+            }
+        }
+
+        /// The power from change `k` on (`before` for -1).
+        func watts(at k: Int) -> Double { k >= 0 ? watts[k] : before }
+    }
+
     /// The series' knot times and the intervals between them.
     var times: [Int64] = []
     var intervals: [SeriesInterval] = []
@@ -128,7 +161,15 @@ struct SpanFitReconstruction: Sendable {
     /// Reconstructs a series from a counter's steps and the run's activity
     /// under each head length (``Activity/variants(_:)``): the head whose
     /// fit leaves the least residual is used.
-    init(steps: CounterSteps, period: Int64?, jitter: Int64? = nil, activities: [Activity]) {
+    ///
+    /// With `instantPower` (a staircase counter whose source also reads
+    /// instant power), the readings, held between their midpoints, take
+    /// the model's place: no fit; they place the update instants and spread
+    /// each delta.
+    init(
+        steps: CounterSteps, period: Int64?, jitter: Int64? = nil, activities: [Activity],
+        instantPower: (times: [Int64], watts: [Double])? = nil
+    ) {
         let count = steps.values.count
         guard count >= 2 else { return }
         // 1. Update instants and deltas.
@@ -154,34 +195,45 @@ struct SpanFitReconstruction: Sendable {
             reset.append(isReset)
         }
 
-        // 2. The fit (the best head length); with a staircase, the
-        // instants placed by the fitted model and the fit taken again.
-        var activity = activities[0]
-        var best = Self.fitWithResidual(Self.features(instants, activity), deltas, reset)
-        for candidate in activities.dropFirst() {
-            let fitted = Self.fitWithResidual(Self.features(instants, candidate), deltas, reset)
-            if fitted.residual < best.residual * (1 - 1e-9) {
-                best = fitted
-                activity = candidate
-            }
-        }
-        model = best.model
-        head = activity.head
-        if let windows, counterResets == 0 {
-            var counter = [0.0]
-            counter.reserveCapacity(count)
-            for delta in deltas { counter.append(counter[counter.count - 1] + delta) }
-            // Twice: the second placement uses the model fitted on the
-            // first's instants.
-            for _ in 0..<2 {
-                let energy = ModelEnergy(activity: activity, model: model, origin: steps.firstTimes[0])
-                guard energy.invertible, !activity.times.isEmpty else { break }
+        var counter = [0.0]
+        counter.reserveCapacity(count)
+        for delta in deltas { counter.append(counter[counter.count - 1] + delta) }
+        let power: PowerSteps
+        if let instantPower, instantPower.times.count >= 2 {
+            // 2'. Measured power: it places the instants and spreads the deltas.
+            power = PowerSteps(readings: instantPower.times, watts: instantPower.watts)
+            let energy = ModelEnergy(steps: power, origin: steps.firstTimes[0])
+            if let windows, counterResets == 0, energy.invertible {
                 instants = Self.placed(instants, low: windows.low, high: windows.high, counter: counter, model: energy,
                                        period: Double(period ?? 1))
-                model = Self.fit(Self.features(instants, activity), deltas, reset)
             }
+        } else {
+            // 2. The fit (the best head length); with a staircase, the
+            // instants placed twice by the fitted model, the fit taken
+            // again after each placement.
+            var activity = activities[0]
+            var best = Self.fitWithResidual(Self.features(instants, activity), deltas, reset)
+            for candidate in activities.dropFirst() {
+                let fitted = Self.fitWithResidual(Self.features(instants, candidate), deltas, reset)
+                if fitted.residual < best.residual * (1 - 1e-9) {
+                    best = fitted
+                    activity = candidate
+                }
+            }
+            model = best.model
+            head = activity.head
+            if let windows, counterResets == 0 {
+                for _ in 0..<2 {
+                    let energy = ModelEnergy(activity: activity, model: model, origin: steps.firstTimes[0])
+                    guard energy.invertible, !activity.times.isEmpty else { break }
+                    instants = Self.placed(instants, low: windows.low, high: windows.high, counter: counter, model: energy,
+                                           period: Double(period ?? 1))
+                    model = Self.fit(Self.features(instants, activity), deltas, reset)
+                }
+            }
+            power = PowerSteps(activity: activity, model: model)
         }
-        let changes = activity.times.count
+        let changes = power.times.count
         var cursor = -1
 
         // 3. Knots: update instants, and the span boundaries inside each
@@ -194,16 +246,15 @@ struct SpanFitReconstruction: Sendable {
             let measured = b - a
             var flags = EnergyFlags()
             if reset[j - 1] { flags.insert(.counterReset) }
-            while cursor + 1 < changes, activity.times[cursor + 1] <= a { cursor += 1 }
+            while cursor + 1 < changes, power.times[cursor + 1] <= a { cursor += 1 }
             // The pieces: cut at the changes strictly inside (a, b).
             var cuts: [Int64] = []
             var weights: [Double] = []
             var k = cursor
             var from = a
             while from < b {
-                let to = min(k + 1 < changes ? activity.times[k + 1] : Int64.max, b)
-                let watts = model.watts(activity, at: k)
-                weights.append(max(watts, 0) * Double(to - from))
+                let to = min(k + 1 < changes ? power.times[k + 1] : Int64.max, b)
+                weights.append(power.watts(at: k) * Double(to - from))
                 cuts.append(to)
                 from = to
                 k += 1
@@ -326,40 +377,38 @@ struct SpanFitReconstruction: Sendable {
     /// The model's cumulative energy as a function of time (joules since
     /// the first activity change; before it, at base power), and its inverse.
     struct ModelEnergy {
-        let activity: Activity
-        let model: Model
+        let steps: PowerSteps
         /// Times are nanoseconds after this instant.
         let origin: Int64
         private var cumulative: [Double] = []
         private var times: [Double] = []
 
-        init(activity: Activity, model: Model, origin: Int64) {
-            self.activity = activity
-            self.model = model
+        init(steps: PowerSteps, origin: Int64) {
+            self.steps = steps
             self.origin = origin
-            times = activity.times.map { Double($0 &- origin) }
+            times = steps.times.map { Double($0 &- origin) }
             var total = 0.0
-            for i in activity.times.indices {
+            for i in steps.times.indices {
                 cumulative.append(total)
-                if i + 1 < activity.times.count {
-                    total += watts(i) * Double(activity.times[i + 1] - activity.times[i]) * 1e-9
+                if i + 1 < steps.times.count {
+                    total += steps.watts[i] * Double(steps.times[i + 1] - steps.times[i]) * 1e-9
                 }
             }
         }
 
-        func watts(_ i: Int) -> Double {
-            max(0, model.watts(activity, at: i))
+        init(activity: Activity, model: Model, origin: Int64) {
+            self.init(steps: PowerSteps(activity: activity, model: model), origin: origin)
         }
 
         /// Whether the model's power is positive everywhere (so the energy
         /// is strictly increasing and can be inverted).
         var invertible: Bool {
-            model.base > 0 && activity.times.indices.allSatisfy { watts($0) > 0 }
+            steps.before > 0 && steps.watts.allSatisfy { $0 > 0 }
         }
 
         func energy(at t: Double) -> Double {
             guard let first = times.first, t >= first else {
-                return model.base * (t - (times.first ?? 0)) * 1e-9
+                return steps.before * (t - (times.first ?? 0)) * 1e-9
             }
             var low = 0
             var high = times.count
@@ -368,12 +417,11 @@ struct SpanFitReconstruction: Sendable {
                 if times[mid] <= t { low = mid + 1 } else { high = mid }
             }
             let i = low - 1
-            let w = i + 1 < times.count ? watts(i) : model.base
-            return cumulative[i] + w * (t - times[i]) * 1e-9
+            return cumulative[i] + steps.watts[i] * (t - times[i]) * 1e-9
         }
 
         func time(at e: Double) -> Double {
-            guard !times.isEmpty, e >= 0 else { return (times.first ?? 0) + e / model.base * 1e9 }
+            guard !times.isEmpty, e >= 0 else { return (times.first ?? 0) + e / steps.before * 1e9 }
             var low = 0
             var high = cumulative.count
             while low < high {
@@ -381,8 +429,7 @@ struct SpanFitReconstruction: Sendable {
                 if cumulative[mid] <= e { low = mid + 1 } else { high = mid }
             }
             let i = max(low - 1, 0)
-            let w = i + 1 < times.count ? watts(i) : model.base
-            return times[i] + (e - cumulative[i]) / w * 1e9
+            return times[i] + (e - cumulative[i]) / steps.watts[i] * 1e9
         }
     }
 
