@@ -57,6 +57,21 @@ struct EnergyAccuracyTests {
         }
     }
 
+    @Test("a recorded time to first token places prefill: overlapping queries at 20 Hz on an NVML-like sensor")
+    func firstTokenSharpensTheSplit() {
+        func row(_ recorded: Bool) -> AccuracyStudy.Row {
+            AccuracyStudy.run(contenders: [AccuracyStudy.Contender.all[1]], sensors: [.nvmlTypical], rates: [20],
+                              scenarios: [.overlapping], seeds: [7, 8, 9], queries: 15, recordsFirstToken: recorded)[0]
+        }
+        let with = row(true)
+        let without = row(false)
+        #expect(with.label == "default@3")
+        #expect(with.turns.withoutEnergy == 0 && with.spans.withoutEnergy == 0)
+        #expect(with.turns.median <= 0.003 && with.turns.p95 <= 0.02, "turns \(with.turns.median) \(with.turns.p95)")
+        #expect(with.spans.median <= 0.01 && with.spans.p95 <= 0.05, "spans \(with.spans.median) \(with.spans.p95)")
+        #expect(with.turns.p95 < without.turns.p95 && with.spans.p95 < without.spans.p95)
+    }
+
     @Test("the sensor model: 1 Hz on an NVML-like sensor gives every row energy")
     func sensorModelOneHertz() {
         for row in sensorRows(1) where row.label == "default@3" {

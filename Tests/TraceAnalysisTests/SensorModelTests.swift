@@ -49,6 +49,24 @@ struct SensorModelTests {
         #expect(!exact.isStaircase && exact.detectedPeriod == nil)
     }
 
+    @Test("a time to first token is used only where it lands inside its span")
+    func firstTokenBounds() {
+        let start: Int64 = 1_000_000_000
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: 0.2) == start + 200_000_000)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: 0) == start)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: 0.5) == start + 500_000_000)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: 0.6) == nil)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: -0.1) == nil)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: .nan) == nil)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: .infinity) == nil)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: 1e300) == nil)
+        #expect(DefaultInference.firstToken(start: start, end: nil, seconds: 0.1) == nil)
+        #expect(DefaultInference.firstToken(start: start, end: start + 500_000_000, seconds: nil) == nil)
+        #expect(DefaultInference.firstToken(start: start, end: start - 1, seconds: 0) == nil)
+        #expect(DefaultInference.firstToken(start: .min, end: .max, seconds: 9.3e9) == nil)
+        #expect(DefaultInference.firstToken(start: 0, end: .max, seconds: 9.2e9) == 9_200_000_000_000_000_000)
+    }
+
     @Test("the run row names each source's sensor model, detected or declared")
     func sensorModelsAreNamed() throws {
         let detected = PowerSimulator(.init(seed: 5, samplingHz: 50, queries: 6, sensor: .nvmlTypical,

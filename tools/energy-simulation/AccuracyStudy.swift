@@ -60,6 +60,8 @@ public enum AccuracyStudy {
         public var label: String
         /// The sensor simulated.
         public var sensor: PowerSimulator.Sensor
+        /// Whether inference ends recorded the time to first token.
+        public var recordsFirstToken: Bool = true
         /// The sampling rate, hertz.
         public var samplingHz: Double
         /// The layout of queries.
@@ -133,7 +135,7 @@ public enum AccuracyStudy {
         contenders: [Contender] = Contender.all,
         sensors: [PowerSimulator.Sensor] = [.ideal, .nvmlTypical, .nvmlInstantTypical],
         rates: [Double] = [1, 10, 20, 50], scenarios: [PowerSimulator.Scenario] = PowerSimulator.Scenario.allCases,
-        seeds: [UInt64] = [1, 2, 3], queries: Int = 20
+        seeds: [UInt64] = [1, 2, 3], queries: Int = 20, recordsFirstToken: Bool = true
     ) -> [Row] {
         var rows: [Row] = []
         for sensor in sensors {
@@ -141,7 +143,8 @@ public enum AccuracyStudy {
                 for rate in rates {
                     let runs = seeds.map {
                         PowerSimulator(.init(seed: $0 &* 1000 &+ UInt64(rate), samplingHz: rate, queries: queries,
-                                             scenario: scenario, sensor: sensor)).run()
+                                             scenario: scenario, sensor: sensor,
+                                             recordsFirstToken: recordsFirstToken)).run()
                     }
                     for contender in contenders {
                         var turns: [Double] = []
@@ -160,7 +163,8 @@ public enum AccuracyStudy {
                             spanCount += run.spanTruth.count
                         }
                         rows.append(Row(
-                            label: contender.label, sensor: sensor, samplingHz: rate, scenario: scenario,
+                            label: contender.label, sensor: sensor, recordsFirstToken: recordsFirstToken,
+                            samplingHz: rate, scenario: scenario,
                             turns: Errors(turns, rows: turnCount, missing: missingTurns),
                             spans: Errors(spans, rows: spanCount, missing: missingSpans)))
                     }
@@ -181,14 +185,14 @@ public enum AccuracyStudy {
     /// The rows as a Markdown table.
     public static func markdown(_ rows: [Row]) -> String {
         var lines = [
-            "| sensor | scenario | rate | set | turns | without energy | median | p95 | spans | without energy | median | p95 |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| sensor | TTFT | scenario | rate | set | turns | without energy | median | p95 | spans | without energy | median | p95 |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in rows {
             let t = row.turns
             let s = row.spans
             lines.append(
-                "| \(row.sensor.name) | \(row.scenario.rawValue) | \(Int(row.samplingHz)) Hz | \(row.label) | \(t.rows) | \(t.withoutEnergy) | \(percent(t.median)) | \(percent(t.p95)) | \(s.rows) | \(s.withoutEnergy) | \(percent(s.median)) | \(percent(s.p95)) |")
+                "| \(row.sensor.name) | \(row.recordsFirstToken ? "yes" : "no") | \(row.scenario.rawValue) | \(Int(row.samplingHz)) Hz | \(row.label) | \(t.rows) | \(t.withoutEnergy) | \(percent(t.median)) | \(percent(t.p95)) | \(s.rows) | \(s.withoutEnergy) | \(percent(s.median)) | \(percent(s.p95)) |")
         }
         return lines.joined(separator: "\n")
     }

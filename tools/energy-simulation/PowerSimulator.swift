@@ -39,11 +39,14 @@ public struct PowerSimulator: Sendable {
         /// period (`gpu0.energy_update_ms`), as the NVML source does after
         /// measuring it.
         public var declaresUpdatePeriod: Bool
+        /// Whether inference ends record the time to first token (the
+        /// prefill's length), as streaming clients do.
+        public var recordsFirstToken: Bool
 
         /// Creates a configuration.
         public init(seed: UInt64, samplingHz: Double, jitter: Double = 0.2, powerNoise: Double = 0.02,
                     queries: Int = 20, scenario: Scenario = .sequential, sensor: Sensor = .ideal,
-                    declaresPower: Bool = true, declaresUpdatePeriod: Bool = true) {
+                    declaresPower: Bool = true, declaresUpdatePeriod: Bool = true, recordsFirstToken: Bool = true) {
             self.seed = seed
             self.samplingHz = samplingHz
             self.jitter = jitter
@@ -53,6 +56,7 @@ public struct PowerSimulator: Sendable {
             self.sensor = sensor
             self.declaresPower = declaresPower
             self.declaresUpdatePeriod = declaresUpdatePeriod
+            self.recordsFirstToken = recordsFirstToken
         }
     }
 
@@ -170,7 +174,7 @@ public struct PowerSimulator: Sendable {
     }
 
     /// Simulates one query starting at `start`.
-    private static func query(_ id: String, start: Double, random: inout SplitMix) -> SimQuery {
+    private static func query(_ id: String, start: Double, recordsFirstToken: Bool, random: inout SplitMix) -> SimQuery {
         var events: [(Double, EventPayload)] = [(start, .queryStart(QueryStart(queryID: id, workloadType: "agentic")))]
         var phases: [Phase] = []
         var turns: [SimTurn] = []
@@ -189,7 +193,8 @@ public struct PowerSimulator: Sendable {
             inferences.append((span, t, t + prefill + decode))
             t += prefill + decode
             events.append((t, .inferenceEnd(InferenceEnd(spanID: span, queryID: id, promptTokens: 800,
-                                                         completionTokens: Int64(decode * 50)))))
+                                                         completionTokens: Int64(decode * 50),
+                                                         timeToFirstTokenSeconds: recordsFirstToken ? prefill : nil))))
             if k + 1 < turnCount {
                 let calls = Int(random.uniform(1...2.999))
                 for c in 0..<calls {
@@ -222,7 +227,7 @@ public struct PowerSimulator: Sendable {
         case .sequential:
             var t = origin + 1
             for q in 0..<configuration.queries {
-                let query = Self.query(Self.queryID(q), start: t, random: &random)
+                let query = Self.query(Self.queryID(q), start: t, recordsFirstToken: configuration.recordsFirstToken, random: &random)
                 queries.append(query)
                 t = query.end + random.uniform(0.1...1.5)
             }
@@ -230,7 +235,7 @@ public struct PowerSimulator: Sendable {
             var streams = [origin + 1, origin + 1.7, origin + 3.1]
             for q in 0..<configuration.queries {
                 let stream = q % streams.count
-                let query = Self.query(Self.queryID(q), start: streams[stream], random: &random)
+                let query = Self.query(Self.queryID(q), start: streams[stream], recordsFirstToken: configuration.recordsFirstToken, random: &random)
                 queries.append(query)
                 streams[stream] = query.end + random.uniform(0.1...1.5)
             }

@@ -119,7 +119,8 @@ public struct DefaultMetricSet: MetricSet {
         }
         let intervals = parts.map { query in
             QueryInterval(id: query.queryID, start: query.start, end: query.end, turns: query.turns.map { turn in
-                var spans = [SpanInterval(kind: .inference, start: turn.inference.start, end: turn.inference.end ?? query.end)]
+                var spans = [SpanInterval(kind: .inference, start: turn.inference.start, end: turn.inference.end ?? query.end,
+                                          firstToken: turn.inference.firstToken)]
                 for tool in turn.tools {
                     spans.append(SpanInterval(kind: .tool, start: tool.start, end: tool.end ?? query.end))
                 }

@@ -12,6 +12,10 @@ struct DefaultInference {
     var promptTokens: Int64?
     var completionTokens: Int64?
     var costUSD: Double?
+    /// When the first token arrived: the start plus the recorded time to
+    /// first token, where that is a finite, non-negative number of seconds
+    /// that lands inside the span (else unknown).
+    var firstToken: Int64? = nil
 }
 
 /// One tool call of a query, as the default set pairs its start and end.
@@ -43,10 +47,23 @@ extension DefaultTurn {
         let i = structure.spans[turn.inference]
         inference = DefaultInference(
             span: turn.inference, spanID: i.spanID, start: turn.start, startSequence: i.startSequence ?? 0,
-            end: i.clampedEnd, promptTokens: i.promptTokens, completionTokens: i.completionTokens, costUSD: i.costUSD)
+            end: i.clampedEnd, promptTokens: i.promptTokens, completionTokens: i.completionTokens, costUSD: i.costUSD,
+            firstToken: DefaultInference.firstToken(start: turn.start, end: i.clampedEnd, seconds: i.timeToFirstTokenSeconds))
         start = turn.start
         end = turn.end
         tools = turn.tools.map { DefaultToolCall(structure.spans[$0], span: $0) }
+    }
+}
+
+extension DefaultInference {
+    /// `start` plus `seconds` of time to first token, when the result is
+    /// known to lie inside `start ... end` (an unfinished span has no
+    /// bound and no first token).
+    static func firstToken(start: Int64, end: Int64?, seconds: Double?) -> Int64? {
+        guard let seconds, let end, seconds.isFinite, seconds >= 0, end >= start else { return nil }
+        let (length, overflow) = end.subtractingReportingOverflow(start)
+        guard !overflow, let nanoseconds = Int64(exactly: (seconds * 1e9).rounded()), nanoseconds <= length else { return nil }
+        return start + nanoseconds
     }
 }
 

@@ -15,12 +15,16 @@ public struct SpanInterval: Sendable, Hashable {
     public var start: Int64
     /// When it ended.
     public var end: Int64
+    /// When an inference's first token arrived (`start` plus its recorded
+    /// time to first token), if known: where prefill gives way to decoding.
+    public var firstToken: Int64?
 
     /// Creates a span.
-    public init(kind: SpanKind, start: Int64, end: Int64) {
+    public init(kind: SpanKind, start: Int64, end: Int64, firstToken: Int64? = nil) {
         self.kind = kind
         self.start = start
         self.end = end
+        self.firstToken = firstToken
     }
 }
 

@@ -52,7 +52,8 @@ public struct EnergyAttributor: Sendable {
             }
             let spans = turn.spans.map { span in
                 let s = min(max(span.start, start), turnEnd)
-                return SpanInterval(kind: span.kind, start: s, end: min(max(span.end, s), turnEnd))
+                let e = min(max(span.end, s), turnEnd)
+                return SpanInterval(kind: span.kind, start: s, end: e, firstToken: span.firstToken.map { min(max($0, s), e) })
             }
             result[entry.offset] = TurnInterval(start: start, end: turnEnd, spans: spans)
         }

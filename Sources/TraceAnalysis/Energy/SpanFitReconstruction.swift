@@ -17,8 +17,10 @@
 ///    between update instants (wraps and resets as in version 2), so every
 ///    delta is known exactly.
 /// 2. **A power model from the spans.** Power is taken to be
-///    `b + a·n_inference(t) + c·n_tool(t)`, the counts of inference and tool
-///    spans active at `t` over the whole run, fitted to the counter deltas
+///    `b + a·n_inference(t) + c·n_tool(t) + h·n_head(t)`, the counts of
+///    inference and tool spans active at `t` over the whole run and of the
+///    inferences in prefill (before their recorded first token, else within
+///    a fitted head length), fitted to the counter deltas
 ///    by weighted least squares (weight 1/length: residuals in watts) with
 ///    every coefficient ≥ 0 (the best of the non-negative fits on each
 ///    subset of the three terms).
@@ -35,8 +37,9 @@
 struct SpanFitReconstruction: Sendable {
     /// When the count of active inference and tool spans changes, with the
     /// counts from each instant until the next; `heads` counts the
-    /// inferences within their first ``head`` nanoseconds (prefill, which
-    /// draws more power than decoding).
+    /// inferences before their first token (prefill, which draws more power
+    /// than decoding), or within their first ``head`` nanoseconds where the
+    /// time to first token is not recorded.
     struct Activity: Sendable {
         var times: [Int64] = []
         var inferences: [Int32] = []
@@ -56,9 +59,12 @@ struct SpanFitReconstruction: Sendable {
                             deltas.append((span.start, 0, 1, 0))
                             deltas.append((span.end, 0, -1, 0))
                         } else {
-                            deltas.append((span.start, 1, 0, head > 0 ? 1 : 0))
+                            // The head ends at the first token where it is
+                            // known, else `head` after the start.
+                            let headEnd = span.firstToken ?? (head > 0 ? min(span.start &+ head, span.end) : nil)
+                            deltas.append((span.start, 1, 0, headEnd != nil ? 1 : 0))
                             deltas.append((span.end, -1, 0, 0))
-                            if head > 0 { deltas.append((min(span.start &+ head, span.end), 0, 0, -1)) }
+                            if let headEnd { deltas.append((headEnd, 0, 0, -1)) }
                         }
                     }
                 }
