@@ -90,3 +90,53 @@ struct OtherSourceTests {
         #expect(problems.map(\.source) == ["nvml"])
     }
 }
+
+@Suite("NVML source against a fake NVML library")
+struct FakeNVMLTests {
+    private func value(_ source: NVMLSource, _ key: String) -> String? {
+        source.labels.first { $0.key == key }?.value
+    }
+
+    @Test("instant power where the field exists; the counter's update period, the driver, name and UUID in the labels")
+    func instantFieldAndMetadata() throws {
+        let path = try FakeNVML.build("instant", defines: ["FAKE_PERIOD_MS=25", "FAKE_FIELDS=1", "FAKE_DRIVER"])
+        var source = try NVMLSource(libraryName: path)
+        #expect(source.gpus.count == 1)
+        #expect(value(source, "gpu0.power") == "instant")
+        #expect(value(source, "gpu0.driver") == "555.42.06")
+        #expect(value(source, "gpu0.name") == "Fake H100")
+        #expect(value(source, "gpu0.uuid") == "GPU-fake-0000")
+        let period = try #require(source.gpus[0].energyUpdateMilliseconds)
+        #expect(period >= 20 && period <= 30, "measured \(period) ms for 25 ms updates")
+        #expect(value(source, "gpu0.energy_update_ms") == NVMLSource.tenths(period))
+        let sample = try #require(source.read(at: 0).first)
+        #expect(sample.source == "gpu0")
+        #expect(sample.gpuPowerWatts == 150, "the instant field, not nvmlDeviceGetPowerUsage's 200 W")
+        let joules = try #require(sample.gpuEnergyJoules)
+        #expect(joules >= 1000 && (joules * 1000).rounded() == joules * 1000)
+    }
+
+    @Test("average power where the fields are not supported or absent; a counter that moves at every read has no period")
+    func averageWithoutTheField() throws {
+        let unsupported = try FakeNVML.build("unsupported", defines: ["FAKE_PERIOD_MS=0", "FAKE_FIELDS=2"])
+        var source = try NVMLSource(libraryName: unsupported)
+        #expect(value(source, "gpu0.power") == "average")
+        #expect(value(source, "gpu0.energy_update_ms") == nil)
+        #expect(value(source, "gpu0.driver") == nil)
+        #expect(source.read(at: 0).first?.gpuPowerWatts == 200)
+
+        let absent = try FakeNVML.build("absent", defines: ["FAKE_PERIOD_MS=25"])
+        var old = try NVMLSource(libraryName: absent, updatePeriodProbeMilliseconds: 0)
+        #expect(value(old, "gpu0.power") == "average")
+        #expect(value(old, "gpu0.energy_update_ms") == nil, "no probe asked for")
+        #expect(old.read(at: 0).first?.gpuPowerWatts == 200)
+    }
+
+    @Test("the labels come in a fixed order, each where known")
+    func labelOrder() throws {
+        let path = try FakeNVML.build("labels", defines: ["FAKE_PERIOD_MS=25", "FAKE_FIELDS=1", "FAKE_DRIVER"])
+        let source = try NVMLSource(libraryName: path)
+        let keys = source.labels.map(\.key)
+        #expect(keys == ["gpu0.index", "gpu0.uuid", "gpu0.name", "gpu0.driver", "gpu0.power", "gpu0.energy_update_ms"])
+    }
+}
