@@ -5,9 +5,10 @@ import TraceLog
 /// on the whole run, bit for bit, in memory that does not grow with the
 /// number of samples.
 ///
-/// 1. **Survey** (``survey(_:)``, every event in record order): keeps the
-///    events that are not samples (the queries, turns and spans are made
-///    from them) and surveys each source's readings per domain: the series'
+/// 1. **Survey** (``survey(_:)``, every event in record order): gives the
+///    events that are not samples to the run structure's builder (each
+///    query is paired as soon as it ends, so only open queries' events are
+///    held) and surveys each source's readings per domain: the series'
 ///    method, coverage and where its median interval length lies
 ///    (``SeriesSurvey``, in memory bounded by the spread of the lengths).
 /// 2. **Attribute** (``attribute(_:)``, the samples again, in the same
@@ -28,8 +29,8 @@ public final class DefaultRunStream {
     /// The set whose definition is followed.
     public let metricSet: DefaultMetricSet
 
-    /// The events that are not samples, in record order.
-    @exclusivity(unchecked) private var events: [TraceEvent] = []
+    /// Builds the run structure from the events that are not samples.
+    @exclusivity(unchecked) private var builder: RunStructureBuilder
     @exclusivity(unchecked) private var admission = RunAdmission()
 
     /// The (domain, source) series seen, and each one's survey.
@@ -71,16 +72,12 @@ public final class DefaultRunStream {
     public init(runID: String, metricSet: DefaultMetricSet = DefaultMetricSet()) {
         self.runID = runID
         self.metricSet = metricSet
+        self.builder = RunStructureBuilder(runID: runID)
     }
 
     /// Whether the second pass can follow the first: events came in record
     /// order and every source's readings in time order.
     public var isStreamable: Bool { admission.inRecordOrder && surveys.allSatisfy(\.isOrdered) }
-
-    /// The run's events that are not samples, in record order, until
-    /// ``beginAttribution()`` has built the run structure from them (they
-    /// are not kept after).
-    public var eventsWithoutSamples: RunEvents { RunEvents(runID: runID, events: events) }
 
     /// First pass: takes the run's next event in record order.
     public func survey(_ event: TraceEvent) {
@@ -100,7 +97,7 @@ public final class DefaultRunStream {
         guard admit(sequence: event.sequence, timestamp: event.timestamp, checkingOrder: checkingOrder, event: event)
         else { return }
         guard case .sample(let sample) = event.payload else {
-            events.append(event)
+            builder.add(event)
             return
         }
         surveySample(sample, at: event.timestamp)
@@ -175,12 +172,7 @@ public final class DefaultRunStream {
     }
 
     /// The labels of the run starts seen so far.
-    private var runLabelsSoFar: [[Label]] {
-        events.compactMap { event in
-            if case .runStart(let start) = event.payload { return start.labels }
-            return nil
-        }
-    }
+    private var runLabelsSoFar: [[Label]] { builder.runLabels }
 
     /// Version 3: keeps a counter's steps while they may be needed. A
     /// counter read at its own instants (no value repeated over its first
@@ -292,10 +284,8 @@ public final class DefaultRunStream {
     /// Between the passes: builds the queries and turns and plans every
     /// series. Call once, after the last ``survey(_:)``.
     public func beginAttribution() {
-        let structure = RunStructure(eventsWithoutSamples)
+        let structure = builder.finish()
         self.structure = structure
-        // The structure holds what the views need: the events go.
-        events = []
         let (parts, intervals, diagnostics) = metricSet.structure(structure)
         self.parts = parts
         structureDiagnostics = diagnostics

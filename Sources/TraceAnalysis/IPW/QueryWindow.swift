@@ -27,7 +27,8 @@ struct QueryWindow {
     }
 }
 
-/// Splits a run into query windows.
+/// Splits a run into query windows, one event at a time: the one place
+/// where events are given to queries.
 ///
 /// Rules (record order):
 /// - A query start opens a query; its query end (same id) closes it. A query
@@ -38,6 +39,96 @@ struct QueryWindow {
 /// - Ends of unknown queries, starts without an id, repeated starts of an
 ///   open query and events naming a query that is not open are reported and
 ///   otherwise ignored; a query never ended is reported.
+///
+/// Only the open queries' events are held: a window is handed over as
+/// soon as its end arrives.
+struct QueryWindowSplitter {
+    /// What taking an event did.
+    enum Outcome {
+        /// Nothing to hand over.
+        case none
+        /// The event belongs to no window (not samples, run starts, query
+        /// starts or ends).
+        case outside(TraceEvent)
+        /// The event closed the window that was the `index`-th to start.
+        case closed(index: Int, window: QueryWindow)
+    }
+
+    let runID: String
+    /// The open windows in start order, each with its position among all
+    /// the windows started.
+    private var open: [(index: Int, window: QueryWindow)] = []
+    /// How many windows were started.
+    private(set) var started = 0
+    /// The problems met, in the order met.
+    private(set) var diagnostics: [AnalysisDiagnostic] = []
+
+    init(runID: String) {
+        self.runID = runID
+    }
+
+    private mutating func warn(_ event: TraceEvent, _ queryID: String?, _ message: String) {
+        diagnostics.append(AnalysisDiagnostic(runID: runID, queryID: queryID, sequence: event.sequence, message: message))
+    }
+
+    private func openPosition(of queryID: String) -> Int? {
+        open.lastIndex { $0.window.queryID == queryID }
+    }
+
+    /// Takes the run's next event in record order.
+    mutating func add(_ event: TraceEvent) -> Outcome {
+        switch event.payload {
+        case .runStart, .sample:
+            return .none
+        case .queryStart(let start):
+            guard let id = start.queryID else {
+                warn(event, nil, "query start without a query id (ignored)")
+                return .none
+            }
+            if openPosition(of: id) != nil {
+                warn(event, id, "query start for a query that is already open (ignored)")
+                return .none
+            }
+            open.append((started, QueryWindow(queryID: id, start: event)))
+            started += 1
+            return .none
+        case .queryEnd(let end):
+            guard let position = end.queryID.map(openPosition(of:)) ?? (open.isEmpty ? nil : open.count - 1) else {
+                warn(event, end.queryID, "end of unknown query (ignored)")
+                return .none
+            }
+            var (index, window) = open.remove(at: position)
+            window.end = event
+            return .closed(index: index, window: window)
+        default:
+            if let id = event.payload.queryID {
+                guard let position = openPosition(of: id) else {
+                    warn(event, id, "\(event.payload.kind.interchangeName) for a query that is not open (ignored)")
+                    return .outside(event)
+                }
+                open[position].window.events.append(event)
+            } else if !open.isEmpty {
+                open[open.count - 1].window.events.append(event)
+            } else {
+                return .outside(event)
+            }
+            return .none
+        }
+    }
+
+    /// The windows still open, in start order (each reported as a query
+    /// without an end); none are open after.
+    mutating func finish() -> [(index: Int, window: QueryWindow)] {
+        for (_, window) in open {
+            warn(window.start, window.queryID,
+                 "query without an end (counted as not completed, window closed at its last event)")
+        }
+        defer { open = [] }
+        return open
+    }
+}
+
+/// Splits a whole run into query windows (``QueryWindowSplitter``).
 enum QuerySplitter {
     /// The windows in start order, and the problems met.
     static func split(_ run: RunEvents) -> (windows: [QueryWindow], diagnostics: [AnalysisDiagnostic]) {
@@ -51,62 +142,18 @@ enum QuerySplitter {
     static func splitKeepingOutside(
         _ run: RunEvents
     ) -> (windows: [QueryWindow], outside: [TraceEvent], diagnostics: [AnalysisDiagnostic]) {
-        var windows: [QueryWindow] = []
+        var splitter = QueryWindowSplitter(runID: run.runID)
+        var closed: [(index: Int, window: QueryWindow)] = []
         var outside: [TraceEvent] = []
-        var diagnostics: [AnalysisDiagnostic] = []
-        // Indices into `windows` of the open queries, in start order.
-        var open: [Int] = []
-
-        func warn(_ event: TraceEvent, _ queryID: String?, _ message: String) {
-            diagnostics.append(AnalysisDiagnostic(
-                runID: run.runID, queryID: queryID, sequence: event.sequence, message: message))
-        }
-        func openIndex(of queryID: String) -> Int? {
-            open.last { windows[$0].queryID == queryID }
-        }
-
         for event in run.events {
-            switch event.payload {
-            case .runStart, .sample:
-                continue
-            case .queryStart(let start):
-                guard let id = start.queryID else {
-                    warn(event, nil, "query start without a query id (ignored)")
-                    continue
-                }
-                if openIndex(of: id) != nil {
-                    warn(event, id, "query start for a query that is already open (ignored)")
-                    continue
-                }
-                windows.append(QueryWindow(queryID: id, start: event))
-                open.append(windows.count - 1)
-            case .queryEnd(let end):
-                let index = end.queryID.map(openIndex(of:)) ?? open.last
-                guard let index else {
-                    warn(event, end.queryID, "end of unknown query (ignored)")
-                    continue
-                }
-                windows[index].end = event
-                open.removeAll { $0 == index }
-            default:
-                if let id = event.payload.queryID {
-                    guard let index = openIndex(of: id) else {
-                        warn(event, id, "\(event.payload.kind.interchangeName) for a query that is not open (ignored)")
-                        outside.append(event)
-                        continue
-                    }
-                    windows[index].events.append(event)
-                } else if let index = open.last {
-                    windows[index].events.append(event)
-                } else {
-                    outside.append(event)
-                }
+            switch splitter.add(event) {
+            case .none: continue
+            case .outside(let event): outside.append(event)
+            case .closed(let index, let window): closed.append((index, window))
             }
         }
-        for index in open {
-            warn(windows[index].start, windows[index].queryID,
-                 "query without an end (counted as not completed, window closed at its last event)")
-        }
-        return (windows, outside, diagnostics)
+        closed += splitter.finish()
+        let windows = closed.sorted { $0.index < $1.index }.map(\.window)
+        return (windows, outside, splitter.diagnostics)
     }
 }

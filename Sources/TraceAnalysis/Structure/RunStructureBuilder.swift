@@ -26,46 +26,72 @@ import TraceLog
 ///    before it; calls before the first inference are in no turn.
 struct RunStructureBuilder {
     var runID: String
+    /// Scratch for ``pair(_:query:queryID:queryEnd:)``: the spans of the
+    /// group being paired (at the end, every span of the run).
     private var spans: [StructureSpan] = []
+    /// The pairing's problems (the windows' are the splitter's).
     private var diagnostics: [AnalysisDiagnostic] = []
+    private var splitter: QueryWindowSplitter
+    /// The windows paired but not yet assembled (a window before them is
+    /// still open), by their position in start order: each one's query,
+    /// with indices into its own spans.
+    private var paired: [Int: (query: StructureQuery, spans: [StructureSpan])] = [:]
+    /// The events that belong to no window, in record order.
+    private var outside: [TraceEvent] = []
+    /// The labels of the run-start records seen, in record order.
+    private(set) var runLabels: [[Label]] = []
+    /// The windows before this one are in `queries` and `assembled`.
+    private var nextToAssemble = 0
+    /// The spans of the windows before `nextToAssemble`, renumbered.
+    private var assembled: [StructureSpan] = []
+    private var queries: [StructureQuery] = []
+    /// Diagnostics that come before the splitter's (timestamps left out).
+    private var leading: [AnalysisDiagnostic] = []
 
     init(runID: String) {
         self.runID = runID
+        self.splitter = QueryWindowSplitter(runID: runID)
     }
 
     private mutating func warn(_ sequence: UInt64, _ queryID: String?, _ message: String) {
         diagnostics.append(AnalysisDiagnostic(runID: runID, queryID: queryID, sequence: sequence, message: message))
     }
 
+    /// The whole run at once: events with implausible timestamps left out
+    /// (one diagnostic), the rest taken in record order.
     mutating func build(_ run: RunEvents) -> RunStructure {
         let (plausible, timeDiagnostics) = run.withPlausibleTimestamps()
-        let ordered = RunEvents(runID: run.runID, events: plausible.eventsInRecordOrder)
-        let split = QuerySplitter.splitKeepingOutside(ordered)
-        diagnostics = timeDiagnostics + split.diagnostics
+        leading = timeDiagnostics
+        for event in plausible.eventsInRecordOrder { add(event) }
+        return finish()
+    }
 
-        var queries: [StructureQuery] = []
-        for (q, window) in split.windows.enumerated() {
-            let status = window.endStatus
-            let start = window.start.timestamp
-            let end = max(window.endTimestamp, start)
-            var error: String?
-            var resolved: Bool?
-            var score: Double?
-            if case .queryEnd(let e)? = window.end?.payload { (error, resolved, score) = (e.error, e.resolved, e.score) }
-            var labels: [Label] = []
-            if case .queryStart(let e) = window.start.payload { labels = e.labels }
-            let members = pair(window.events, query: q, queryID: window.queryID, queryEnd: end)
-            let (turns, outside) = makeTurns(members, queryEnd: end)
-            queries.append(StructureQuery(
-                queryID: window.queryID, start: start, startSequence: window.start.sequence, end: end,
-                ended: window.end != nil, status: status, error: error,
-                completed: window.end != nil && status != "failed" && status != "timed_out",
-                labels: labels, resolved: resolved, score: score,
-                spans: members, turns: turns, toolsOutsideTurns: outside))
+    /// Takes the run's next event in record order (samples are ignored).
+    /// A query's events are paired as soon as its end arrives
+    /// (``QueryWindowSplitter``), so only the open queries' events are held.
+    mutating func add(_ event: TraceEvent) {
+        if case .runStart(let start) = event.payload { runLabels.append(start.labels) }
+        switch splitter.add(event) {
+        case .none:
+            return
+        case .outside(let event):
+            outside.append(event)
+        case .closed(let index, let window):
+            pairWindow(window, index: index)
+            assembleClosed()
         }
+    }
+
+    /// The structure of the events taken. Queries never ended are closed
+    /// at their last event and reported.
+    mutating func finish() -> RunStructure {
+        for (index, window) in splitter.finish() { pairWindow(window, index: index) }
+        assembleClosed()
+        spans = assembled
+        assembled = []
         // Outside any query: grouped by the query the events name.
         var groups: [(queryID: String?, events: [TraceEvent])] = []
-        for event in split.outside {
+        for event in outside {
             let id = event.payload.queryID
             if let index = groups.firstIndex(where: { $0.queryID == id }) {
                 groups[index].events.append(event)
@@ -73,17 +99,66 @@ struct RunStructureBuilder {
                 groups.append((id, [event]))
             }
         }
+        outside = []
         for group in groups {
             _ = pair(group.events, query: nil, queryID: group.queryID, queryEnd: nil)
         }
-        let sorted = diagnostics.enumerated()
+        let sorted = (leading + splitter.diagnostics + diagnostics).enumerated()
             .sorted { ($0.element.sequence ?? .max, $0.offset) < ($1.element.sequence ?? .max, $1.offset) }
             .map(\.element)
-        var structure = RunStructure(runID: run.runID, queries: queries, spans: spans, diagnostics: sorted)
-        for event in ordered.events {
-            if case .runStart(let start) = event.payload { structure.runLabels.append(start.labels) }
-        }
+        var structure = RunStructure(runID: runID, queries: queries, spans: spans, diagnostics: sorted)
+        structure.runLabels = runLabels
+        spans = []
+        queries = []
+        diagnostics = []
+        leading = []
         return structure
+    }
+
+    /// Pairs a closed window's events: its query, with indices into its
+    /// own spans.
+    private mutating func pairWindow(_ window: QueryWindow, index q: Int) {
+        let status = window.endStatus
+        let start = window.start.timestamp
+        let end = max(window.endTimestamp, start)
+        var error: String?
+        var resolved: Bool?
+        var score: Double?
+        if case .queryEnd(let e)? = window.end?.payload { (error, resolved, score) = (e.error, e.resolved, e.score) }
+        var labels: [Label] = []
+        if case .queryStart(let e) = window.start.payload { labels = e.labels }
+        spans = []
+        let members = pair(window.events, query: q, queryID: window.queryID, queryEnd: end)
+        let (turns, outside) = makeTurns(members, queryEnd: end)
+        let query = StructureQuery(
+            queryID: window.queryID, start: start, startSequence: window.start.sequence, end: end,
+            ended: window.end != nil, status: status, error: error,
+            completed: window.end != nil && status != "failed" && status != "timed_out",
+            labels: labels, resolved: resolved, score: score,
+            spans: members, turns: turns, toolsOutsideTurns: outside)
+        paired[q] = (query, spans)
+        spans = []
+    }
+
+    /// Moves the paired windows at the front into `queries` and
+    /// `assembled`, their span indices renumbered: spans stay query by
+    /// query in start order whatever order the queries end in.
+    private mutating func assembleClosed() {
+        while let (query, own) = paired.removeValue(forKey: nextToAssemble) {
+            var renumbered = query
+            let offset = assembled.count
+            if offset > 0 {
+                renumbered.spans = query.spans.map { $0 + offset }
+                renumbered.toolsOutsideTurns = query.toolsOutsideTurns.map { $0 + offset }
+                for t in renumbered.turns.indices {
+                    renumbered.turns[t].inference += offset
+                    renumbered.turns[t].tools = renumbered.turns[t].tools.map { $0 + offset }
+                }
+            }
+            assembled.append(contentsOf: own)
+            queries.append(renumbered)
+            nextToAssemble += 1
+        }
     }
 
     /// Pairs one group's starts and ends; returns the new spans' indices in
