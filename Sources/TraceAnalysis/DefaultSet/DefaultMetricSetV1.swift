@@ -23,9 +23,7 @@ public struct DefaultMetricSetV1: MetricSet {
     static func versionOne(_ result: AnalysisResult) -> AnalysisResult {
         var result = result
         result.queries = result.queries.map { row in
-            AnalysisRow(row.columns.map { column in
-                (renamed.first { $0.0 == column.name }?.1 ?? column.name, column.value)
-            })
+            AnalysisRow(names: row.names.map { name in renamed.first { $0.0 == name }?.1 ?? name }, values: row.values)
         }
         return result
     }

@@ -37,9 +37,8 @@ public struct CSVRenderer: Sendable {
         for row in rows {
             // A row with exactly these columns in this order (the usual
             // case) is read by position, not searched by name.
-            let positional = row.columns.count == names.count && zip(row.columns, names).allSatisfy { $0.name == $1 }
-            var fields = positional
-                ? row.columns.map { Self.quoted(field($0.value)) }
+            var fields = row.hasColumns(names)
+                ? row.values.map { Self.quoted(field($0)) }
                 : names.map { name in Self.quoted(field(row[name] ?? .null)) }
             fields.append(tag)
             out += fields.joined(separator: ",") + "\n"

@@ -55,11 +55,9 @@ public struct TableRenderer: Sendable {
 
         // Rows that have exactly these columns in this order (the usual
         // case) are read by position, not searched by name.
-        let positional = rows.map { row in
-            row.columns.count == names.count && zip(row.columns, names).allSatisfy { $0.name == $1 }
-        }
+        let positional = rows.map { $0.hasColumns(names) }
         let values: [[AnalysisValue]] = names.enumerated().map { position, name in
-            rows.indices.map { positional[$0] ? rows[$0].columns[position].value : rows[$0][name] ?? .null }
+            rows.indices.map { positional[$0] ? rows[$0].values[position] : rows[$0][name] ?? .null }
         }
         if layout == nil, rows.count == 1 {
             let lineWidth = zip(names, values).reduce(-Self.gap) { total, column in

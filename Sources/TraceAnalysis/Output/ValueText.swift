@@ -151,7 +151,11 @@ public enum ValueText {
     static func columnNames(of rows: [AnalysisRow]) -> [String] {
         var names: [String] = []
         var seen = Set<String>()
+        var previous: [String]?
         for row in rows {
+            // Rows of one shape share their names: each shape is read once.
+            if let previous, row.hasColumns(previous) { continue }
+            previous = row.names
             for name in row.names where seen.insert(name).inserted {
                 names.append(name)
             }

@@ -145,7 +145,11 @@ public struct AnalysisReport: Sendable {
             // Machine-readable outputs name the price table on every row
             // (tables name it in their footer).
             let tag = AnalysisValue.string(prices.identity.description)
-            return (result.rows.map { AnalysisRow($0.columns + [("price_table", tag)]) }, notes)
+            return (result.rows.map { row in
+                var out = row
+                out.replace(row.count..<row.count, with: [("price_table", tag)])
+                return out
+            }, notes)
         }
     }
 
@@ -166,12 +170,12 @@ public struct AnalysisReport: Sendable {
         let sorted = keys.sorted(by: utf8Precedes)
         guard !sorted.isEmpty else { return rows }
         return rows.map { row in
-            guard let index = row.columns.firstIndex(where: { $0.name == "run_id" }) else { return row }
-            let pairs = row.columns[index].value.stringValue.flatMap { labels[$0] } ?? []
+            guard let index = row.index(of: "run_id") else { return row }
+            let pairs = row.values[index].stringValue.flatMap { labels[$0] } ?? []
             var out = row
-            out.columns.insert(contentsOf: sorted.map { key in
+            out.replace(index + 1..<index + 1, with: sorted.map { key in
                 ("run." + key, AnalysisValue.string(pairs.first { $0.0 == key }?.1))
-            }, at: index + 1)
+            })
             return out
         }
     }

@@ -87,56 +87,66 @@ public enum QueryView {
         var cost = CostSum()
         for span in inferences { cost.add(span, prices: prices) }
         // The set's columns once, in order, the replaced ones in place and
-        // the added ones after their neighbours (one copy of the row).
-        var columns: [(name: String, value: AnalysisValue)] = []
-        columns.reserveCapacity(row.columns.count + 16)
+        // the added ones after their neighbours; then the added columns the
+        // set lacks, and the view's own (one copy of the row, exactly sized).
+        var names: [String] = []
+        var values: [AnalysisValue] = []
+        names.reserveCapacity(row.count + 18)
+        values.reserveCapacity(row.count + 18)
+        func add(_ name: String, _ value: AnalysisValue) {
+            names.append(name)
+            values.append(value)
+        }
         var seen: UInt8 = 0
-        for column in row.columns {
-            switch column.name {
+        for (name, value) in zip(row.names, row.values) {
+            switch name {
             case "completed":
-                columns.append(column)
-                columns.append(("status", .string(query?.status)))
-                columns.append(("error", .string(query?.error)))
+                add(name, value)
+                add("status", .string(query?.status))
+                add("error", .string(query?.error))
                 seen |= 1
             case "total_input_tokens":
-                columns.append((column.name, KnownSum.ints(turns.map(\.prompt)).total))
+                add(name, KnownSum.ints(turns.map(\.prompt)).total)
                 seen |= 2
             case "total_output_tokens":
-                columns.append((column.name, outputTotal))
-                columns.append(("calls_without_usage", .int(Int64(withoutUsage))))
+                add(name, outputTotal)
+                add("calls_without_usage", .int(Int64(withoutUsage)))
                 seen |= 4
             case "total_cost_usd":
-                columns.append((column.name, .double(cost.knownUSD)))
-                columns.append(("unpriced_calls", .int(Int64(cost.unknownCount))))
+                add(name, .double(cost.knownUSD))
+                add("unpriced_calls", .int(Int64(cost.unknownCount)))
                 seen |= 8
             default:
-                columns.append(column)
+                add(name, value)
             }
         }
-        var out = AnalysisRow(columns)
-        if seen & 1 == 0 {
-            out.set("status", .string(query?.status))
-            out.set("error", .string(query?.error))
+        /// Sets a column already added, or adds it.
+        func set(_ name: String, _ value: AnalysisValue) {
+            if let index = names.firstIndex(of: name) { values[index] = value } else { add(name, value) }
         }
-        if seen & 2 == 0 { out.set("total_input_tokens", KnownSum.ints(turns.map(\.prompt)).total) }
+        if seen & 1 == 0 {
+            set("status", .string(query?.status))
+            set("error", .string(query?.error))
+        }
+        if seen & 2 == 0 { set("total_input_tokens", KnownSum.ints(turns.map(\.prompt)).total) }
         if seen & 4 == 0 {
-            out.set("total_output_tokens", outputTotal)
-            out.set("calls_without_usage", .int(Int64(withoutUsage)))
+            set("total_output_tokens", outputTotal)
+            set("calls_without_usage", .int(Int64(withoutUsage)))
         }
         if seen & 8 == 0 {
-            out.set("total_cost_usd", .double(cost.knownUSD))
-            out.set("unpriced_calls", .int(Int64(cost.unknownCount)))
+            set("total_cost_usd", .double(cost.knownUSD))
+            set("unpriced_calls", .int(Int64(cost.unknownCount)))
         }
 
         let energy = row[energyColumn]?.doubleValue
         let outputTokens = withoutUsage == 0 ? outputTotal.intValue : nil
-        out.set("energy_per_output_token_joules", .double(Self.perToken(energy, outputTokens)))
+        set("energy_per_output_token_joules", .double(Self.perToken(energy, outputTokens)))
 
         let inferenceLatency = KnownSum.doubles(inferences.map(\.latencySeconds))
         let toolLatency = KnownSum.doubles(tools.map(\.latencySeconds))
-        out.set("inference_latency_s", inferenceLatency.total)
-        out.set("tool_latency_s", toolLatency.total)
-        out.set("unfinished_calls", .int(Int64(unfinished)))
+        set("inference_latency_s", inferenceLatency.total)
+        set("tool_latency_s", toolLatency.total)
+        set("unfinished_calls", .int(Int64(unfinished)))
         var msPerToken: Double?
         var tokensPerSecond: Double?
         if inferenceLatency.unknown == 0, unfinished == 0, withoutUsage == 0, let seconds = inferenceLatency.total.doubleValue, seconds > 0,
@@ -144,28 +154,17 @@ public enum QueryView {
             msPerToken = seconds * 1000 / Double(tokens)
             tokensPerSecond = Double(tokens) / seconds
         }
-        out.set("inference_ms_per_output_token", .double(msPerToken))
-        out.set("inference_output_tokens_per_s", .double(tokensPerSecond))
-        out.set("resolved", query?.resolved.map(AnalysisValue.bool) ?? .null)
-        out.set("score", .double(query?.score))
-        out.set("labels", .object((query?.labels ?? []).map { ($0.key, AnalysisValue.string($0.value)) }))
-        return out
+        set("inference_ms_per_output_token", .double(msPerToken))
+        set("inference_output_tokens_per_s", .double(tokensPerSecond))
+        set("resolved", query?.resolved.map(AnalysisValue.bool) ?? .null)
+        set("score", .double(query?.score))
+        set("labels", .object((query?.labels ?? []).map { ($0.key, AnalysisValue.string($0.value)) }))
+        return AnalysisRow(names: names, values: values)
     }
 
     /// Energy divided by tokens, when both are known, finite and positive tokens.
     static func perToken(_ energy: Double?, _ tokens: Int64?) -> Double? {
         guard let energy, energy.isFinite, let tokens, tokens > 0 else { return nil }
         return energy / Double(tokens)
-    }
-}
-
-extension AnalysisRow {
-    /// Sets a column's value in place, or appends the column when absent.
-    mutating func set(_ name: String, _ value: AnalysisValue) {
-        if let index = columns.firstIndex(where: { $0.name == name }) {
-            columns[index].value = value
-        } else {
-            columns.append((name, value))
-        }
     }
 }
