@@ -87,7 +87,10 @@ struct RunStructureBuilder {
     mutating func finish() -> RunStructure {
         for (index, window) in splitter.finish() { pairWindow(window, index: index) }
         assembleClosed()
-        spans = assembled
+        // Exactly sized: the structure is kept for every view.
+        spans = []
+        spans.reserveCapacity(assembled.count + outside.count)
+        spans += assembled
         assembled = []
         // Outside any query: grouped by the query the events name.
         var groups: [(queryID: String?, events: [TraceEvent])] = []
