@@ -133,7 +133,7 @@ let package = Package(
             resources: []
         ),
         .testTarget(name: "TraceTelemetryTests", dependencies: ["TraceTelemetry", "TraceRecorder", "TraceLog"]),
-        .testTarget(name: "TraceRecordTests", dependencies: ["trace-record", "TraceLog", "TraceRecorder"]),
+        .testTarget(name: "TraceRecordTests", dependencies: ["trace-record", "TraceLog", "TraceRecorder", "TraceOTLP"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,40 +2,49 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
-/// The OTLP/HTTP endpoint of `trace-record`: an HTTP/1.1 server on a
-/// loopback port chosen at start (swift-nio, one event-loop thread),
-/// answering through an ``OTLPCollector``.
+/// The OTLP/HTTP endpoint of `trace-record`: an HTTP/1.1 server (swift-nio,
+/// one event-loop thread), by default on a loopback port chosen at start,
+/// answering through an ``OTLPCollector``, and the clock endpoint
+/// (``ClockEndpoint``) when given one.
 public final class OTLPHTTPServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
-    /// The port it listens on (127.0.0.1).
+    /// The port it listens on.
     public let port: Int
+    private let stopped = Atomic<Bool>(false)
 
-    /// Starts listening on 127.0.0.1 and a free port.
-    public init(collector: OTLPCollector) throws {
+    /// Starts listening on `host` (an address) and `port` (0: a free
+    /// port), answering `/v1/traces` through `collector` and
+    /// ``ClockEndpoint/path`` through `clock`, if any.
+    public init(collector: OTLPCollector, host: String = "127.0.0.1", port: Int = 0, clock: ClockEndpoint? = nil) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.backlog, value: 64)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                // A clock exchange is a round trip: no coalescing delay.
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(OTLPRequestHandler(collector: collector))
+                        try channel.pipeline.syncOperations.addHandler(OTLPRequestHandler(collector: collector, clock: clock))
                     }
                 }
-            channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
+            channel = try bootstrap.bind(host: host, port: port).wait()
         } catch {
             try? group.syncShutdownGracefully()
             throw error
         }
         self.group = group
-        port = channel.localAddress?.port ?? 0
+        self.port = channel.localAddress?.port ?? 0
     }
 
-    /// Stops serving: closes the socket and the event loop.
+    /// Stops serving: closes the socket and the event loop (once; later
+    /// calls do nothing).
     public func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? channel.close().wait()
         try? group.syncShutdownGracefully()
     }
@@ -48,12 +57,14 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let collector: OTLPCollector
+    private let clock: ClockEndpoint?
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var tooLarge = false
 
-    init(collector: OTLPCollector) {
+    init(collector: OTLPCollector, clock: ClockEndpoint?) {
         self.collector = collector
+        self.clock = clock
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -73,7 +84,10 @@ final class OTLPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let request = head else { return }
             let response: OTLPCollector.Response
-            if tooLarge {
+            let route = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.uri
+            if let clock, route == ClockEndpoint.path, !tooLarge {
+                response = clock.response(method: "\(request.method)")
+            } else if tooLarge {
                 response = collector.handle(
                     method: "POST", path: request.uri, contentType: request.headers.first(name: "content-type"),
                     contentEncoding: nil, body: Data(count: OTLPCollector.maximumBodyBytes + 1))

@@ -23,14 +23,18 @@ final class RecordingSession {
     private let parentDeathSignal: Bool
     private let collector: OTLPCollector?
     private let otlpServer: OTLPHTTPServer?
+    /// The other hosts' clock endpoints to measure the offset to.
+    private let clockPeers: [String]
 
     /// Opens the log, writes the run start, opens the telemetry sources and
     /// the socket. Sources that cannot be opened are reported and left out.
     init(
         output: String, sampleHz: Double, selection: TelemetrySelection, labels: [Label], command: [String],
         onOverload: OverloadPolicy = .block, parentDeathSignal: Bool = true, trustedSenders: [Int32]? = nil,
-        trustRule: String = "", runID: String? = nil, otlp: Bool = true, telemetryOnly: Bool = false
+        trustRule: String = "", runID: String? = nil, otlp: Bool = true,
+        otlpListen: (host: String, port: Int)? = nil, clockPeers: [String] = [], telemetryOnly: Bool = false
     ) throws {
+        self.clockPeers = clockPeers
         self.parentDeathSignal = parentDeathSignal
         // The socket's directory first: a failure here leaves the output as it was.
         let socketDirectory = try EventServer.makePrivateDirectory()
@@ -90,11 +94,24 @@ final class RecordingSession {
                 recorder.record(payload, at: anchor.monotonic(wall: wall))
             }
             self.collector = collector
+            let clock = ClockEndpoint(host: Self.hostName(), runID: recorder.runID) { Self.wallNow(anchor) }
             do {
-                otlpServer = try OTLPHTTPServer(collector: collector)
+                if let otlpListen {
+                    otlpServer = try OTLPHTTPServer(collector: collector, host: otlpListen.host, port: otlpListen.port, clock: clock)
+                } else {
+                    otlpServer = try OTLPHTTPServer(collector: collector, clock: clock)
+                }
             } catch {
-                Diagnostics.warn("trace-record: cannot serve the OTLP endpoint (\(error)); recording without it")
+                if let otlpListen {
+                    Diagnostics.print("trace-record: cannot listen on \(otlpListen.host):\(otlpListen.port) (\(error)); "
+                        + "recording without the OTLP and clock endpoint (no other host can measure its clock offset)")
+                } else {
+                    Diagnostics.warn("trace-record: cannot serve the OTLP endpoint (\(error)); recording without it")
+                }
                 otlpServer = nil
+            }
+            if let otlpServer, let otlpListen {
+                Diagnostics.print("trace-record: OTLP/HTTP and clock endpoint on http://\(otlpListen.host):\(otlpServer.port)")
             }
         } else {
             collector = nil
@@ -121,12 +138,14 @@ final class RecordingSession {
                     environment[name] = value
                 }
             }
+            measureClocks()
             let child = try ChildProcess(
                 arguments: command, environment: environment, parentDeathSignal: parentDeathSignal)
             childPID.value.store(child.pid, ordering: .releasing)
             signals.forward(to: child.pid)
             code = child.wait()
             recorder.record(.mark(Mark(name: "command_exit", text: Self.describe(exitCode: code))))
+            measureClocks()
         } catch {
             Diagnostics.print("trace-record: \(error)")
             recorder.record(.mark(Mark(name: "command_exit", text: "\(error)")))
@@ -185,6 +204,26 @@ final class RecordingSession {
                     + "\(stats.fileBytes) bytes in \(recorder.path)")
         }
         return 0
+    }
+
+    /// The recorder's wall-clock time now: its anchor's wall clock moved on
+    /// by the monotonic clock, as its records are stamped.
+    static func wallNow(_ anchor: ClockAnchor) -> Int64 {
+        anchor.wallNanoseconds &+ (MonotonicClock.nanoseconds() &- anchor.monotonicNanoseconds)
+    }
+
+    /// Measures the offset to every `--clock-peer` and records it (a
+    /// `clock_offset` mark); a peer that cannot be reached is reported.
+    private func measureClocks() {
+        let anchor = recorder.anchor
+        for peer in clockPeers {
+            do {
+                let measured = try ClockHandshake.measure(peer: peer) { Self.wallNow(anchor) }
+                recorder.record(.mark(measured.mark))
+            } catch {
+                Diagnostics.warn("trace-record: clock handshake with \(peer): \(error.description); the offset is not recorded")
+            }
+        }
     }
 
     /// `exit 3`, or `killed by signal 9` for 128 + 9.

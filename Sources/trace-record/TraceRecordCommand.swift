@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 import TraceLog
+import TraceOTLP
 import TraceRecorder
 import TraceTelemetry
 
@@ -36,9 +37,16 @@ struct TraceRecordCommand: ParsableCommand {
             run id; `trace-analyze agent.zst gpu.zst` joins the two, and \
             `--clock-offset SOURCE=±MS` puts the host's clock on the run's.
 
+            Clock handshake: give the GPU host's recorder --otlp-listen ADDRESS:PORT \
+            and the agent's recorder --clock-peer http://GPUHOST:PORT; the agent's \
+            recorder measures the offset between the two clocks when the command \
+            starts and when it ends and writes it to its log (a clock_offset mark), \
+            and trace-analyze applies it to the GPU host's sources.
+
             Example:
               trace-record -o run.zst --label model=gpt-4o -- python3 agent.py
-              trace-record --telemetry-only -o gpu.zst --run-id exp7   # on the GPU host
+              trace-record --telemetry-only -o gpu.zst --run-id exp7 --otlp-listen 0.0.0.0:4319   # GPU host
+              trace-record -o agent.zst --run-id exp7 --clock-peer http://gpuhost:4319 -- python3 agent.py
             """,
         version: Recorder.version)
 
@@ -93,6 +101,16 @@ struct TraceRecordCommand: ParsableCommand {
         "Do not serve the OTLP/HTTP endpoint (by default OpenTelemetry spans sent to it, named in OTEL_EXPORTER_OTLP_ENDPOINT for the command, are recorded)."))
     var noOTLP = false
 
+    @Option(name: .customLong("otlp-listen"), help: ArgumentHelp(
+        "Serve the OTLP/HTTP endpoint and the clock endpoint on this address (IP:PORT; default 127.0.0.1 and a free port, OTLP only); with --telemetry-only it is served only when given.",
+        valueName: "ADDRESS:PORT"))
+    var otlpListen: String?
+
+    @Option(name: .customLong("clock-peer"), help: ArgumentHelp(
+        "Measure the clock offset to another host's trace-record (its --otlp-listen) when the command starts and ends, and record it (repeatable).",
+        valueName: "http://HOST:PORT"))
+    var clockPeers: [String] = []
+
     @Flag(name: .customLong("no-parent-death-signal"), help: ArgumentHelp(
         "Let the command run on if trace-record is killed (SIGKILL) or crashes; by default it then gets SIGTERM (Linux)."))
     var noParentDeathSignal = false
@@ -118,6 +136,20 @@ struct TraceRecordCommand: ParsableCommand {
                     throw ValidationError("--trusted-pids \(list): expected process ids (positive integers), comma-separated.")
                 }
                 _ = pid
+            }
+        }
+        if let otlpListen {
+            guard Self.listenAddress(otlpListen) != nil else {
+                throw ValidationError("--otlp-listen \(otlpListen): expected ADDRESS:PORT (an IP address, a port 0-65535).")
+            }
+            if noOTLP { throw ValidationError("--otlp-listen and --no-otlp contradict each other.") }
+        }
+        if telemetryOnly, !clockPeers.isEmpty {
+            throw ValidationError("--clock-peer is for the recorder beside the agent; give the telemetry-only one --otlp-listen.")
+        }
+        for peer in clockPeers {
+            do { _ = try ClockHandshake.address(peer) } catch {
+                throw ValidationError("--clock-peer \(error.description)")
             }
         }
         for label in labels where !label.contains("=") {
@@ -146,6 +178,16 @@ struct TraceRecordCommand: ParsableCommand {
         trustedPIDs.isEmpty ? "--only-child" : "--trusted-pids \(trustedPIDs.joined(separator: ","))"
     }
 
+    /// The address and port of `ADDRESS:PORT` (`[V6]:PORT` for IPv6).
+    static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = text[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        guard !host.isEmpty else { return nil }
+        return (String(host), port)
+    }
+
     /// The sources asked for, `auto` when none.
     private var selectionText: String { sources.isEmpty ? "auto" : sources.joined(separator: ",") }
 
@@ -168,7 +210,9 @@ struct TraceRecordCommand: ParsableCommand {
                     return Label(String(parts[0]), String(parts[1]))
                 },
                 command: command, onOverload: onOverload, parentDeathSignal: !noParentDeathSignal,
-                trustedSenders: trustedSenders, trustRule: trustRule, runID: runID, otlp: !noOTLP && !telemetryOnly,
+                trustedSenders: trustedSenders, trustRule: trustRule, runID: runID,
+                otlp: !noOTLP && (!telemetryOnly || otlpListen != nil),
+                otlpListen: otlpListen.flatMap(Self.listenAddress), clockPeers: clockPeers,
                 telemetryOnly: telemetryOnly)
         } catch {
             Diagnostics.print("trace-record: \(error)")

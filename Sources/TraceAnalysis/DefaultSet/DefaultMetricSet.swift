@@ -98,6 +98,8 @@ public struct DefaultMetricSet: MetricSet {
             stream.survey(event, checkingOrder: false)
         }
         for index in samples { stream.survey(ordered[index], checkingOrder: false) }
+        let measured = stream.measuredClockOffsets
+        if !measured.isEmpty { return addingClockOffsets(measured).streamed(run) }
         stream.beginAttribution()
         for index in samples { stream.attribute(ordered[index]) }
         return stream
@@ -208,6 +210,14 @@ public struct DefaultMetricSet: MetricSet {
     /// (``StreamedLogAnalysis``); nil when their order does not allow it.
     public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? {
         StreamedLogAnalysis.analyze(paths, metricSet: self)
+    }
+
+    /// The set with more clock offsets in its options (after those it has:
+    /// the last offset of a source is the one applied).
+    func addingClockOffsets(_ offsets: [SourceClockOffset]) -> DefaultMetricSet {
+        var options = options
+        options.clockOffsets += offsets
+        return DefaultMetricSet(options: options)
     }
 
     /// The set with the clock offsets in its options.

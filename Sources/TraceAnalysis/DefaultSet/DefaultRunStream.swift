@@ -31,6 +31,10 @@ public final class DefaultRunStream {
 
     /// Builds the run structure from the events that are not samples.
     @exclusivity(unchecked) private var builder: RunStructureBuilder
+    /// Version 3: the run starts' hosts and labels, and the clock offsets
+    /// the logs measured.
+    @exclusivity(unchecked) private var runStarts: [(host: String?, labels: [Label])] = []
+    @exclusivity(unchecked) private var handshakes: [ClockOffsetMark] = []
     @exclusivity(unchecked) private var admission = RunAdmission()
 
     /// The (domain, source) series seen, and each one's survey.
@@ -98,6 +102,13 @@ public final class DefaultRunStream {
         else { return }
         guard case .sample(let sample) = event.payload else {
             builder.add(event)
+            if metricSet.options.sensorModel {
+                if case .runStart(let start) = event.payload {
+                    runStarts.append((start.host, start.labels))
+                } else if let measured = ClockOffsetMark(event.payload) {
+                    handshakes.append(measured)
+                }
+            }
             return
         }
         surveySample(sample, at: event.timestamp)
@@ -142,6 +153,36 @@ public final class DefaultRunStream {
             let clean = surveys[slot].add(reading)
             if metricSet.options.sensorModel { keepSteps(clean, slot: slot) }
         }
+    }
+
+    /// Version 3: the clock offsets the logs measured (``ClockOffsetMark``,
+    /// `trace-record --clock-peer`) for the run's sources recorded on
+    /// another host that no offset was given for, known after the first
+    /// pass. A source takes the measurements of its host (the host of the
+    /// telemetry-only run start naming it, else of the only telemetry-only
+    /// run start; any measurement when every one names the same host and
+    /// there is one such run start), the one with the shortest round trip.
+    /// The analysis is then made again with them (``StreamedLogAnalysis``,
+    /// ``DefaultMetricSet/analyze(_:)``), as if given with `--clock-offset`.
+    package var measuredClockOffsets: [SourceClockOffset] {
+        guard metricSet.options.sensorModel, !handshakes.isEmpty else { return [] }
+        let remoteStarts = runStarts.filter { start in
+            start.labels.contains { $0.key == "recording" && $0.value == "telemetry_only" }
+        }
+        let measuredHosts = Set(handshakes.map(\.host))
+        var offsets: [SourceClockOffset] = []
+        for slot in slots.sorted where slot < unaligned.count && unaligned[slot] {
+            let source = slots.keys[slot].source
+            guard !offsets.contains(where: { $0.source == source }) else { continue }
+            let naming = remoteStarts.filter { start in start.labels.contains { $0.key.hasPrefix(source + ".") } }
+            let hosts = Set((naming.isEmpty ? remoteStarts : naming).map(\.host))
+            var candidates = hosts.count == 1 ? handshakes.filter { $0.host == hosts.first! } : []
+            if candidates.isEmpty, hosts.count <= 1, measuredHosts.count == 1 { candidates = handshakes }
+            guard let best = candidates.min(by: { $0.roundTripNanoseconds < $1.roundTripNanoseconds }) else { continue }
+            offsets.append(SourceClockOffset(
+                source: source, nanoseconds: best.offsetNanoseconds, roundTripNanoseconds: best.roundTripNanoseconds))
+        }
+        return offsets
     }
 
     /// The clock offset of the source at `position`.
@@ -377,6 +418,11 @@ public final class DefaultRunStream {
                 model.reconstruction = measured ? .instantPower : .spanFit
             }
         }
+        if let given = metricSet.options.clockOffsets.last(where: { $0.source == key.source }),
+           let roundTrip = given.roundTripNanoseconds {
+            model.measuredOffset = given.nanoseconds
+            model.measuredRoundTrip = roundTrip
+        }
         if unaligned[slot] {
             if let shift = SpanFitReconstruction.estimateOffset(
                 steps: kept, period: period, jitter: detected?.jitter, activities: activities()),
@@ -478,6 +524,13 @@ public final class DefaultRunStream {
                 addSensorFlags(&attribution, domain: d)
                 if order.contains(where: { targets[$0]?.domain == d && models[$0]?.suspectedOffset != nil }) {
                     attribution.flags.insert(.clockOffsetSuspected)
+                }
+                // Hosts measured to disagree by more than a sampling period.
+                if order.contains(where: { slot in
+                    guard targets[slot]?.domain == d, let measured = models[slot]?.measuredOffset else { return false }
+                    return measured.magnitude > (builders[slot]?.nominalPeriod ?? .max).magnitude
+                }) {
+                    attribution.flags.insert(.clockOffsetMeasured)
                 }
             }
             domains.append(attribution)

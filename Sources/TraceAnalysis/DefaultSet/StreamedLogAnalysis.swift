@@ -31,9 +31,19 @@ public enum StreamedLogAnalysis {
     package static func analyze(
         _ paths: [String], metricSet: DefaultMetricSet, prepare: (DefaultRunStream) -> Void
     ) -> Outcome? {
+        // Clock offsets the logs measured are applied as if given: when the
+        // first pass finds some, the analysis starts again with them.
+        var measured: [SourceClockOffset] = []
         guard let (streams, pass) = TwoPassDriver.run(
-            paths, make: { DefaultRunStream(runID: $0, metricSet: metricSet) }, prepare: prepare)
-        else { return nil }
+            paths, make: { DefaultRunStream(runID: $0, metricSet: metricSet) }, prepare: prepare,
+            proceed: { streams in
+                measured = streams.flatMap(\.measuredClockOffsets)
+                return measured.isEmpty
+            })
+        else {
+            guard !measured.isEmpty else { return nil }
+            return analyze(paths, metricSet: metricSet.addingClockOffsets(measured), prepare: prepare)
+        }
         let runs = streams.map { $0.finish() }
         return Outcome(runs: runs, spanEnergy: streams.map(\.spanEnergy), pass: pass)
     }

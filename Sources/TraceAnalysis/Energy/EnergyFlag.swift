@@ -37,6 +37,10 @@ public enum EnergyFlag: String, Sendable, Hashable, CaseIterable, Comparable {
     /// by more than a sampling period, and no `--clock-offset` was given
     /// for it (version 3 of the `default` set).
     case clockOffsetSuspected = "clock_offset_suspected"
+    /// The logs measured the clock of another host whose telemetry the run
+    /// uses (a clock handshake) more than a sampling period from the run's,
+    /// and the measured offset was applied (version 3 of the `default` set).
+    case clockOffsetMeasured = "clock_offset_measured"
 
     private var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 

@@ -67,6 +67,12 @@ public struct SensorModel: Sendable, Hashable {
     /// (what `--clock-offset SOURCE=` should add), when it exceeds the
     /// source's sampling interval; nil otherwise.
     public var suspectedOffset: Int64?
+    /// For a source recorded on another host whose offset the logs
+    /// measured (a clock handshake, applied): the offset added to its
+    /// timestamps, nanoseconds.
+    public var measuredOffset: Int64?
+    /// The round trip ``measuredOffset`` was measured over, nanoseconds.
+    public var measuredRoundTrip: Int64?
 
     /// One line for the run row: `SOURCE DOMAIN: counter updates every
     /// 100.2 ms (jitter 9.8 ms, detected); power average (declared); span_fit`.
@@ -87,6 +93,11 @@ public struct SensorModel: Sendable, Hashable {
         }
         parts.append("power \(power.rawValue)" + (powerDeclared ? " (declared)" : ""))
         parts.append(reconstruction.rawValue)
+        if let measuredOffset {
+            let sign = measuredOffset < 0 ? "-" : "+"
+            parts.append("clock offset measured: \(sign)\(Self.milliseconds(abs(measuredOffset))) ms "
+                + "(round trip \(Self.milliseconds(measuredRoundTrip ?? 0)) ms), applied")
+        }
         if let suspectedOffset {
             let sign = suspectedOffset < 0 ? "-" : "+"
             parts.append("clock offset suspected: try --clock-offset \(source)=\(sign)\(Self.milliseconds(abs(suspectedOffset)))")

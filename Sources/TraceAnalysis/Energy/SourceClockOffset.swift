@@ -7,11 +7,16 @@ public struct SourceClockOffset: Sendable, Hashable {
     public var source: String
     /// Added to the source's timestamps, nanoseconds.
     public var nanoseconds: Int64
+    /// For an offset the logs measured (a clock handshake,
+    /// ``ClockOffsetMark``), the round trip it was measured over,
+    /// nanoseconds; nil for an offset given (`--clock-offset`).
+    public var roundTripNanoseconds: Int64?
 
-    /// Creates an offset.
-    public init(source: String, nanoseconds: Int64) {
+    /// Creates an offset; `roundTripNanoseconds` for one measured.
+    public init(source: String, nanoseconds: Int64, roundTripNanoseconds: Int64? = nil) {
         self.source = source
         self.nanoseconds = nanoseconds
+        self.roundTripNanoseconds = roundTripNanoseconds
     }
 
     /// Parses `SOURCE=±MS` (milliseconds, a decimal number with at most six

@@ -25,8 +25,11 @@ enum TwoPassDriver {
     /// that cannot be read twice (a pipe), a run's segments out of order or
     /// repeated, a stream that cannot follow its run, or a file that changed
     /// between the passes.
+    /// `proceed`, given the streams after the first pass, says whether to
+    /// go on (nil is returned when it says no).
     static func run<Stream: TwoPassRunStream>(
-        _ paths: [String], make: (String) -> Stream, prepare: (Stream) -> Void = { _ in }
+        _ paths: [String], make: (String) -> Stream, prepare: (Stream) -> Void = { _ in },
+        proceed: ([Stream]) -> Bool = { _ in true }
     ) -> (streams: [Stream], pass: LogStream.Pass)? {
         guard LogStream.isRereadable(paths) else { return nil }
         var runs: [String: Stream] = [:]
@@ -68,6 +71,7 @@ enum TwoPassDriver {
         guard pass.segmentsInOrder, runs.values.allSatisfy(\.followsTheLog) else { return nil }
         // A run whose segments hold no events analyses as an empty run.
         let streams = pass.runs.map { id in runs[id] ?? make(id) }
+        guard proceed(streams) else { return nil }
         for stream in streams {
             stream.beginSecondPass()
             prepare(stream)
