@@ -130,7 +130,12 @@ struct RunStructureBuilder {
         if case .queryEnd(let e)? = window.end?.payload { (error, resolved, score) = (e.error, e.resolved, e.score) }
         var labels: [Label] = []
         if case .queryStart(let e) = window.start.payload { labels = e.labels }
+        // The next query to assemble (the usual case: queries end in the
+        // order they start) pairs straight into the assembled spans, with
+        // their final indices; another pairs into spans of its own.
+        let inPlace = q == nextToAssemble
         spans = []
+        if inPlace { swap(&spans, &assembled) }
         let members = pair(window.events, query: q, queryID: window.queryID, queryEnd: end)
         let (turns, outside) = makeTurns(members, queryEnd: end)
         let query = StructureQuery(
@@ -139,8 +144,14 @@ struct RunStructureBuilder {
             completed: window.end != nil && status != "failed" && status != "timed_out",
             labels: labels, resolved: resolved, score: score,
             spans: members, turns: turns, toolsOutsideTurns: outside)
-        paired[q] = (query, spans)
-        spans = []
+        if inPlace {
+            swap(&spans, &assembled)
+            queries.append(query)
+            nextToAssemble += 1
+        } else {
+            paired[q] = (query, spans)
+            spans = []
+        }
     }
 
     /// Moves the paired windows at the front into `queries` and
