@@ -238,7 +238,8 @@ public final class DefaultRunStream {
     package var knotObserver: ((_ slot: Int, _ time: Int64, _ joules: Double?) -> Void)?
 
     /// The energy series the second pass builds, in attribution order
-    /// (domain, then source name); set by ``beginAttribution()``.
+    /// (domain, then source name); set by ``beginAttribution()``, gone
+    /// after ``finish()``.
     package var energySeries: [(slot: Int, source: String, domain: EnergyDomain)] {
         slots.sorted.filter { builders.indices.contains($0) && builders[$0] != nil }
             .map { ($0, slots.keys[$0].source, slots.keys[$0].domain) }
@@ -534,6 +535,8 @@ public final class DefaultRunStream {
                 }
             }
             domains.append(attribution)
+            // Its attribution taken, the sweep's sums go.
+            sweeps[d] = nil
         }
 
         var diagnostics: [AnalysisDiagnostic] = []
@@ -551,12 +554,19 @@ public final class DefaultRunStream {
             (slots.keys[slot].source, slots.keys[slot].domain, builders[slot]?.counterResets ?? 0, surveys[slot].skippedValues)
         })
         let wall = admission.timeSpan.map { DefaultMetricSet.seconds($0.first, $0.last) }
+        // What only the passes needed goes before the rows are made.
+        builders = []
+        surveys = []
+        steps = []
+        updateInstants = []
+        queries = []
         let attribution = EnergyAttribution(domains: domains)
         spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu], cpu: attribution[.cpu])
         let sensorModels = metricSet.options.sensorModel ? order.compactMap { models[$0]?.summary } : nil
         let result = DefaultMetricSet.result(
             runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall,
             sensorModels: sensorModels)
+        parts = []
         return AnalyzedRun(
             events: RunEvents(runID: runID, events: []), result: result,
             structure: structure ?? RunStructure(RunEvents(runID: runID, events: [])))
