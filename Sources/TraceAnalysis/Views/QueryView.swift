@@ -40,16 +40,23 @@ public enum QueryView {
         var rows: [AnalysisRow] = []
         var unpriced = Set<String>()
         for run in runs {
-            let spans = RunSpans(run.structure)
-            for span in spans.inferences where InferenceCost.isUnpriced(span, prices: prices) {
-                if let model = span.model { unpriced.insert(model) }
-            }
-            var inferences: [String: [InferenceSpan]] = [:]
-            var tools: [String: [ToolCallSpan]] = [:]
-            // Per query id: its first query, its turns' inferences (started,
-            // ended or not) and its calls without a latency (never ended, or
-            // never started), as indices into the structure.
             let structure = run.structure
+            // Per query id, as indices into the structure (the spans are
+            // made one query at a time): its ended inferences in order of
+            // their end records with their turn positions, its tool calls in
+            // order of their end records, its first query, its turns'
+            // inferences (started, ended or not) and its calls without a
+            // latency (never ended, or never started).
+            var inferences: [String: [(span: Int, position: Int)]] = [:]
+            var tools: [String: [Int]] = [:]
+            for (span, position) in structure.endedInferences {
+                let inference = InferenceSpan(structure, span: span, turnIndex: position)
+                if InferenceCost.isUnpriced(inference, prices: prices), let model = inference.model { unpriced.insert(model) }
+                if let id = structure.spans[span].queryID { inferences[id, default: []].append((span, position)) }
+            }
+            for span in structure.toolCallsInRecordOrder {
+                if let id = structure.spans[span].queryID { tools[id, default: []].append(span) }
+            }
             var queries: [String: Int] = [:]
             var turnInferences: [String: [Int]] = [:]
             var unfinished: [String: Int] = [:]
@@ -57,19 +64,20 @@ public enum QueryView {
                 if queries[query.queryID] == nil { queries[query.queryID] = index }
                 turnInferences[query.queryID, default: []] += query.turns.map(\.inference)
             }
-            for span in run.structure.spans where span.state != .finished {
+            for span in structure.spans where span.state != .finished {
                 if let id = span.queryID { unfinished[id, default: 0] += 1 }
             }
-            for span in spans.inferences { if let id = span.reference.queryID { inferences[id, default: []].append(span) } }
-            for call in spans.toolCalls { if let id = call.reference.queryID { tools[id, default: []].append(call) } }
-            let runID = AnalysisValue.string(run.structure.runID)
+            let runID = AnalysisValue.string(structure.runID)
             for row in run.result.queries {
                 let id = row["query_id"]?.stringValue
                 rows.append(augmented(
                     row.leading("run_id", runID), query: id.flatMap { queries[$0] }.map { structure.queries[$0] },
                     turns: (id.flatMap { turnInferences[$0] } ?? []).map { structure.spans[$0].usage },
                     unfinished: id.flatMap { unfinished[$0] } ?? 0,
-                    inferences: id.flatMap { inferences[$0] } ?? [], tools: id.flatMap { tools[$0] } ?? [],
+                    inferences: (id.flatMap { inferences[$0] } ?? []).map {
+                        InferenceSpan(structure, span: $0.span, turnIndex: $0.position)
+                    },
+                    tools: (id.flatMap { tools[$0] } ?? []).map { ToolCallSpan(structure, span: $0) },
                     prices: prices, energyColumn: energyColumn))
             }
         }
