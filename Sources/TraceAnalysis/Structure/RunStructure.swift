@@ -151,58 +151,167 @@ public struct StructureSpan: Sendable, Equatable {
     public var state: State
     /// The recorded span id (the start's, else the end's).
     public var spanID: String?
-    /// The query it is in (an index into ``RunStructure/queries``), if any.
-    public var query: Int?
     /// The id of the query it is attributed to: its window's, or for spans
     /// outside any window the query its records name.
     public var queryID: String?
     /// The span id of the inference that asked for a tool call.
     public var parentSpanID: String?
-    /// The start, nanoseconds since the Unix epoch.
-    public var start: Int64?
-    /// The start record's sequence number.
-    public var startSequence: UInt64?
-    /// The end as recorded, nanoseconds since the Unix epoch (may precede
-    /// the start in a damaged log; see ``clampedEnd``).
-    public var end: Int64?
-    /// The end record's sequence number.
-    public var endSequence: UInt64?
     /// The model named on the start.
     public var startModel: String?
     /// The model named on the end.
     public var endModel: String?
-    /// The model the provider routed to (end).
-    public var routedModel: String?
     /// The tool named on the start.
     public var startTool: String?
     /// The tool named on the end.
     public var endTool: String?
-    /// Prompt tokens (end).
-    public var promptTokens: Int64?
-    /// Completion tokens (end).
-    public var completionTokens: Int64?
-    /// Cached prompt tokens (end).
-    public var cachedTokens: Int64?
-    /// Reasoning tokens (end).
-    public var reasoningTokens: Int64?
-    /// The provider's cost, USD (end).
-    public var costUSD: Double?
-    /// Time to first token, seconds (end).
-    public var timeToFirstTokenSeconds: Double?
     /// The end's status.
     public var status: String?
-    /// The end's error.
-    public var error: String?
-    /// Why generation stopped (end).
-    public var stopReason: String?
-    /// Who served the call, from its end.
-    public var provider: String?
-    /// Input tokens written to the prompt cache, from its end.
-    public var cacheWriteTokens: Int64?
     /// A tool end's `ok`.
     public var ok: Bool?
+
+    // Numbers are held without the padding of optionals: a value per
+    // field and one bit each saying whether it is there (absent is not
+    // zero); the rarely recorded strings sit behind one shared reference,
+    // copied before a change when shared.
+    private var presence: UInt16 = 0
+    private var numbers: (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private var rare: RareFields?
+
+    init(kind: SpanReference.Kind, state: State, spanID: String?, query: Int?, queryID: String?) {
+        self.kind = kind
+        self.state = state
+        self.spanID = spanID
+        self.queryID = queryID
+        self.query = query
+    }
+
+    /// The number in slot `slot`, when present.
+    private func number(_ slot: Int) -> Int64? {
+        guard presence & (1 << slot) != 0 else { return nil }
+        return withUnsafeBytes(of: numbers) { $0.load(fromByteOffset: slot * 8, as: Int64.self) }
+    }
+
+    private mutating func setNumber(_ slot: Int, _ value: Int64?) {
+        if let value {
+            presence |= 1 << slot
+            withUnsafeMutableBytes(of: &numbers) { $0.storeBytes(of: value, toByteOffset: slot * 8, as: Int64.self) }
+        } else {
+            presence &= ~(1 << slot)
+            withUnsafeMutableBytes(of: &numbers) { $0.storeBytes(of: 0, toByteOffset: slot * 8, as: Int64.self) }
+        }
+    }
+
+    private mutating func setRare(_ change: (RareFields) -> Void) {
+        if rare == nil {
+            rare = RareFields()
+        } else if !isKnownUniquelyReferenced(&rare!) {
+            rare = rare!.copy()
+        }
+        change(rare!)
+    }
+
+    /// The query it is in (an index into ``RunStructure/queries``), if any.
+    public var query: Int? {
+        get { number(0).map { Int($0) } }
+        set { setNumber(0, newValue.map { Int64($0) }) }
+    }
+    /// The start, nanoseconds since the Unix epoch.
+    public var start: Int64? {
+        get { number(1) }
+        set { setNumber(1, newValue) }
+    }
+    /// The start record's sequence number.
+    public var startSequence: UInt64? {
+        get { number(2).map { UInt64(bitPattern: $0) } }
+        set { setNumber(2, newValue.map { Int64(bitPattern: $0) }) }
+    }
+    /// The end as recorded, nanoseconds since the Unix epoch (may precede
+    /// the start in a damaged log; see ``clampedEnd``).
+    public var end: Int64? {
+        get { number(3) }
+        set { setNumber(3, newValue) }
+    }
+    /// The end record's sequence number.
+    public var endSequence: UInt64? {
+        get { number(4).map { UInt64(bitPattern: $0) } }
+        set { setNumber(4, newValue.map { Int64(bitPattern: $0) }) }
+    }
+    /// Prompt tokens (end).
+    public var promptTokens: Int64? {
+        get { number(5) }
+        set { setNumber(5, newValue) }
+    }
+    /// Completion tokens (end).
+    public var completionTokens: Int64? {
+        get { number(6) }
+        set { setNumber(6, newValue) }
+    }
+    /// Cached prompt tokens (end).
+    public var cachedTokens: Int64? {
+        get { number(7) }
+        set { setNumber(7, newValue) }
+    }
+    /// Reasoning tokens (end).
+    public var reasoningTokens: Int64? {
+        get { number(8) }
+        set { setNumber(8, newValue) }
+    }
+    /// The provider's cost, USD (end).
+    public var costUSD: Double? {
+        get { number(9).map { Double(bitPattern: UInt64(bitPattern: $0)) } }
+        set { setNumber(9, newValue.map { Int64(bitPattern: $0.bitPattern) }) }
+    }
+    /// Time to first token, seconds (end).
+    public var timeToFirstTokenSeconds: Double? {
+        get { number(10).map { Double(bitPattern: UInt64(bitPattern: $0)) } }
+        set { setNumber(10, newValue.map { Int64(bitPattern: $0.bitPattern) }) }
+    }
+    /// Input tokens written to the prompt cache, from its end.
+    public var cacheWriteTokens: Int64? {
+        get { number(11) }
+        set { setNumber(11, newValue) }
+    }
     /// A tool end's output size, bytes.
-    public var outputBytes: Int64?
+    public var outputBytes: Int64? {
+        get { number(12) }
+        set { setNumber(12, newValue) }
+    }
+    /// The model the provider routed to (end).
+    public var routedModel: String? {
+        get { rare?.routedModel }
+        set { if newValue != nil || rare != nil { setRare { $0.routedModel = newValue } } }
+    }
+    /// The end's error.
+    public var error: String? {
+        get { rare?.error }
+        set { if newValue != nil || rare != nil { setRare { $0.error = newValue } } }
+    }
+    /// Why generation stopped (end).
+    public var stopReason: String? {
+        get { rare?.stopReason }
+        set { if newValue != nil || rare != nil { setRare { $0.stopReason = newValue } } }
+    }
+    /// Who served the call, from its end.
+    public var provider: String? {
+        get { rare?.provider }
+        set { if newValue != nil || rare != nil { setRare { $0.provider = newValue } } }
+    }
+
+    /// Spans are equal when every field is (doubles by value, as `==` on
+    /// `Double?` compares them).
+    public static func == (lhs: StructureSpan, rhs: StructureSpan) -> Bool {
+        lhs.kind == rhs.kind && lhs.state == rhs.state && lhs.spanID == rhs.spanID && lhs.queryID == rhs.queryID
+            && lhs.parentSpanID == rhs.parentSpanID && lhs.startModel == rhs.startModel && lhs.endModel == rhs.endModel
+            && lhs.startTool == rhs.startTool && lhs.endTool == rhs.endTool && lhs.status == rhs.status && lhs.ok == rhs.ok
+            && lhs.query == rhs.query && lhs.start == rhs.start && lhs.startSequence == rhs.startSequence
+            && lhs.end == rhs.end && lhs.endSequence == rhs.endSequence && lhs.promptTokens == rhs.promptTokens
+            && lhs.completionTokens == rhs.completionTokens && lhs.cachedTokens == rhs.cachedTokens
+            && lhs.reasoningTokens == rhs.reasoningTokens && lhs.costUSD == rhs.costUSD
+            && lhs.timeToFirstTokenSeconds == rhs.timeToFirstTokenSeconds && lhs.cacheWriteTokens == rhs.cacheWriteTokens
+            && lhs.outputBytes == rhs.outputBytes && lhs.routedModel == rhs.routedModel && lhs.error == rhs.error
+            && lhs.stopReason == rhs.stopReason && lhs.provider == rhs.provider
+    }
 
     /// The call's token counts (prompt, completion).
     var usage: (prompt: Int64?, completion: Int64?) { (promptTokens, completionTokens) }
@@ -273,5 +382,23 @@ extension RunStructure {
             table[id, default: []].append(span)
         }
         return table
+    }
+}
+
+/// The strings a span rarely has, behind one reference (``StructureSpan``
+/// copies it before changing it when it is shared).
+private final class RareFields: @unchecked Sendable {
+    var routedModel: String?
+    var error: String?
+    var stopReason: String?
+    var provider: String?
+
+    func copy() -> RareFields {
+        let copy = RareFields()
+        copy.routedModel = routedModel
+        copy.error = error
+        copy.stopReason = stopReason
+        copy.provider = provider
+        return copy
     }
 }
