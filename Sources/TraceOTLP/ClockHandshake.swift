@@ -61,22 +61,25 @@ public enum ClockHandshake {
         var rest = Substring(peer)
         if rest.hasPrefix("http://") { rest = rest.dropFirst(7) }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
-        var host: Substring
-        var port: Substring
-        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
-            host = rest[rest.index(after: rest.startIndex)..<close]
-            port = rest[rest.index(after: close)...]
-            guard port.hasPrefix(":") else { throw Failure(description: "\(peer): expected http://HOST:PORT") }
-            port = port.dropFirst()
-        } else {
-            guard let colon = rest.lastIndex(of: ":") else { throw Failure(description: "\(peer): expected http://HOST:PORT") }
-            host = rest[..<colon]
-            port = rest[rest.index(after: colon)...]
-        }
-        guard !host.isEmpty, let number = Int(port), (1...65535).contains(number) else {
+        guard let (host, port) = hostAndPort(rest), port > 0 else {
             throw Failure(description: "\(peer): expected http://HOST:PORT")
         }
-        return (String(host), String(port))
+        return (host, String(port))
+    }
+
+    /// The host and port of `HOST:PORT` or `[V6]:PORT` (a port 0–65535);
+    /// nil when it is not of that form. Both `--clock-peer` and
+    /// `--otlp-listen` are read with it.
+    public static func hostAndPort(_ text: Substring) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = text[..<colon]
+        if host.hasPrefix("[") || host.hasSuffix("]") {
+            guard host.hasPrefix("["), host.hasSuffix("]"), host.count >= 2 else { return nil }
+            host = host.dropFirst().dropLast()
+        }
+        guard !host.isEmpty else { return nil }
+        return (String(host), port)
     }
 
     private static func connect(host: String, port: String, timeoutSeconds: Double) throws(Failure) -> Int32 {

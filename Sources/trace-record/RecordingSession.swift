@@ -111,7 +111,8 @@ final class RecordingSession {
                 otlpServer = nil
             }
             if let otlpServer, let otlpListen {
-                Diagnostics.print("trace-record: OTLP/HTTP and clock endpoint on http://\(otlpListen.host):\(otlpServer.port)")
+                let host = otlpListen.host.contains(":") ? "[\(otlpListen.host)]" : otlpListen.host
+                Diagnostics.print("trace-record: OTLP/HTTP and clock endpoint on http://\(host):\(otlpServer.port)")
             }
         } else {
             collector = nil
@@ -206,10 +207,9 @@ final class RecordingSession {
         return 0
     }
 
-    /// The recorder's wall-clock time now: its anchor's wall clock moved on
-    /// by the monotonic clock, as its records are stamped.
+    /// The recorder's wall-clock time now, as its records are stamped.
     static func wallNow(_ anchor: ClockAnchor) -> Int64 {
-        anchor.wallNanoseconds &+ (MonotonicClock.nanoseconds() &- anchor.monotonicNanoseconds)
+        anchor.wall(monotonic: MonotonicClock.nanoseconds())
     }
 
     /// Measures the offset to every `--clock-peer` and records it (a

@@ -180,12 +180,7 @@ struct TraceRecordCommand: ParsableCommand {
 
     /// The address and port of `ADDRESS:PORT` (`[V6]:PORT` for IPv6).
     static func listenAddress(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port) else { return nil }
-        var host = text[..<colon]
-        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
-        guard !host.isEmpty else { return nil }
-        return (String(host), port)
+        ClockHandshake.hostAndPort(Substring(text))
     }
 
     /// The sources asked for, `auto` when none.

@@ -45,6 +45,20 @@ struct TwoHostTests {
         try gpuRecorder?.close()
     }
 
+    /// One simulated run written as one host's log (`single`) and as two
+    /// hosts' (`agent`, `gpu`, the GPU host 40 ms ahead, the agent's log
+    /// holding `handshakes`).
+    static func logs(handshakes: [ClockOffsetMark] = []) throws -> (single: String, agent: String, gpu: String) {
+        let run = PowerSimulator(.init(seed: 31, samplingHz: 50, queries: 10, sensor: .nvmlTypical)).run()
+        let dir = temporaryDirectory()
+        let single = dir.appendingPathComponent("single.zst").path
+        let agent = dir.appendingPathComponent("agent.zst").path
+        let gpu = dir.appendingPathComponent("gpu.zst").path
+        try write(run, agent: single, gpu: nil, ahead: 0)
+        try write(run, agent: agent, gpu: gpu, ahead: 0.040, handshakes: handshakes)
+        return (single, agent, gpu)
+    }
+
     private func json(_ arguments: [String]) throws -> (rows: [[String: Any]], stderr: String) {
         let result = try runProcess(traceAnalyzeBinary, arguments + ["--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -54,13 +68,7 @@ struct TwoHostTests {
 
     @Test("--clock-offset gpu0=-40 gives the one-host energies; without it the run is flagged and the offset named")
     func clockOffset() throws {
-        let run = PowerSimulator(.init(seed: 31, samplingHz: 50, queries: 10, sensor: .nvmlTypical)).run()
-        let dir = temporaryDirectory()
-        let single = dir.appendingPathComponent("single.zst").path
-        let agent = dir.appendingPathComponent("agent.zst").path
-        let gpu = dir.appendingPathComponent("gpu.zst").path
-        try Self.write(run, agent: single, gpu: nil, ahead: 0)
-        try Self.write(run, agent: agent, gpu: gpu, ahead: 0.040)
+        let (single, agent, gpu) = try Self.logs()
 
         let reference = try json([single, "--by", "query"]).rows
         let aligned = try json([agent, gpu, "--by", "query", "--clock-offset", "gpu0=-40"]).rows
@@ -85,14 +93,8 @@ struct TwoHostTests {
 
     @Test("A clock offset measured by a handshake (a clock_offset mark) is applied: the one-host energies, in either file order")
     func measuredOffset() throws {
-        let run = PowerSimulator(.init(seed: 31, samplingHz: 50, queries: 10, sensor: .nvmlTypical)).run()
-        let dir = temporaryDirectory()
-        let single = dir.appendingPathComponent("single.zst").path
-        let agent = dir.appendingPathComponent("agent.zst").path
-        let gpu = dir.appendingPathComponent("gpu.zst").path
-        try Self.write(run, agent: single, gpu: nil, ahead: 0)
         // Two measurements: the one with the shorter round trip is used.
-        try Self.write(run, agent: agent, gpu: gpu, ahead: 0.040, handshakes: [
+        let (single, agent, gpu) = try Self.logs(handshakes: [
             ClockOffsetMark(host: "gpu-host", offsetNanoseconds: -52_000_000, roundTripNanoseconds: 9_000_000, exchanges: 16, peer: "http://gpu-host:4319"),
             ClockOffsetMark(host: "gpu-host", offsetNanoseconds: -40_100_000, roundTripNanoseconds: 300_000, exchanges: 16, peer: "http://gpu-host:4319"),
         ])

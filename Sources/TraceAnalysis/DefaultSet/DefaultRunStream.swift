@@ -31,9 +31,7 @@ public final class DefaultRunStream {
 
     /// Builds the run structure from the events that are not samples.
     @exclusivity(unchecked) private var builder: RunStructureBuilder
-    /// Version 3: the run starts' hosts and labels, and the clock offsets
-    /// the logs measured.
-    @exclusivity(unchecked) private var runStarts: [(host: String?, labels: [Label])] = []
+    /// Version 3: the clock offsets the logs measured.
     @exclusivity(unchecked) private var handshakes: [ClockOffsetMark] = []
     @exclusivity(unchecked) private var admission = RunAdmission()
 
@@ -102,12 +100,8 @@ public final class DefaultRunStream {
         else { return }
         guard case .sample(let sample) = event.payload else {
             builder.add(event)
-            if metricSet.options.sensorModel {
-                if case .runStart(let start) = event.payload {
-                    runStarts.append((start.host, start.labels))
-                } else if let measured = ClockOffsetMark(event.payload) {
-                    handshakes.append(measured)
-                }
+            if metricSet.options.sensorModel, let measured = ClockOffsetMark(event.payload) {
+                handshakes.append(measured)
             }
             return
         }
@@ -166,7 +160,7 @@ public final class DefaultRunStream {
     /// ``DefaultMetricSet/analyze(_:)``), as if given with `--clock-offset`.
     package var measuredClockOffsets: [SourceClockOffset] {
         guard metricSet.options.sensorModel, !handshakes.isEmpty else { return [] }
-        let remoteStarts = runStarts.filter { start in
+        let remoteStarts = builder.runStarts.filter { start in
             start.labels.contains { $0.key == "recording" && $0.value == "telemetry_only" }
         }
         let measuredHosts = Set(handshakes.map(\.host))

@@ -111,13 +111,13 @@ public struct AnalysisRow: Sendable, Equatable {
 /// A few shapes are remembered (the most recently used first); a process
 /// makes rows of a handful of shapes per view, so nearly every row finds
 /// its shape. Which array a row holds never changes what it contains.
-public enum RowShapes {
+enum RowShapes {
     /// How many shapes are remembered.
     static let capacity = 32
     private static let recent = Mutex<[[String]]>([])
 
     /// `names`, or an equal array already in use.
-    public static func shared(_ names: [String]) -> [String] {
+    static func shared(_ names: [String]) -> [String] {
         recent.withLock { shapes in
             if let position = shapes.firstIndex(of: names) {
                 let found = shapes[position]

@@ -38,8 +38,10 @@ struct RunStructureBuilder {
     private var paired: [Int: (query: StructureQuery, spans: [StructureSpan])] = [:]
     /// The events that belong to no window, in record order.
     private var outside: [TraceEvent] = []
+    /// The hosts and labels of the run-start records seen, in record order.
+    private(set) var runStarts: [(host: String?, labels: [Label])] = []
     /// The labels of the run-start records seen, in record order.
-    private(set) var runLabels: [[Label]] = []
+    var runLabels: [[Label]] { runStarts.map { $0.labels } }
     /// The windows before this one are in `queries` and `assembled`.
     private var nextToAssemble = 0
     /// The spans of the windows before `nextToAssemble`, renumbered.
@@ -70,7 +72,7 @@ struct RunStructureBuilder {
     /// A query's events are paired as soon as its end arrives
     /// (``QueryWindowSplitter``), so only the open queries' events are held.
     mutating func add(_ event: TraceEvent) {
-        if case .runStart(let start) = event.payload { runLabels.append(start.labels) }
+        if case .runStart(let start) = event.payload { runStarts.append((start.host, start.labels)) }
         switch splitter.add(event) {
         case .none:
             return

@@ -20,6 +20,13 @@ public struct ClockAnchor: Sendable, Equatable {
         wall &- wallNanoseconds &+ monotonicNanoseconds
     }
 
+    /// A monotonic time on the wall clock of this anchor, as records are
+    /// stamped (wrapping arithmetic, the inverse of ``monotonic(wall:)``).
+    @inlinable
+    public func wall(monotonic: Int64) -> Int64 {
+        monotonic &- monotonicNanoseconds &+ wallNanoseconds
+    }
+
     /// The identity anchor: timestamps given to the encoder are already
     /// wall-clock nanoseconds (used by `import`).
     public static let identity = ClockAnchor(wallNanoseconds: 0, monotonicNanoseconds: 0)
