@@ -70,7 +70,8 @@ struct AnalyzeCommand: ParsableCommand {
         guard let named = MetricSets.named(name) else {
             throw ValidationError("Unknown metric set \"\(name)\"; known: \(MetricSets.names.joined(separator: ", ")).")
         }
-        let metricSet = try clockOffsets.apply(to: named)
+        // The set makes only the rows the view reads.
+        let metricSet = try clockOffsets.apply(to: named).making(by.rowsRead)
         let prices = try priceOptions.load()
         var report = AnalysisReport(
             metricSet: metricSet, view: by, format: format, prices: prices, withRunLabels: withRunLabels,

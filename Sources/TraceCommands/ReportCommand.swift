@@ -46,24 +46,25 @@ struct ReportCommand: ParsableCommand {
         let messages = Messages(quiet: quietOption.quiet)
         let progress = inputs.reading("report", messages)
         let sources = inputs.logs.map { URL(fileURLWithPath: $0).lastPathComponent }
-        let html: String
-        let foundSegments: Bool
-        let diagnostics: [LogDiagnostic]
-        // Streamed (no telemetry held) when the logs allow it, else read whole.
-        if let (contents, pass) = report.streamedContents(inputs.logs) {
-            messages.log(pass.diagnostics)
-            html = report.html(contents: contents, sources: sources) { _, _ in }
-            foundSegments = pass.segmentCount > 0
-            diagnostics = pass.diagnostics
-        } else {
+        var foundSegments = false
+        var diagnostics: [LogDiagnostic] = []
+        // Streamed (no telemetry held) when the logs allow it, else read
+        // whole; the page goes out in pieces as it is made.
+        try OutputFile.streaming(to: output, inputs: inputs.files) { write in
+            if let (contents, pass) = report.streamedContents(inputs.logs) {
+                messages.log(pass.diagnostics)
+                foundSegments = pass.segmentCount > 0
+                diagnostics = pass.diagnostics
+                withoutActuallyEscaping(write) { report.write(contents: contents, sources: sources, to: $0) }
+                return
+            }
             let log = inputs.read(messages)
             let runs = log.runs.map { RunEvents(runID: $0.runID, events: $0.events) }
-            html = report.html(runs, sources: sources) { _, _ in }
             foundSegments = !log.files.allSatisfy { $0.segments.isEmpty }
             diagnostics = log.diagnostics
+            withoutActuallyEscaping(write) { report.write(runs, sources: sources, to: $0) }
         }
         progress.stop()
-        try OutputFile.write(html, to: output, inputs: inputs.files)
         try LogInputs.exitIfIncomplete(foundSegments: foundSegments, diagnostics: diagnostics)
     }
 }

@@ -23,6 +23,31 @@ import TraceAnalysis
         #expect(notes.diagnostics.isEmpty)
     }
 
+    @Test(arguments: ["default", "ipw"], ["turn", "query", "run", "tool", "model", "label:agent_id"])
+    func aSetMakesOnlyTheRowsAViewReads(name: String, viewText: String) throws {
+        let set = try #require(MetricSets.named(name))
+        let view = try #require(AnalysisView(viewText))
+        let path = Self.fixtures.appendingPathComponent("demo-run.zst").path
+        let full = LogAnalysis.analyze([path], with: set)
+        let limited = LogAnalysis.analyze([path], with: set.making(view.rowsRead))
+        // The same output for every format, whichever rows were left out.
+        for format in [OutputFormat.table, .csv, .json] {
+            let report = AnalysisReport(metricSet: set, view: view, format: format)
+            #expect(report.render(analyzed: limited.runs, spanEnergy: limited.spanEnergy).output
+                == report.render(analyzed: full.runs, spanEnergy: full.spanEnergy).output)
+        }
+        let made = try #require(limited.runs.first?.result)
+        let all = try #require(full.runs.first?.result)
+        #expect(made.queries == all.queries && made.runs == all.runs && made.diagnostics == all.diagnostics)
+        #expect(!all.turns.isEmpty)
+        // The default set leaves out the turn rows nobody reads; ipw makes all.
+        if name == "default" && !view.rowsRead.contains(.turns) {
+            #expect(made.turns.isEmpty && made.turnInferences.isEmpty)
+        } else {
+            #expect(made.turns == all.turns && made.turnInferences == all.turnInferences)
+        }
+    }
+
     @Test func capabilitiesComeThroughTheProtocol() {
         let sets = MetricSets.all
         #expect(sets.map(\.viewConvention) == [.augmented, .asDefined])

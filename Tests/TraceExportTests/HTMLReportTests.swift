@@ -65,4 +65,33 @@ import TraceLog
             }
         }
     }
+
+    @Test func theReportGoesOutInBoundedPieces() throws {
+        // Written piece by piece, the page is the same text, and no piece
+        // holds much more than a chunk: a page is never held whole.
+        let whole = report.html(demoRuns, sources: ["demo"])
+        var pieces: [String] = []
+        report.write(demoRuns, sources: ["demo"]) { pieces.append($0) }
+        #expect(pieces.joined() == whole)
+        #expect(pieces.allSatisfy { !$0.isEmpty && $0.utf8.count < TextChunks.chunkBytes + 32_768 })
+        // A chart of many queries is written in pieces too.
+        let chart = PowerChart(timeline: RunTimeline(demoRuns[0]), series: EnergySeries.series(from: demoRuns[0].events))
+        var chartPieces: [String] = []
+        let out = TextChunks { chartPieces.append($0) }
+        chart.svg(into: out)
+        out.finish()
+        #expect(chartPieces.joined() == chart.svg())
+    }
+
+    @Test func textChunksCutOnlyWhereTheyFill() {
+        var pieces: [String] = []
+        let out = TextChunks { pieces.append($0) }
+        let line = String(repeating: "x", count: 1000) + "\n"
+        for _ in 0..<200 { out += line }
+        out.finish()
+        #expect(pieces.joined() == String(repeating: line, count: 200))
+        // 200 kB in chunks of at least 64 KiB, the last what was left.
+        #expect(pieces.count == 4)
+        #expect(pieces.dropLast().allSatisfy { $0.utf8.count >= TextChunks.chunkBytes })
+    }
 }

@@ -61,6 +61,11 @@ public struct DefaultMetricSet: MetricSet {
     /// How energy series are built.
     public var options: EnergySeries.Options
 
+    /// The rows the set makes (``making(_:)``): without `.turns` it leaves
+    /// ``AnalysisResult/turns`` and ``AnalysisResult/turnInferences``
+    /// empty; every other row is the same. Not part of the definition.
+    public var rowKinds: AnalysisRowKinds = .all
+
     /// Creates the metric set (the options are part of its definition; the
     /// registered set uses the defaults).
     public init(options: EnergySeries.Options = EnergySeries.Options()) {
@@ -217,14 +222,26 @@ public struct DefaultMetricSet: MetricSet {
     func addingClockOffsets(_ offsets: [SourceClockOffset]) -> DefaultMetricSet {
         var options = options
         options.clockOffsets += offsets
-        return DefaultMetricSet(options: options)
+        var set = DefaultMetricSet(options: options)
+        set.rowKinds = rowKinds
+        return set
     }
 
     /// The set with the clock offsets in its options.
     public func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)? {
         var options = options
         options.clockOffsets = offsets
-        return DefaultMetricSet(options: options)
+        var set = DefaultMetricSet(options: options)
+        set.rowKinds = rowKinds
+        return set
+    }
+
+    /// The set making the turn rows only when `rows` has `.turns` (query
+    /// and run rows always: they cost one row per query).
+    public func making(_ rows: AnalysisRowKinds) -> any MetricSet {
+        var set = self
+        set.rowKinds = rows.contains(.turns) ? .all : [.queries, .runs]
+        return set
     }
 
     /// Analyses one run: sort, then stream (``streamed(_:)``).
@@ -236,32 +253,27 @@ public struct DefaultMetricSet: MetricSet {
     /// time from its first to its last event.
     static func result(
         runID: String, parts: [QueryParts], attribution: EnergyAttribution, diagnostics: [AnalysisDiagnostic], wall: Double?,
-        sensorModels: [String]? = nil
+        sensorModels: [String]? = nil, rowKinds: AnalysisRowKinds = .all
     ) -> AnalysisResult {
         let gpu = attribution[.gpu]
         let cpu = attribution[.cpu]
+        let aligned = sensorModels != nil
 
         var result = AnalysisResult()
+        let turnCount = rowKinds.contains(.turns) ? parts.reduce(0) { $0 + $1.turns.count } : 0
+        result.turns.reserveCapacity(turnCount)
+        result.turnInferences.reserveCapacity(turnCount)
+        result.queries.reserveCapacity(parts.count)
         for (index, query) in parts.enumerated() {
-            for (turnIndex, turn) in query.turns.enumerated() {
+            for (turnIndex, turn) in query.turns.enumerated() where turnCount > 0 {
                 result.turnInferences.append(SpanReference(
                     kind: .inference, runID: runID, queryID: query.queryID, spanID: turn.inference.spanID,
                     startSequence: turn.inference.startSequence, endSequence: nil))
-                var row = Self.turnRow(turn, index: turnIndex, queryID: query.queryID,
-                                       gpu: gpu.queries[index].turns[turnIndex], cpu: cpu.queries[index].turns[turnIndex])
-                if sensorModels != nil {
-                    row.insert(Self.alignmentColumns(gpu.queries[index].turns[turnIndex].alignmentJoulesPerMillisecond,
-                                                     cpu.queries[index].turns[turnIndex].alignmentJoulesPerMillisecond),
-                               before: "flags")
-                }
-                result.turns.append(row)
+                result.turns.append(Self.turnRow(
+                    turn, index: turnIndex, queryID: query.queryID,
+                    gpu: gpu.queries[index].turns[turnIndex], cpu: cpu.queries[index].turns[turnIndex], aligned: aligned))
             }
-            var row = Self.queryRow(query, gpu: gpu.queries[index], cpu: cpu.queries[index])
-            if sensorModels != nil {
-                row.insert(Self.alignmentColumns(gpu.queries[index].alignmentJoulesPerMillisecond,
-                                                 cpu.queries[index].alignmentJoulesPerMillisecond), before: "flags")
-            }
-            result.queries.append(row)
+            result.queries.append(Self.queryRow(query, gpu: gpu.queries[index], cpu: cpu.queries[index], aligned: aligned))
         }
 
         var runColumns: [(name: String, value: AnalysisValue)] = [
@@ -286,12 +298,6 @@ public struct DefaultMetricSet: MetricSet {
         return result
     }
 
-    /// Version 3's columns of how a row's energy depends on the clocks'
-    /// alignment.
-    static func alignmentColumns(_ gpu: Double?, _ cpu: Double?) -> [(name: String, value: AnalysisValue)] {
-        [("gpu_alignment_joules_per_ms", .double(gpu)), ("cpu_alignment_joules_per_ms", .double(cpu))]
-    }
-
     /// `domain:flag` strings in flag order.
     static func flagStrings(_ flags: EnergyFlags, domain: EnergyDomain) -> [String] {
         flags.sorted.map { "\(domain.rawValue):\($0.rawValue)" }
@@ -302,44 +308,72 @@ public struct DefaultMetricSet: MetricSet {
         Double(end - start) / 1e9
     }
 
-    /// A turn row.
-    static func turnRow(_ turn: DefaultTurn, index: Int, queryID: String, gpu: TurnEnergy, cpu: TurnEnergy) -> AnalysisRow {
+    /// The turn rows' columns, without and with version 3's alignment
+    /// columns (before `flags`): every turn row shares one of the two.
+    static let turnColumns = [
+        "query_id", "turn_index", "input_tokens", "output_tokens", "tools_called", "tool_latencies_s", "wall_clock_s",
+        "gpu_energy_joules", "cpu_energy_joules", "gpu_power_avg_watts", "cpu_power_avg_watts", "inference_s",
+        "inference_gpu_energy_joules", "tool_gpu_energy_joules", "inference_cpu_energy_joules", "tool_cpu_energy_joules",
+        "flags",
+    ]
+    static let alignedTurnColumns = Array(turnColumns.dropLast()) + ["gpu_alignment_joules_per_ms", "cpu_alignment_joules_per_ms", "flags"]
+
+    /// A turn row, with the alignment columns when `aligned`.
+    static func turnRow(
+        _ turn: DefaultTurn, index: Int, queryID: String, gpu: TurnEnergy, cpu: TurnEnergy, aligned: Bool = false
+    ) -> AnalysisRow {
         let window = seconds(turn.start, turn.end)
         func power(_ joules: Double?) -> Double? {
             guard let joules, window > 0 else { return nil }
             return joules / window
         }
         var latencies: [(String, AnalysisValue)] = []
-        var seen: [String: Int] = [:]
-        for tool in turn.tools {
-            let count = (seen[tool.name] ?? 0) + 1
-            seen[tool.name] = count
+        latencies.reserveCapacity(turn.tools.count)
+        for (position, tool) in turn.tools.enumerated() {
+            // The n-th call of a name is keyed NAME#n.
+            var count = 1
+            for earlier in turn.tools[..<position] where earlier.name == tool.name { count += 1 }
             let key = count == 1 ? tool.name : "\(tool.name)#\(count)"
             latencies.append((key, .double(tool.end.map { seconds(tool.start, $0) })))
         }
-        return AnalysisRow([
-            ("query_id", .string(queryID)),
-            ("turn_index", .int(Int64(index))),
-            ("input_tokens", .int(turn.inference.promptTokens)),
-            ("output_tokens", .int(turn.inference.completionTokens)),
-            ("tools_called", .strings(turn.tools.map(\.name))),
-            ("tool_latencies_s", .object(latencies)),
-            ("wall_clock_s", .double(window)),
-            ("gpu_energy_joules", .double(gpu.joules)),
-            ("cpu_energy_joules", .double(cpu.joules)),
-            ("gpu_power_avg_watts", .double(power(gpu.joules))),
-            ("cpu_power_avg_watts", .double(power(cpu.joules))),
-            ("inference_s", .double(turn.inference.end.map { seconds(turn.inference.start, $0) })),
-            ("inference_gpu_energy_joules", .double(gpu.inferenceJoules)),
-            ("tool_gpu_energy_joules", .double(gpu.toolJoules)),
-            ("inference_cpu_energy_joules", .double(cpu.inferenceJoules)),
-            ("tool_cpu_energy_joules", .double(cpu.toolJoules)),
-            ("flags", .strings(flagStrings(gpu.flags, domain: .gpu) + flagStrings(cpu.flags, domain: .cpu))),
-        ])
+        let names = aligned ? alignedTurnColumns : turnColumns
+        var values: [AnalysisValue] = []
+        values.reserveCapacity(names.count)
+        values.append(.string(queryID))
+        values.append(.int(Int64(index)))
+        values.append(.int(turn.inference.promptTokens))
+        values.append(.int(turn.inference.completionTokens))
+        values.append(.strings(turn.tools.map(\.name)))
+        values.append(.object(latencies))
+        values.append(.double(window))
+        values.append(.double(gpu.joules))
+        values.append(.double(cpu.joules))
+        values.append(.double(power(gpu.joules)))
+        values.append(.double(power(cpu.joules)))
+        values.append(.double(turn.inference.end.map { seconds(turn.inference.start, $0) }))
+        values.append(.double(gpu.inferenceJoules))
+        values.append(.double(gpu.toolJoules))
+        values.append(.double(cpu.inferenceJoules))
+        values.append(.double(cpu.toolJoules))
+        if aligned {
+            values.append(.double(gpu.alignmentJoulesPerMillisecond))
+            values.append(.double(cpu.alignmentJoulesPerMillisecond))
+        }
+        values.append(.strings(flagStrings(gpu.flags, domain: .gpu) + flagStrings(cpu.flags, domain: .cpu)))
+        return AnalysisRow(shape: names, values: values)
     }
 
-    /// A query row.
-    private static func queryRow(_ query: QueryParts, gpu: QueryEnergy, cpu: QueryEnergy) -> AnalysisRow {
+    /// The query rows' columns, without and with the alignment columns.
+    static let queryColumns = [
+        "query_id", "completed", "num_turns", "total_input_tokens", "total_output_tokens", "tool_call_count",
+        "total_gpu_energy_joules", "total_cpu_energy_joules", "total_cost_usd", "total_wall_clock_s",
+        "wall_ms_per_output_token", "wall_output_tokens_per_s", "overhead_gpu_energy_joules", "overhead_cpu_energy_joules",
+        "flags",
+    ]
+    static let alignedQueryColumns = Array(queryColumns.dropLast()) + ["gpu_alignment_joules_per_ms", "cpu_alignment_joules_per_ms", "flags"]
+
+    /// A query row, with the alignment columns when `aligned`.
+    private static func queryRow(_ query: QueryParts, gpu: QueryEnergy, cpu: QueryEnergy, aligned: Bool) -> AnalysisRow {
         func total(_ values: [Int64?]) -> Int64? {
             var sum: Int64 = 0
             for value in values {
@@ -361,22 +395,28 @@ public struct DefaultMetricSet: MetricSet {
             throughput = Double(outputTokens) / wall
         }
         let toolCount = query.turns.reduce(query.unassignedTools) { $0 + $1.tools.count }
-        return AnalysisRow([
-            ("query_id", .string(query.queryID)),
-            ("completed", .bool(query.completed)),
-            ("num_turns", .int(Int64(query.turns.count))),
-            ("total_input_tokens", .int(inputTokens)),
-            ("total_output_tokens", .int(outputTokens)),
-            ("tool_call_count", .int(Int64(toolCount))),
-            ("total_gpu_energy_joules", .double(gpu.joules)),
-            ("total_cpu_energy_joules", .double(cpu.joules)),
-            ("total_cost_usd", .double(costs.isEmpty ? nil : cost.value)),
-            ("total_wall_clock_s", .double(wall)),
-            ("wall_ms_per_output_token", .double(perTokenMs)),
-            ("wall_output_tokens_per_s", .double(throughput)),
-            ("overhead_gpu_energy_joules", .double(gpu.overheadJoules)),
-            ("overhead_cpu_energy_joules", .double(cpu.overheadJoules)),
-            ("flags", .strings(flagStrings(gpu.flags, domain: .gpu) + flagStrings(cpu.flags, domain: .cpu))),
-        ])
+        let names = aligned ? alignedQueryColumns : queryColumns
+        var values: [AnalysisValue] = []
+        values.reserveCapacity(names.count)
+        values.append(.string(query.queryID))
+        values.append(.bool(query.completed))
+        values.append(.int(Int64(query.turns.count)))
+        values.append(.int(inputTokens))
+        values.append(.int(outputTokens))
+        values.append(.int(Int64(toolCount)))
+        values.append(.double(gpu.joules))
+        values.append(.double(cpu.joules))
+        values.append(.double(costs.isEmpty ? nil : cost.value))
+        values.append(.double(wall))
+        values.append(.double(perTokenMs))
+        values.append(.double(throughput))
+        values.append(.double(gpu.overheadJoules))
+        values.append(.double(cpu.overheadJoules))
+        if aligned {
+            values.append(.double(gpu.alignmentJoulesPerMillisecond))
+            values.append(.double(cpu.alignmentJoulesPerMillisecond))
+        }
+        values.append(.strings(flagStrings(gpu.flags, domain: .gpu) + flagStrings(cpu.flags, domain: .cpu)))
+        return AnalysisRow(shape: names, values: values)
     }
 }

@@ -554,12 +554,13 @@ public final class DefaultRunStream {
         steps = []
         updateInstants = []
         queries = []
+        FreedMemory.release()
         let attribution = EnergyAttribution(domains: domains)
         spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu], cpu: attribution[.cpu])
         let sensorModels = metricSet.options.sensorModel ? order.compactMap { models[$0]?.summary } : nil
         let result = DefaultMetricSet.result(
             runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall,
-            sensorModels: sensorModels)
+            sensorModels: sensorModels, rowKinds: metricSet.rowKinds)
         parts = []
         return AnalyzedRun(
             events: RunEvents(runID: runID, events: []), result: result,

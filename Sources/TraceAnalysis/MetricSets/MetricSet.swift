@@ -31,6 +31,11 @@ public protocol MetricSet: Sendable {
     /// The set with telemetry sources' timestamps shifted onto the run's
     /// clock (`--clock-offset`); nil when the set takes no offsets.
     func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)?
+
+    /// The set, asked to make only the rows in `rows`: those it makes are
+    /// the same, the others may be left empty. A caller that reads no turn
+    /// rows need not pay for them (``AnalysisView/rowsRead``).
+    func making(_ rows: AnalysisRowKinds) -> any MetricSet
 }
 
 /// How the turn and query views treat a metric set's rows.
@@ -62,4 +67,7 @@ extension MetricSet {
 
     /// Takes no offsets.
     public func withClockOffsets(_ offsets: [SourceClockOffset]) -> (any MetricSet)? { nil }
+
+    /// The set itself, making every row, unless it can leave some out.
+    public func making(_ rows: AnalysisRowKinds) -> any MetricSet { self }
 }

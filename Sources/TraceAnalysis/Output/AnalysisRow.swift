@@ -29,6 +29,14 @@ public struct AnalysisRow: Sendable, Equatable {
         self.values = values
     }
 
+    /// A row of a shape its maker keeps (an array of names every row of
+    /// that shape shares, such as a `static let`) and its values.
+    init(shape names: [String], values: [AnalysisValue]) {
+        precondition(names.count == values.count, "a row needs one value per column")
+        self.names = names
+        self.values = values
+    }
+
     /// The row's columns, in output order.
     public var columns: [(name: String, value: AnalysisValue)] {
         get { zip(names, values).map { ($0, $1) } }
@@ -76,6 +84,49 @@ public struct AnalysisRow: Sendable, Equatable {
         } else {
             replace(count..<count, with: [(name, value)])
         }
+    }
+
+    /// The row with `leading` put first (unless the row has a column of
+    /// that name) and each of `columns` set: in place where the row has the
+    /// column, else appended in order. The same row as ``leading(_:_:)``
+    /// then ``set(_:_:)`` for each column, made in one pair of arrays of
+    /// exactly its size.
+    public func updating(
+        leading: (name: String, value: AnalysisValue)? = nil, _ columns: [(name: String, value: AnalysisValue)]
+    ) -> AnalysisRow {
+        let lead = leading.flatMap { index(of: $0.name) == nil ? $0 : nil }
+        var replaced = values
+        var appended: [(name: String, value: AnalysisValue)] = []
+        for column in columns {
+            if let position = index(of: column.name) {
+                replaced[position] = column.value
+            } else if let position = appended.firstIndex(where: { $0.name == column.name }) {
+                appended[position].value = column.value
+            } else {
+                appended.append(column)
+            }
+        }
+        if lead == nil && appended.isEmpty {
+            var out = self
+            out.values = replaced
+            return out
+        }
+        let size = (lead == nil ? 0 : 1) + count + appended.count
+        var newNames: [String] = []
+        var newValues: [AnalysisValue] = []
+        newNames.reserveCapacity(size)
+        newValues.reserveCapacity(size)
+        if let lead {
+            newNames.append(lead.name)
+            newValues.append(lead.value)
+        }
+        newNames += names
+        newValues += replaced
+        for column in appended {
+            newNames.append(column.name)
+            newValues.append(column.value)
+        }
+        return AnalysisRow(names: newNames, values: newValues)
     }
 
     /// Replaces the columns in `range` with `columns`, in arrays of exactly

@@ -124,14 +124,16 @@ public struct AnalysisReport: Sendable {
                     runs.flatMap { run in rows(run.result).map { $0.leading("run_id", .string(run.structure.runID)) } }
                 }
                 switch kind {
-                case .turn: return (withLabels(keyed(\.turns), of: runs, kind: kind), notes)
-                case .query: return (withLabels(keyed(\.queries), of: runs, kind: kind), notes)
+                case .turn, .query:
+                    var rows = kind == .turn ? keyed(\.turns) : keyed(\.queries)
+                    withLabels(&rows, of: runs, kind: kind)
+                    return (rows, notes)
                 default: break
                 }
             }
             let energy = kind == .tool || kind == .model ? spanEnergy(runs, given: given) : .unknown
             var result = kind.rows(runs, prices: prices, energy: energy, failedQueries: failedQueries, poolRuns: poolRuns)
-            result.rows = withLabels(result.rows, of: runs, kind: kind)
+            withLabels(&result.rows, of: runs, kind: kind)
             notes.warnings = result.warnings
             // The views read the same run structure as the set: report each
             // of its problems once.
@@ -144,19 +146,20 @@ public struct AnalysisReport: Sendable {
             guard notes.priced && format != .table && namesPriceTableInRows else { return (result.rows, notes) }
             // Machine-readable outputs name the price table on every row
             // (tables name it in their footer).
+            // In place: each row's old arrays go as its new ones are made.
             let tag = AnalysisValue.string(prices.identity.description)
-            return (result.rows.map { row in
-                var out = row
-                out.replace(row.count..<row.count, with: [("price_table", tag)])
-                return out
-            }, notes)
+            var rows = result.rows
+            result.rows = []
+            for index in rows.indices { rows[index].replace(rows[index].count..<rows[index].count, with: [("price_table", tag)]) }
+            return (rows, notes)
         }
     }
 
-    /// Turn and query rows with their runs' labels after `run_id`, when
-    /// asked for (``withRunLabels``) or for CSV and JSON query rows.
-    func withLabels(_ rows: [AnalysisRow], of runs: [AnalyzedRun], kind: ViewKind) -> [AnalysisRow] {
-        guard kind == .turn || kind == .query, withRunLabels || (kind == .query && format != .table) else { return rows }
+    /// Puts runs' labels after `run_id` in turn and query rows, when asked
+    /// for (``withRunLabels``) or for CSV and JSON query rows; in place, so
+    /// that each row's old arrays go as its new ones are made.
+    func withLabels(_ rows: inout [AnalysisRow], of runs: [AnalyzedRun], kind: ViewKind) {
+        guard kind == .turn || kind == .query, withRunLabels || (kind == .query && format != .table) else { return }
         var labels: [String: [(String, String)]] = [:]
         var keys = Set<String>()
         for run in runs where labels[run.structure.runID] == nil {
@@ -168,15 +171,13 @@ public struct AnalysisReport: Sendable {
             labels[run.structure.runID] = pairs
         }
         let sorted = keys.sorted(by: utf8Precedes)
-        guard !sorted.isEmpty else { return rows }
-        return rows.map { row in
-            guard let index = row.index(of: "run_id") else { return row }
-            let pairs = row.values[index].stringValue.flatMap { labels[$0] } ?? []
-            var out = row
-            out.replace(index + 1..<index + 1, with: sorted.map { key in
+        guard !sorted.isEmpty else { return }
+        for position in rows.indices {
+            guard let index = rows[position].index(of: "run_id") else { continue }
+            let pairs = rows[position].values[index].stringValue.flatMap { labels[$0] } ?? []
+            rows[position].replace(index + 1..<index + 1, with: sorted.map { key in
                 ("run." + key, AnalysisValue.string(pairs.first { $0.0 == key }?.1))
             })
-            return out
         }
     }
 

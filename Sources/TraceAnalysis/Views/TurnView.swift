@@ -30,6 +30,7 @@ public enum TurnView {
         _ runs: [AnalyzedRun], prices: PriceTable, energyColumn: String = "gpu_energy_joules"
     ) -> ViewResult {
         var rows: [AnalysisRow] = []
+        rows.reserveCapacity(runs.reduce(0) { $0 + $1.result.turns.count })
         var unpriced = Set<String>()
         for run in runs {
             let structure = run.structure
@@ -46,16 +47,17 @@ public enum TurnView {
             let runID = AnalysisValue.string(structure.runID)
             for (index, row) in run.result.turns.enumerated() {
                 let span = join.inference(of: row, at: index)
-                var out = row.leading("run_id", runID)
                 let inference = span.map { InferenceSpan(structure, span: $0, turnIndex: 0) }
-                out.set("model", .string(inference?.model))
-                out.set("cost_usd", .double(inference.flatMap { InferenceCost.usd(of: $0, prices: prices) }))
-                out.set("inference_latency_s", .double(inference?.latencySeconds))
-                out.set("ttft_s", .double(inference?.timeToFirstTokenSeconds.flatMap { $0.isFinite ? $0 : nil }))
-                out.set("inference_ms_per_output_token", .double(inference?.msPerOutputToken))
-                out.set("inference_output_tokens_per_s", .double(inference?.outputTokensPerSecond))
-                out.set("energy_per_output_token_joules", .double(
-                    QueryView.perToken(row[energyColumn]?.doubleValue, inference?.completionTokens)))
+                var columns: [(name: String, value: AnalysisValue)] = [
+                    ("model", .string(inference?.model)),
+                    ("cost_usd", .double(inference.flatMap { InferenceCost.usd(of: $0, prices: prices) })),
+                    ("inference_latency_s", .double(inference?.latencySeconds)),
+                    ("ttft_s", .double(inference?.timeToFirstTokenSeconds.flatMap { $0.isFinite ? $0 : nil })),
+                    ("inference_ms_per_output_token", .double(inference?.msPerOutputToken)),
+                    ("inference_output_tokens_per_s", .double(inference?.outputTokensPerSecond)),
+                    ("energy_per_output_token_joules", .double(
+                        QueryView.perToken(row[energyColumn]?.doubleValue, inference?.completionTokens))),
+                ]
                 var marks: [String] = []
                 var error: String?
                 if let span {
@@ -71,9 +73,10 @@ public enum TurnView {
                         if error == nil { error = first.toolName + ": " + (first.error ?? "failed") }
                     }
                 }
-                if !marks.isEmpty, case .strings(let flags)? = row["flags"] { out.set("flags", .strings(flags + marks)) }
-                out.set("error", .string(error))
-                rows.append(out)
+                if !marks.isEmpty, case .strings(let flags)? = row["flags"] { columns.append(("flags", .strings(flags + marks))) }
+                columns.append(("error", .string(error)))
+                // One row of exactly its size, not one per added column.
+                rows.append(row.updating(leading: ("run_id", runID), columns))
             }
         }
         return ViewResult(rows: rows, unpricedModels: unpriced.sorted(by: utf8Precedes))

@@ -41,6 +41,12 @@ public struct HTMLReport {
         html(contents: runs.map(content), sources: sources, progress: progress)
     }
 
+    /// Writes the report of `runs` to `sink` in pieces of about 64 KB: the
+    /// text of ``html(_:sources:progress:)``, never held whole.
+    public func write(_ runs: [RunEvents], sources: [String], progress: ExportProgress? = nil, to sink: @escaping (String) -> Void) {
+        write(contents: runs.map(content), sources: sources, progress: progress, to: sink)
+    }
+
     /// What the report shows of one run: the set's rows, the timeline and
     /// the power chart's lines.
     package struct RunContent {
@@ -72,8 +78,23 @@ public struct HTMLReport {
 
     /// The report of runs' contents.
     package func html(contents runs: [RunContent], sources: [String], progress: ExportProgress? = nil) -> String {
+        TextChunks.collecting { write(contents: runs, sources: sources, progress: progress, into: $0) }
+    }
+
+    /// Writes the report of runs' contents to `sink`, in pieces of about
+    /// 64 KB: the same text as ``html(contents:sources:progress:)``, never
+    /// held whole.
+    package func write(
+        contents runs: [RunContent], sources: [String], progress: ExportProgress? = nil, to sink: @escaping (String) -> Void
+    ) {
+        let out = TextChunks(sink)
+        write(contents: runs, sources: sources, progress: progress, into: out)
+        out.finish()
+    }
+
+    private func write(contents runs: [RunContent], sources: [String], progress: ExportProgress?, into out: TextChunks) {
         let identity = metricSet.identity
-        var out = """
+        out += """
             <!DOCTYPE html>
             <html lang="en">
             <head>
@@ -88,17 +109,16 @@ public struct HTMLReport {
 
             """
         for (index, run) in runs.enumerated() {
-            out += section(run)
+            section(run, into: out)
             progress?(index + 1, runs.count)
         }
         out += "<footer>Made by trace-analyze report with metric set \(HTMLText.escape(identity.tag)). Energy is the metric set's attributed energy; the chart shows measured power.</footer>\n</body>\n</html>\n"
-        return out
     }
 
     /// One run's section.
-    func section(_ run: RunContent) -> String {
+    func section(_ run: RunContent, into out: TextChunks) {
         let timeline = run.timeline
-        var out = "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
+        out += "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
         let turnCount = timeline.queries.reduce(0) { $0 + $1.turns.count }
         let toolCount = timeline.queries.reduce(0) { $0 + $1.tools.count }
         let failed = timeline.queries.filter { $0.status == "failed" || $0.status == "timed_out" }.count
@@ -119,7 +139,9 @@ public struct HTMLReport {
             out += "<p class=\"note\">No usable telemetry in this run.</p>\n"
         } else {
             let chart = PowerChart(timeline: timeline, lines: run.lines)
-            out += "<div class=\"chart\">" + chart.svg() + "</div>\n"
+            out += "<div class=\"chart\">"
+            chart.svg(into: out)
+            out += "</div>\n"
             out += "<p class=\"note\">Lines: mean power per time bucket from each source's cleaned energy series. Shaded bands: queries"
                 + (chart.drawsTurns ? "; alternating tints: turns" : " (turn tints left out above \(PowerChart.turnTintLimit) queries)")
                 + ". Lanes: inferences (blue), tool calls (amber), failures (red). Hover for names.</p>\n"
@@ -155,7 +177,6 @@ public struct HTMLReport {
         out += "<h3>Largest turns by energy</h3>\n" + TurnEnergyBars(rows: turns, limit: turnLimit).svg()
         out += "<h3>Turns</h3>\n" + table(turns, limit: turnLimit, layout: compact ? .turns(withRun: false) : nil)
         out += "</section>\n"
-        return out
     }
 
     /// At most this many label keys get a table.

@@ -45,7 +45,10 @@ struct PowerChart {
     var drawsTurns: Bool { timeline.queries.count <= Self.turnTintLimit }
 
     /// The SVG element.
-    func svg() -> String {
+    func svg() -> String { TextChunks.collecting(svg(into:)) }
+
+    /// The SVG element, written piece by piece.
+    func svg(into out: TextChunks) {
         let left = 64.0, right = 16.0, top = 28.0
         let laneHeight = 18.0, laneGap = 6.0
         let axisHeight = 34.0
@@ -61,7 +64,7 @@ struct PowerChart {
         let yMax = Self.niceCeiling(maxPower)
         func y(_ p: Double) -> Double { top + plotHeight * (1 - p / yMax) }
 
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(HTMLText.coordinate(width)) \#(HTMLText.coordinate(height))" width="100%" role="img" aria-label="Power over time">"#
+        out += #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(HTMLText.coordinate(width)) \#(HTMLText.coordinate(height))" width="100%" role="img" aria-label="Power over time">"#
         out += "\n"
         // Query and turn bands.
         for (qi, query) in timeline.queries.enumerated() {
@@ -141,7 +144,6 @@ struct PowerChart {
             out += "\n"
         }
         out += "</svg>"
-        return out
     }
 
     private func c(_ d: Double) -> String { HTMLText.coordinate(d) }

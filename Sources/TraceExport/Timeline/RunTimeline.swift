@@ -52,6 +52,13 @@ public struct RunTimeline: Sendable {
             out.status = query.status
             out.error = query.error
             var position: [Int: Int] = [:]
+            // Arrays of exactly their size: a run holds one per query.
+            let inferenceCount = query.spans.reduce(0) { count, index in
+                let span = structure.spans[index]
+                return count + (span.start != nil && span.kind == .inference ? 1 : 0)
+            }
+            out.inferences.reserveCapacity(inferenceCount)
+            out.tools.reserveCapacity(query.spans.count - inferenceCount)
             for index in query.spans {
                 let span = structure.spans[index]
                 guard let spanStart = span.start else { continue }
