@@ -51,11 +51,12 @@ struct ReportCommand: ParsableCommand {
         // Streamed (no telemetry held) when the logs allow it, else read
         // whole; the page goes out in pieces as it is made.
         try OutputFile.streaming(to: output, inputs: inputs.files) { write in
-            if let (contents, pass) = report.streamedContents(inputs.logs) {
+            if case (var contents, let pass)? = report.streamedContents(inputs.logs) {
                 messages.log(pass.diagnostics)
                 foundSegments = pass.segmentCount > 0
                 diagnostics = pass.diagnostics
-                withoutActuallyEscaping(write) { report.write(contents: contents, sources: sources, to: $0) }
+                // Each run's rows go as its section is written.
+                withoutActuallyEscaping(write) { report.write(taking: &contents, sources: sources, to: $0) }
                 return
             }
             let log = inputs.read(messages)

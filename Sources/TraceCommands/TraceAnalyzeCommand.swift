@@ -1,4 +1,5 @@
 import ArgumentParser
+import TraceLog
 
 /// `trace-analyze`: rebuild turns, queries and runs from agent-trace logs,
 /// and move events in and out of logs.
@@ -35,4 +36,14 @@ public struct TraceAnalyzeCommand: ParsableCommand {
 
     /// Creates the command.
     public init() {}
+}
+
+extension TraceAnalyzeCommand {
+    /// Sets up the process for analysis before ``main()``: blocks of 128 KB
+    /// or more are mapped on their own and given back when freed
+    /// (``FreedMemory/mapLargeBlocks()``), so that what a pass lets go of
+    /// does not stay resident through the next.
+    public static func prepareProcess() {
+        FreedMemory.mapLargeBlocks()
+    }
 }

@@ -1,3 +1,4 @@
 import TraceCommands
 
+TraceAnalyzeCommand.prepareProcess()
 TraceAnalyzeCommand.main()

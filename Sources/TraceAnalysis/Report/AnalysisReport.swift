@@ -112,6 +112,15 @@ public struct AnalysisReport: Sendable {
     /// `spanEnergy`, when given, holds each run's span energies (else the
     /// set computes them from the runs' events, ``MetricSet/spanEnergy(_:)``).
     public func rows(analyzed runs: [AnalyzedRun], spanEnergy given: [SpanEnergy]? = nil) -> (rows: [AnalysisRow], notes: Notes) {
+        var runs = runs
+        return rows(taking: &runs, spanEnergy: given)
+    }
+
+    /// ``rows(analyzed:spanEnergy:)``, taking the set's turn rows out of
+    /// `runs` for the turn view (``TurnView/rows(taking:prices:energyColumn:)``):
+    /// where `runs` holds the only reference to them, the set's rows and the
+    /// view's are never held whole at once. Other rows stay in `runs`.
+    package func rows(taking runs: inout [AnalyzedRun], spanEnergy given: [SpanEnergy]? = nil) -> (rows: [AnalysisRow], notes: Notes) {
         var notes = Notes(diagnostics: runs.flatMap(\.result.diagnostics))
         switch view {
         case .run:
@@ -132,7 +141,9 @@ public struct AnalysisReport: Sendable {
                 }
             }
             let energy = kind == .tool || kind == .model ? spanEnergy(runs, given: given) : .unknown
-            var result = kind.rows(runs, prices: prices, energy: energy, failedQueries: failedQueries, poolRuns: poolRuns)
+            var result = kind == .turn
+                ? TurnView.rows(taking: &runs, prices: prices)
+                : kind.rows(runs, prices: prices, energy: energy, failedQueries: failedQueries, poolRuns: poolRuns)
             withLabels(&result.rows, of: runs, kind: kind)
             notes.warnings = result.warnings
             // The views read the same run structure as the set: report each

@@ -29,23 +29,38 @@ public enum TurnView {
     public static func rows(
         _ runs: [AnalyzedRun], prices: PriceTable, energyColumn: String = "gpu_energy_joules"
     ) -> ViewResult {
+        var runs = runs
+        return rows(taking: &runs, prices: prices, energyColumn: energyColumn)
+    }
+
+    /// The augmented turn rows of several runs, taking the set's turn rows
+    /// out of `runs` one at a time: where `runs` holds the only reference
+    /// to them, each goes as its view row is made, so the two are never
+    /// held whole at once. The same rows as ``rows(_:prices:energyColumn:)``.
+    package static func rows(
+        taking runs: inout [AnalyzedRun], prices: PriceTable, energyColumn: String = "gpu_energy_joules"
+    ) -> ViewResult {
         var rows: [AnalysisRow] = []
         rows.reserveCapacity(runs.reduce(0) { $0 + $1.result.turns.count })
         var unpriced = Set<String>()
-        for run in runs {
-            let structure = run.structure
+        for runIndex in runs.indices {
+            let structure = runs[runIndex].structure
             for (span, position) in structure.endedInferences {
                 let inference = InferenceSpan(structure, span: span, turnIndex: position)
                 if InferenceCost.isUnpriced(inference, prices: prices), let model = inference.model { unpriced.insert(model) }
             }
-            let join = Join(run)
+            let join = Join(runs[runIndex])
             // Each turn's tool calls, by its inference.
             var turnTools: [Int: [Int]] = [:]
             for query in structure.queries {
                 for turn in query.turns { turnTools[turn.inference, default: []] += turn.tools }
             }
             let runID = AnalysisValue.string(structure.runID)
-            for (index, row) in run.result.turns.enumerated() {
+            var setRows: [AnalysisRow] = []
+            swap(&setRows, &runs[runIndex].result.turns)
+            for index in setRows.indices {
+                let row = setRows[index]
+                setRows[index] = AnalysisRow(shape: [], values: [])
                 let span = join.inference(of: row, at: index)
                 let inference = span.map { InferenceSpan(structure, span: $0, turnIndex: 0) }
                 var columns: [(name: String, value: AnalysisValue)] = [

@@ -104,7 +104,7 @@ extension PerfettoTrace {
     ) -> LogStream.Pass? {
         var energy: [String: [(source: String, channel: String, spill: PointSpill)]] = [:]
         var spans: [String: (first: Int64, last: Int64)] = [:]
-        guard let outcome = StreamedLogAnalysis.analyze(paths, metricSet: DefaultMetricSet(options: .init(clockOffsets: clockOffsets)), prepare: { stream in
+        guard var outcome = StreamedLogAnalysis.analyze(paths, metricSet: DefaultMetricSet(options: .init(clockOffsets: clockOffsets)), prepare: { stream in
             spans[stream.runID] = stream.timeSpan
             let series = stream.energySeries
             var position: [Int: Int] = [:]
@@ -127,12 +127,19 @@ extension PerfettoTrace {
                 }
             }
         }) else { return nil }
+        let runIDs = outcome.runs.map(\.events.runID)
         var analyzed = outcome.runs
         if metricSet.identity != DefaultMetricSet.identity {
-            guard let rows = metricSet.analyzeStream(paths),
-                  rows.runs.map(\.events.runID) == outcome.runs.map(\.events.runID) else { return nil }
-            analyzed = rows.runs
+            guard let runs = { () -> [AnalyzedRun]? in
+                guard let other = metricSet.analyzeStream(paths), other.runs.map(\.events.runID) == runIDs else { return nil }
+                return other.runs
+            }() else { return nil }
+            analyzed = runs
         }
+        // The runs' structures stay; their rows live in `analyzed` only,
+        // each let go of as its run is written.
+        let structures = outcome.runs.map(\.structure)
+        outcome.runs = []
 
         // The raw readings, per run and source, in record order (which must
         // be each source's time order).
@@ -167,10 +174,9 @@ extension PerfettoTrace {
         for spill in spills { spill.flush() }
         guard !spills.contains(where: \.failed) else { return nil }
 
-        let origin = outcome.runs.compactMap { spans[$0.events.runID]?.first }.min() ?? 0
-        write(outcome.runs.count, origin: origin, progress: progress, to: sink) { index in
-            let run = outcome.runs[index]
-            let id = run.events.runID
+        let origin = runIDs.compactMap { spans[$0]?.first }.min() ?? 0
+        write(runIDs.count, origin: origin, progress: progress, to: sink) { index in
+            let id = runIDs[index]
             let span = spans[id] ?? (0, 0)
             var bySource: [String: [String: PointSpill]] = [:]
             for track in energy[id] ?? [] {
@@ -189,9 +195,11 @@ extension PerfettoTrace {
                     channels.append(Channel(source: source, channel: name) { spill.forEach($0) })
                 }
             }
-            let rows = viewRows(analyzed[index])
+            var run = analyzed[index]
+            analyzed[index] = AnalyzedRun(events: run.events, result: AnalysisResult(), structure: run.structure)
+            let rows = viewRows(taking: &run)
             return RunContent(runID: id, queryRows: rows.queries, turnRows: rows.turns,
-                              timeline: RunTimeline(run.structure, start: span.first, end: span.last), channels: channels)
+                              timeline: RunTimeline(structures[index], start: span.first, end: span.last), channels: channels)
         }
         return outcome.pass
     }

@@ -40,11 +40,26 @@ public struct PerfettoTrace {
 
     /// The query and turn rows of the views for one analysed run.
     func viewRows(_ run: AnalyzedRun) -> (queries: [AnalysisRow], turns: [AnalysisRow]) {
-        func rows(_ view: ViewKind) -> [AnalysisRow] {
+        var run = run
+        return viewRows(taking: &run)
+    }
+
+    /// The query and turn rows of the views for one analysed run, letting
+    /// go of the set's turn rows once the turn view has its own: when `run`
+    /// holds the only reference to them, the two are never held at once.
+    func viewRows(taking run: inout AnalyzedRun) -> (queries: [AnalysisRow], turns: [AnalysisRow]) {
+        func report(_ view: ViewKind) -> AnalysisReport {
             AnalysisReport(metricSet: metricSet, view: .view(view), format: .json, prices: prices, namesPriceTableInRows: false)
-                .rows(analyzed: [run]).rows
         }
-        return (rows(.query), rows(.turn))
+        // The run moves into a one-run array, which the turn view takes its
+        // rows out of.
+        var runs = [run]
+        run.result.turns = []
+        let turns = report(.turn).rows(taking: &runs).rows
+        runs[0].result.turns = []
+        runs[0].result.turnInferences = []
+        run = runs[0]
+        return (report(.query).rows(analyzed: runs).rows, turns)
     }
 
     /// The trace JSON of `runs`.

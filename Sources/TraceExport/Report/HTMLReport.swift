@@ -78,7 +78,8 @@ public struct HTMLReport {
 
     /// The report of runs' contents.
     package func html(contents runs: [RunContent], sources: [String], progress: ExportProgress? = nil) -> String {
-        TextChunks.collecting { write(contents: runs, sources: sources, progress: progress, into: $0) }
+        var runs = runs
+        return TextChunks.collecting { write(contents: &runs, sources: sources, progress: progress, into: $0) }
     }
 
     /// Writes the report of runs' contents to `sink`, in pieces of about
@@ -87,12 +88,23 @@ public struct HTMLReport {
     package func write(
         contents runs: [RunContent], sources: [String], progress: ExportProgress? = nil, to sink: @escaping (String) -> Void
     ) {
+        var runs = runs
+        write(taking: &runs, sources: sources, progress: progress, to: sink)
+    }
+
+    /// ``write(contents:sources:progress:to:)``, taking each run's content
+    /// out of `runs` as its section is written: where `runs` holds the only
+    /// reference to a run's rows, they go with its section, and the set's
+    /// turn rows as the turn view makes its own.
+    package func write(
+        taking runs: inout [RunContent], sources: [String], progress: ExportProgress? = nil, to sink: @escaping (String) -> Void
+    ) {
         let out = TextChunks(sink)
-        write(contents: runs, sources: sources, progress: progress, into: out)
+        write(contents: &runs, sources: sources, progress: progress, into: out)
         out.finish()
     }
 
-    private func write(contents runs: [RunContent], sources: [String], progress: ExportProgress?, into out: TextChunks) {
+    private func write(contents runs: inout [RunContent], sources: [String], progress: ExportProgress?, into out: TextChunks) {
         let identity = metricSet.identity
         out += """
             <!DOCTYPE html>
@@ -108,15 +120,17 @@ public struct HTMLReport {
             <p>Logs: \(HTMLText.escape(sources.joined(separator: ", "))) &middot; metric set <b>\(HTMLText.escape(identity.tag))</b> &middot; \(runs.count) run\(runs.count == 1 ? "" : "s")</p></header>
 
             """
-        for (index, run) in runs.enumerated() {
-            section(run, into: out)
+        for index in runs.indices {
+            var run = runs[index]
+            runs[index].analyzed.result = AnalysisResult()
+            section(&run, into: out)
             progress?(index + 1, runs.count)
         }
         out += "<footer>Made by trace-analyze report with metric set \(HTMLText.escape(identity.tag)). Energy is the metric set's attributed energy; the chart shows measured power.</footer>\n</body>\n</html>\n"
     }
 
     /// One run's section.
-    func section(_ run: RunContent, into out: TextChunks) {
+    func section(_ run: inout RunContent, into out: TextChunks) {
         let timeline = run.timeline
         out += "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
         let turnCount = timeline.queries.reduce(0) { $0 + $1.turns.count }
@@ -147,9 +161,9 @@ public struct HTMLReport {
                 + ". Lanes: inferences (blue), tool calls (amber), failures (red). Hover for names.</p>\n"
         }
         out += "<h3>Run energy</h3>\n" + transposedTable(run.analyzed.result.runs)
-        let queries = rows(.view(.query), run)
         let compact = metricSet.viewConvention == .augmented
-        out += "<h3>Queries</h3>\n" + table(queries, limit: queryLimit, layout: compact ? .queries(withRun: false) : nil)
+        // Each view's rows go once its table is made.
+        out += "<h3>Queries</h3>\n" + table(rows(.view(.query), run), limit: queryLimit, layout: compact ? .queries(withRun: false) : nil)
         out += "<h3>Models</h3>\n" + table(rows(.view(.model), run), limit: queryLimit, layout: TableLayout([
             .init("model"), .init("calls"), .init("input_tokens", header: "in"), .init("output_tokens", header: "out"),
             .init("cached_tokens", header: "cached"), .init("calls_without_usage", header: "no usage"),
@@ -173,7 +187,11 @@ public struct HTMLReport {
             ])
             out += "<h3>By \(HTMLText.escape(key))</h3>\n" + table(rows(.view(.label(key)), run), limit: queryLimit, layout: layout)
         }
-        let turns = rows(.view(.turn), run)
+        // The last view: it takes the set's turn rows out of the run.
+        var analyzed = [run.analyzed]
+        run.analyzed.result.turns = []
+        let turns = AnalysisReport(metricSet: metricSet, view: .turn, format: .json, prices: prices, namesPriceTableInRows: false)
+            .rows(taking: &analyzed, spanEnergy: run.spanEnergy.map { [$0] }).rows
         out += "<h3>Largest turns by energy</h3>\n" + TurnEnergyBars(rows: turns, limit: turnLimit).svg()
         out += "<h3>Turns</h3>\n" + table(turns, limit: turnLimit, layout: compact ? .turns(withRun: false) : nil)
         out += "</section>\n"
