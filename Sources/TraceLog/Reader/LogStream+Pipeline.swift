@@ -49,16 +49,25 @@ package final class OwnThread: @unchecked Sendable {
     }
 }
 
-/// One segment decoded ahead of its visit: its header, its samples as
-/// energy fields and its other events, in record order.
+/// Part of a segment decoded ahead of its visit: the segment's header (in
+/// its first batch), its samples as energy fields and its other events, in
+/// record order. A segment of more than ``DecodedBatch/sampleLimit``
+/// samples goes in several batches, so what is decoded ahead stays a few
+/// megabytes however large the segments are.
 struct DecodedBatch: @unchecked Sendable {
+    /// At most this many samples in one batch.
+    static let sampleLimit = 16_384
+
     var header: SegmentHeader?
+    /// Whether the batch goes on the segment of the batch before it.
+    var continues = false
     /// (sequence, timestamp, index into ``sourceNames``, fields).
     var samples: [(sequence: UInt64, timestamp: Int64, source: Int32, fields: EnergyFields)] = []
     var events: [TraceEvent] = []
     /// For each event, how many samples come before it in the segment.
     var eventPositions: [Int] = []
-    /// The segment's sources, in order of first appearance (nil: no source).
+    /// The segment's sources first met in this batch, in order of first
+    /// appearance (nil: no source); samples index the segment's list.
     var sourceNames: [String?] = []
 }
 
@@ -85,6 +94,7 @@ final class BatchQueue: @unchecked Sendable {
     func recycle(_ batch: consuming DecodedBatch) {
         var batch = batch
         batch.header = nil
+        batch.continues = false
         batch.samples.removeAll(keepingCapacity: true)
         batch.events.removeAll(keepingCapacity: true)
         batch.eventPositions.removeAll(keepingCapacity: true)
@@ -127,7 +137,7 @@ extension LogStream {
             let pass = forEachSegment(in: files, readingWhole: readingWhole) { content throws(SegmentDecodingError) in
                 batch = queue.emptyBatch()
                 defer {
-                    if batch.header != nil {
+                    if batch.header != nil || batch.continues {
                         queue.push(.batch(batch))
                         batch = DecodedBatch()
                     }
@@ -146,6 +156,11 @@ extension LogStream {
                     },
                     visitEnergy: { sequence, timestamp, source, fields in
                         batch.samples.append((sequence, timestamp, Int32(truncatingIfNeeded: source), fields))
+                        if batch.samples.count >= DecodedBatch.sampleLimit && (batch.header != nil || batch.continues) {
+                            queue.push(.batch(batch))
+                            batch = queue.emptyBatch()
+                            batch.continues = true
+                        }
                     })
             }
             queue.push(.end(pass))
@@ -158,15 +173,21 @@ extension LogStream {
                     visitEnergy: visitEnergy)
             }
         }
+        // The segment's sources, as the visitor numbers them.
+        var sources: [Int] = []
         while true {
             switch queue.pop() {
             case .end(let pass):
                 producer.join()
                 return pass
             case .batch(let batch):
-                guard let header = batch.header else { continue }
-                segment(header)
-                let sources = batch.sourceNames.map { sourceID($0) }
+                if let header = batch.header {
+                    segment(header)
+                    sources.removeAll(keepingCapacity: true)
+                } else if !batch.continues {
+                    continue
+                }
+                for name in batch.sourceNames { sources.append(sourceID(name)) }
                 var nextEvent = 0
                 for (k, sample) in batch.samples.enumerated() {
                     while nextEvent < batch.events.count, batch.eventPositions[nextEvent] <= k {
