@@ -77,57 +77,127 @@ public enum ValueText {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         if d == 0 { return "0" }
-        let sign = d < 0 ? "-" : ""
-        // The decimal digits of |d| and where the point goes: |d| = 0.DIGITS × 10^point.
-        let shortest = abs(d).description
-        let parts = shortest.split(separator: "e", maxSplits: 1)
-        let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        let mantissa = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = Array(mantissa[0].utf8)
-        let fraction = mantissa.count > 1 ? Array(mantissa[1].utf8) : []
-        var digits = (whole + fraction).map { Int($0) - 48 }
-        var point = whole.count + exponent
-        while digits.first == 0 {
-            digits.removeFirst()
-            point -= 1
-        }
-        guard !digits.isEmpty else { return "0" }
-        let scientific = point <= -4 || point > 15
-        let keep = scientific ? 4 : max(4, point)
-        if digits.count > keep {
-            let roundUp = digits[keep] >= 5
-            digits.removeLast(digits.count - keep)
-            if roundUp {
-                var index = keep - 1
-                while index >= 0 {
-                    if digits[index] < 9 {
-                        digits[index] += 1
+        // The shortest round-trip decimal, `W.F` or `W.Fe±X`, read as its
+        // digits and where the point goes: |d| = 0.DIGITS × 10^point.
+        var shortest = abs(d).description
+        return shortest.withUTF8 { text in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count + 20) { digits in
+                var count = 0
+                var wholeCount = 0
+                var inFraction = false
+                var exponent = 0
+                var index = 0
+                while index < text.count {
+                    let byte = text[index]
+                    if byte == UInt8(ascii: "e") {
+                        exponent = Self.exponent(text, from: index + 1)
                         break
                     }
-                    digits[index] = 0
-                    index -= 1
+                    if byte == UInt8(ascii: ".") {
+                        inFraction = true
+                    } else {
+                        digits[count] = byte &- 48
+                        count += 1
+                        if !inFraction { wholeCount += 1 }
+                    }
+                    index += 1
                 }
-                if index < 0 {
-                    digits.insert(1, at: 0)
-                    digits.removeLast()
-                    point += 1
+                var point = wholeCount + exponent
+                var first = 0
+                while first < count, digits[first] == 0 {
+                    first += 1
+                    point -= 1
+                }
+                guard first < count else { return "0" }
+                count -= first
+                let scientific = point <= -4 || point > 15
+                let keep = scientific ? 4 : max(4, point)
+                // Round half away from zero to `keep` digits.
+                if count > keep {
+                    let roundUp = digits[first + keep] >= 5
+                    count = keep
+                    if roundUp {
+                        var position = keep - 1
+                        while position >= 0 {
+                            if digits[first + position] < 9 {
+                                digits[first + position] += 1
+                                break
+                            }
+                            digits[first + position] = 0
+                            position -= 1
+                        }
+                        if position < 0 {
+                            // 9…9 became 10…0: one more digit before the point.
+                            digits[first] = 1
+                            point += 1
+                        }
+                    }
+                }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { out in
+                    var length = 0
+                    func put(_ byte: UInt8) {
+                        out[length] = byte
+                        length += 1
+                    }
+                    func putDigit(_ digit: UInt8) { put(digit &+ 48) }
+                    if d < 0 { put(UInt8(ascii: "-")) }
+                    if scientific {
+                        putDigit(digits[first])
+                        var last = count - 1
+                        while last > 0, digits[first + last] == 0 { last -= 1 }
+                        if last > 0 {
+                            put(UInt8(ascii: "."))
+                            for k in 1...last { putDigit(digits[first + k]) }
+                        }
+                        let e = point - 1
+                        put(UInt8(ascii: "e"))
+                        put(e < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                        let magnitude = abs(e)
+                        if magnitude < 10 { put(UInt8(ascii: "0")) }
+                        for byte in String(magnitude).utf8 { put(byte) }
+                    } else {
+                        // Zeros up to the point, then the integer part,
+                        // grouped, and the decimals without trailing zeros.
+                        while count < point {
+                            digits[first + count] = 0
+                            count += 1
+                        }
+                        if point > 0 {
+                            for k in 0..<point {
+                                if k > 0 && (point - k) % 3 == 0 { put(UInt8(ascii: ",")) }
+                                putDigit(digits[first + k])
+                            }
+                        } else {
+                            put(UInt8(ascii: "0"))
+                        }
+                        var end = count
+                        while end > max(point, 0), digits[first + end - 1] == 0 { end -= 1 }
+                        if end > max(point, 0) {
+                            put(UInt8(ascii: "."))
+                            if point < 0 { for _ in 0..<(-point) { put(UInt8(ascii: "0")) } }
+                            for k in max(point, 0)..<end { putDigit(digits[first + k]) }
+                        }
+                    }
+                    return String(decoding: UnsafeBufferPointer(rebasing: out[0..<length]), as: UTF8.self)
                 }
             }
         }
-        func text(_ ds: ArraySlice<Int>) -> String { String(ds.map { Character(String($0)) }) }
-        if scientific {
-            var tail = Array(digits.dropFirst())
-            while tail.last == 0 { tail.removeLast() }
-            let e = point - 1
-            let exponentText = (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
-            return sign + String(digits[0]) + (tail.isEmpty ? "" : "." + text(tail[...])) + "e" + exponentText
+    }
+
+    /// The exponent after the `e` of a double's description (`+20`, `-05`).
+    private static func exponent(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        var negative = false
+        if index < text.count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") {
+            negative = text[index] == UInt8(ascii: "-")
+            index += 1
         }
-        while digits.count < point { digits.append(0) }
-        var integer = point > 0 ? text(digits[..<point]) : "0"
-        var decimals = point >= 0 ? Array(digits[point...]) : Array(repeating: 0, count: -point) + digits
-        while decimals.last == 0 { decimals.removeLast() }
-        integer = grouped(integer)
-        return sign + integer + (decimals.isEmpty ? "" : "." + text(decimals[...]))
+        var value = 0
+        while index < text.count, text[index] >= 48, text[index] <= 57, value < 10_000 {
+            value = value * 10 + Int(text[index] - 48)
+            index += 1
+        }
+        return negative ? -value : value
     }
 
     /// An integer for humans: thousands grouped by `,` from 1,000 up.
@@ -137,13 +207,15 @@ public enum ValueText {
 
     /// Decimal digits with `,` between groups of three, from the right.
     static func grouped(_ digits: String) -> String {
-        guard digits.count > 3 else { return digits }
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
-            out.append(character)
+        let count = digits.utf8.count
+        guard count > 3 else { return digits }
+        var out: [UInt8] = []
+        out.reserveCapacity(count + count / 3)
+        for (index, byte) in digits.utf8.enumerated() {
+            if index > 0 && (count - index) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+            out.append(byte)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The column names of a list of rows: the first row's names, then any

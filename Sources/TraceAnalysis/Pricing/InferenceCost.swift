@@ -37,8 +37,13 @@ public enum InferenceCost {
     /// Whether the inference's cost needs the table and the table lacks its
     /// model: no finite provider cost and a model the table does not list.
     static func isUnpriced(_ span: InferenceSpan, prices: PriceTable) -> Bool {
-        if let cost = span.providerCostUSD, cost.isFinite { return false }
-        guard let model = span.model else { return false }
+        isUnpriced(model: span.model, providerCostUSD: span.providerCostUSD, prices: prices)
+    }
+
+    /// ``isUnpriced(_:prices:)`` of a call given by its fields.
+    static func isUnpriced(model: String?, providerCostUSD: Double?, prices: PriceTable) -> Bool {
+        if let cost = providerCostUSD, cost.isFinite { return false }
+        guard let model else { return false }
         return prices.price(for: model) == nil
     }
 }
@@ -60,16 +65,26 @@ public struct CostSum: Sendable {
 
     /// Adds one inference's cost.
     public mutating func add(_ span: InferenceSpan, prices: PriceTable) {
+        add(providerCostUSD: span.providerCostUSD, model: span.model, promptTokens: span.promptTokens,
+            completionTokens: span.completionTokens, cachedTokens: span.cachedTokens, prices: prices)
+    }
+
+    /// Adds one call's cost, given by its fields: the same rule as
+    /// ``add(_:prices:)``.
+    public mutating func add(
+        providerCostUSD: Double?, model: String?, promptTokens: Int64?, completionTokens: Int64?,
+        cachedTokens: Int64?, prices: PriceTable
+    ) {
         count += 1
-        if let cost = span.providerCostUSD, cost.isFinite {
+        if let cost = providerCostUSD, cost.isFinite {
             reported.add(cost)
             hasReported = true
             return
         }
-        guard let model = span.model, let price = prices.price(for: model),
+        guard let model, let price = prices.price(for: model),
               let amount = price.picoUSD(
-                promptTokens: span.promptTokens, completionTokens: span.completionTokens,
-                cachedTokens: span.cachedTokens)
+                promptTokens: promptTokens, completionTokens: completionTokens,
+                cachedTokens: cachedTokens)
         else {
             hasUnknown = true
             unknownCount += 1

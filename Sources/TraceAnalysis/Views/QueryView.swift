@@ -38,136 +38,222 @@ public enum QueryView {
         _ runs: [AnalyzedRun], prices: PriceTable, energyColumn: String = "total_gpu_energy_joules"
     ) -> ViewResult {
         var rows: [AnalysisRow] = []
+        rows.reserveCapacity(runs.reduce(0) { $0 + $1.result.queries.count })
         var unpriced = Set<String>()
+        // Rows of one shape get their columns laid out once.
+        var plan: Plan?
         for run in runs {
             let structure = run.structure
-            // Per query id, as indices into the structure (the spans are
-            // made one query at a time): its ended inferences in order of
-            // their end records with their turn positions, its tool calls in
-            // order of their end records, its first query, its turns'
-            // inferences (started, ended or not) and its calls without a
-            // latency (never ended, or never started).
-            var inferences: [String: [(span: Int, position: Int)]] = [:]
-            var tools: [String: [Int]] = [:]
-            for (span, position) in structure.endedInferences {
-                let inference = InferenceSpan(structure, span: span, turnIndex: position)
-                if InferenceCost.isUnpriced(inference, prices: prices), let model = inference.model { unpriced.insert(model) }
-                if let id = structure.spans[span].queryID { inferences[id, default: []].append((span, position)) }
+            let spans = structure.spans
+            for span in spans where span.kind == .inference && span.endSequence != nil {
+                if InferenceCost.isUnpriced(model: span.model, providerCostUSD: span.costUSD, prices: prices),
+                   let model = span.model {
+                    unpriced.insert(model)
+                }
             }
-            for span in structure.toolCallsInRecordOrder {
-                if let id = structure.spans[span].queryID { tools[id, default: []].append(span) }
-            }
-            var queries: [String: Int] = [:]
-            var turnInferences: [String: [Int]] = [:]
-            var unfinished: [String: Int] = [:]
-            for (index, query) in structure.queries.enumerated() {
-                if queries[query.queryID] == nil { queries[query.queryID] = index }
-                turnInferences[query.queryID, default: []] += query.turns.map(\.inference)
-            }
-            for span in structure.spans where span.state != .finished {
-                if let id = span.queryID { unfinished[id, default: 0] += 1 }
-            }
+            let groups = QueryGroups(structure)
             let runID = AnalysisValue.string(structure.runID)
             for row in run.result.queries {
-                let id = row["query_id"]?.stringValue
-                rows.append(augmented(
-                    row.leading("run_id", runID), query: id.flatMap { queries[$0] }.map { structure.queries[$0] },
-                    turns: (id.flatMap { turnInferences[$0] } ?? []).map { structure.spans[$0].usage },
-                    unfinished: id.flatMap { unfinished[$0] } ?? 0,
-                    inferences: (id.flatMap { inferences[$0] } ?? []).map {
-                        InferenceSpan(structure, span: $0.span, turnIndex: $0.position)
-                    },
-                    tools: (id.flatMap { tools[$0] } ?? []).map { ToolCallSpan(structure, span: $0) },
-                    prices: prices, energyColumn: energyColumn))
+                if plan?.fits(row) != true { plan = Plan(row, energyColumn: energyColumn) }
+                let group = row["query_id"]?.stringValue.flatMap(groups.group(of:))
+                var derived = Derived()
+                if let group {
+                    let members = groups.queries(of: group)
+                    let query = members.first.map { structure.queries[$0] }
+                    derived.query(query)
+                    var prompts = KnownSum.Accumulator()
+                    var completions = KnownSum.Accumulator()
+                    var withoutUsage = 0
+                    for q in members {
+                        for turn in structure.queries[q].turns {
+                            let usage = spans[turn.inference].usage
+                            prompts.add(usage.prompt)
+                            completions.add(usage.completion)
+                            if usage.prompt == nil || usage.completion == nil { withoutUsage += 1 }
+                        }
+                    }
+                    var cost = CostSum()
+                    var inferenceLatency = KnownSum.DoubleAccumulator()
+                    var tokens = StrictSum.IntAccumulator()
+                    for index in groups.endedInferences(of: group) {
+                        let span = spans[index]
+                        cost.add(
+                            providerCostUSD: span.costUSD, model: span.model, promptTokens: span.promptTokens,
+                            completionTokens: span.completionTokens, cachedTokens: span.cachedTokens, prices: prices)
+                        inferenceLatency.add(span.latencySeconds)
+                        tokens.add(span.completionTokens)
+                    }
+                    var toolLatency = KnownSum.DoubleAccumulator()
+                    for index in groups.toolCalls(of: group) { toolLatency.add(spans[index].latencySeconds) }
+                    derived.totals(
+                        prompts: prompts.sum, completions: completions.sum, withoutUsage: withoutUsage, cost: cost,
+                        inferenceLatency: inferenceLatency.sum, toolLatency: toolLatency.sum,
+                        unfinished: groups.unfinished[group], completionTokens: tokens.sum)
+                } else {
+                    derived.totals(
+                        prompts: KnownSum.ints([]), completions: KnownSum.ints([]), withoutUsage: 0, cost: CostSum(),
+                        inferenceLatency: KnownSum.doubles([]), toolLatency: KnownSum.doubles([]), unfinished: 0,
+                        completionTokens: 0)
+                }
+                rows.append(plan!.row(row, runID: runID, derived: derived))
             }
         }
         return ViewResult(rows: rows, unpricedModels: unpriced.sorted(by: utf8Precedes))
     }
 
-    /// One query row with the added columns.
-    static func augmented(
-        _ row: AnalysisRow, query: StructureQuery? = nil, turns: [(prompt: Int64?, completion: Int64?)] = [],
-        unfinished: Int = 0,
-        inferences: [InferenceSpan], tools: [ToolCallSpan], prices: PriceTable, energyColumn: String
-    ) -> AnalysisRow {
-        let withoutUsage = turns.filter { $0.prompt == nil || $0.completion == nil }.count
-        let outputTotal = KnownSum.ints(turns.map(\.completion)).total
-        var cost = CostSum()
-        for span in inferences { cost.add(span, prices: prices) }
-        // The set's columns once, in order, the replaced ones in place and
-        // the added ones after their neighbours; then the added columns the
-        // set lacks, and the view's own (one copy of the row, exactly sized).
-        var names: [String] = []
-        var values: [AnalysisValue] = []
-        names.reserveCapacity(row.count + 18)
-        values.reserveCapacity(row.count + 18)
-        func add(_ name: String, _ value: AnalysisValue) {
-            names.append(name)
-            values.append(value)
-        }
-        var seen: UInt8 = 0
-        for (name, value) in zip(row.names, row.values) {
-            switch name {
-            case "completed":
-                add(name, value)
-                add("status", .string(query?.status))
-                add("error", .string(query?.error))
-                seen |= 1
-            case "total_input_tokens":
-                add(name, KnownSum.ints(turns.map(\.prompt)).total)
-                seen |= 2
-            case "total_output_tokens":
-                add(name, outputTotal)
-                add("calls_without_usage", .int(Int64(withoutUsage)))
-                seen |= 4
-            case "total_cost_usd":
-                add(name, .double(cost.knownUSD))
-                add("unpriced_calls", .int(Int64(cost.unknownCount)))
-                seen |= 8
-            default:
-                add(name, value)
+    /// The columns the view adds, computed for one row.
+    struct Derived {
+        var query: StructureQuery?
+        var values = [AnalysisValue](repeating: .null, count: Added.allCases.count)
+
+        subscript(column: Added) -> AnalysisValue { values[column.rawValue] }
+
+        mutating func query(_ query: StructureQuery?) { self.query = query }
+
+        /// Fills every added column from the query's totals.
+        mutating func totals(
+            prompts: KnownSum, completions: KnownSum, withoutUsage: Int, cost: CostSum, inferenceLatency: KnownSum,
+            toolLatency: KnownSum, unfinished: Int, completionTokens: Int64?
+        ) {
+            func put(_ column: Added, _ value: AnalysisValue) { values[column.rawValue] = value }
+            put(.status, .string(query?.status))
+            put(.error, .string(query?.error))
+            put(.inputTokens, prompts.total)
+            put(.outputTokens, completions.total)
+            put(.callsWithoutUsage, .int(Int64(withoutUsage)))
+            put(.cost, .double(cost.knownUSD))
+            put(.unpricedCalls, .int(Int64(cost.unknownCount)))
+            put(.inferenceLatency, inferenceLatency.total)
+            put(.toolLatency, toolLatency.total)
+            put(.unfinishedCalls, .int(Int64(unfinished)))
+            var msPerToken: Double?
+            var tokensPerSecond: Double?
+            if inferenceLatency.unknown == 0, unfinished == 0, withoutUsage == 0,
+               let seconds = inferenceLatency.total.doubleValue, seconds > 0,
+               let tokens = completionTokens, tokens > 0 {
+                msPerToken = seconds * 1000 / Double(tokens)
+                tokensPerSecond = Double(tokens) / seconds
             }
-        }
-        /// Sets a column already added, or adds it.
-        func set(_ name: String, _ value: AnalysisValue) {
-            if let index = names.firstIndex(of: name) { values[index] = value } else { add(name, value) }
-        }
-        if seen & 1 == 0 {
-            set("status", .string(query?.status))
-            set("error", .string(query?.error))
-        }
-        if seen & 2 == 0 { set("total_input_tokens", KnownSum.ints(turns.map(\.prompt)).total) }
-        if seen & 4 == 0 {
-            set("total_output_tokens", outputTotal)
-            set("calls_without_usage", .int(Int64(withoutUsage)))
-        }
-        if seen & 8 == 0 {
-            set("total_cost_usd", .double(cost.knownUSD))
-            set("unpriced_calls", .int(Int64(cost.unknownCount)))
+            put(.msPerToken, .double(msPerToken))
+            put(.tokensPerSecond, .double(tokensPerSecond))
+            put(.resolved, query?.resolved.map(AnalysisValue.bool) ?? .null)
+            put(.score, .double(query?.score))
+            put(.labels, .object((query?.labels ?? []).map { ($0.key, AnalysisValue.string($0.value)) }))
+            outputTokens = withoutUsage == 0 ? completions.total.intValue : nil
         }
 
-        let energy = row[energyColumn]?.doubleValue
-        let outputTokens = withoutUsage == 0 ? outputTotal.intValue : nil
-        set("energy_per_output_token_joules", .double(Self.perToken(energy, outputTokens)))
+        /// The output tokens the per-token energy divides by: the total,
+        /// when every inference has usage.
+        var outputTokens: Int64?
+    }
 
-        let inferenceLatency = KnownSum.doubles(inferences.map(\.latencySeconds))
-        let toolLatency = KnownSum.doubles(tools.map(\.latencySeconds))
-        set("inference_latency_s", inferenceLatency.total)
-        set("tool_latency_s", toolLatency.total)
-        set("unfinished_calls", .int(Int64(unfinished)))
-        var msPerToken: Double?
-        var tokensPerSecond: Double?
-        if inferenceLatency.unknown == 0, unfinished == 0, withoutUsage == 0, let seconds = inferenceLatency.total.doubleValue, seconds > 0,
-           let tokens = StrictSum.ints(inferences.map(\.completionTokens)), tokens > 0 {
-            msPerToken = seconds * 1000 / Double(tokens)
-            tokensPerSecond = Double(tokens) / seconds
+    /// The columns the view computes.
+    enum Added: Int, CaseIterable {
+        case status, error, inputTokens, outputTokens, callsWithoutUsage, cost, unpricedCalls, energyPerToken,
+             inferenceLatency, toolLatency, unfinishedCalls, msPerToken, tokensPerSecond, resolved, score, labels
+    }
+
+    /// Where each value of an augmented row comes from, worked out once for
+    /// a shape of the set's rows: the set's columns once, in order, the
+    /// replaced ones in place and the added ones after their neighbours;
+    /// then the added columns the set lacks (a column the set already has
+    /// is set in place).
+    struct Plan {
+        enum Source {
+            case runID
+            case set(Int)
+            case added(Added)
         }
-        set("inference_ms_per_output_token", .double(msPerToken))
-        set("inference_output_tokens_per_s", .double(tokensPerSecond))
-        set("resolved", query?.resolved.map(AnalysisValue.bool) ?? .null)
-        set("score", .double(query?.score))
-        set("labels", .object((query?.labels ?? []).map { ($0.key, AnalysisValue.string($0.value)) }))
-        return AnalysisRow(names: names, values: values)
+        /// The set's column names this plan is for.
+        let input: [String]
+        /// The augmented row's names.
+        let names: [String]
+        let sources: [Source]
+        /// The position of the energy column among the set's columns.
+        let energy: Int?
+
+        /// Whether `row` has the columns this plan was made for.
+        func fits(_ row: AnalysisRow) -> Bool { row.hasColumns(input) }
+
+        init(_ row: AnalysisRow, energyColumn: String) {
+            input = row.names
+            energy = row.index(of: energyColumn)
+            var names: [String] = []
+            var sources: [Source] = []
+            func add(_ name: String, _ source: Source) {
+                names.append(name)
+                sources.append(source)
+            }
+            // The row as `leading("run_id", …)` makes it.
+            if row.index(of: "run_id") == nil { add("run_id", .runID) }
+            var seen: UInt8 = 0
+            for (position, name) in row.names.enumerated() {
+                switch name {
+                case "completed":
+                    add(name, .set(position))
+                    add("status", .added(.status))
+                    add("error", .added(.error))
+                    seen |= 1
+                case "total_input_tokens":
+                    add(name, .added(.inputTokens))
+                    seen |= 2
+                case "total_output_tokens":
+                    add(name, .added(.outputTokens))
+                    add("calls_without_usage", .added(.callsWithoutUsage))
+                    seen |= 4
+                case "total_cost_usd":
+                    add(name, .added(.cost))
+                    add("unpriced_calls", .added(.unpricedCalls))
+                    seen |= 8
+                default:
+                    add(name, .set(position))
+                }
+            }
+            func set(_ name: String, _ column: Added) {
+                if let index = names.firstIndex(of: name) { sources[index] = .added(column) } else { add(name, .added(column)) }
+            }
+            if seen & 1 == 0 {
+                set("status", .status)
+                set("error", .error)
+            }
+            if seen & 2 == 0 { set("total_input_tokens", .inputTokens) }
+            if seen & 4 == 0 {
+                set("total_output_tokens", .outputTokens)
+                set("calls_without_usage", .callsWithoutUsage)
+            }
+            if seen & 8 == 0 {
+                set("total_cost_usd", .cost)
+                set("unpriced_calls", .unpricedCalls)
+            }
+            set("energy_per_output_token_joules", .energyPerToken)
+            set("inference_latency_s", .inferenceLatency)
+            set("tool_latency_s", .toolLatency)
+            set("unfinished_calls", .unfinishedCalls)
+            set("inference_ms_per_output_token", .msPerToken)
+            set("inference_output_tokens_per_s", .tokensPerSecond)
+            set("resolved", .resolved)
+            set("score", .score)
+            set("labels", .labels)
+            self.names = RowShapes.shared(names)
+            self.sources = sources
+        }
+
+        /// One augmented row (its values in one array of exactly its size).
+        func row(_ row: AnalysisRow, runID: AnalysisValue, derived: Derived) -> AnalysisRow {
+            var values: [AnalysisValue] = []
+            values.reserveCapacity(sources.count)
+            let energy = self.energy.map { row.values[$0].doubleValue } ?? nil
+            for source in sources {
+                switch source {
+                case .runID: values.append(runID)
+                case .set(let position): values.append(row.values[position])
+                case .added(.energyPerToken):
+                    values.append(.double(QueryView.perToken(energy, derived.outputTokens)))
+                case .added(let column): values.append(derived[column])
+                }
+            }
+            return AnalysisRow(shape: names, values: values)
+        }
     }
 
     /// Energy divided by tokens, when both are known, finite and positive tokens.

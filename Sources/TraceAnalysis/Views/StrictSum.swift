@@ -4,14 +4,28 @@ enum StrictSum {
     /// The sum of integers (wrapping never happens at realistic sizes; an
     /// overflow gives `nil`), or `nil` when any is `nil`. Empty sums are 0.
     static func ints(_ values: [Int64?]) -> Int64? {
-        var total: Int64 = 0
-        for value in values {
-            guard let value else { return nil }
-            let (sum, overflow) = total.addingReportingOverflow(value)
-            guard !overflow else { return nil }
-            total = sum
+        var sum = IntAccumulator()
+        for value in values { sum.add(value) }
+        return sum.sum
+    }
+
+    /// ``ints(_:)`` one value at a time.
+    struct IntAccumulator {
+        private var total: Int64? = 0
+
+        /// Adds a value (`nil` makes the sum `nil`).
+        mutating func add(_ value: Int64?) {
+            guard let known = total else { return }
+            guard let value else {
+                total = nil
+                return
+            }
+            let (sum, overflow) = known.addingReportingOverflow(value)
+            total = overflow ? nil : sum
         }
-        return total
+
+        /// The sum so far.
+        var sum: Int64? { total }
     }
 
     /// The exact sum of doubles rounded once (within one ulp), or `nil` when
@@ -39,35 +53,65 @@ struct KnownSum {
 
     /// The known sum of integers.
     static func ints(_ values: [Int64?]) -> KnownSum {
-        var total: Int64 = 0
-        var unknown = 0
-        var overflow = false
-        for value in values {
+        var sum = Accumulator()
+        for value in values { sum.add(value) }
+        return sum.sum
+    }
+
+    /// ``ints(_:)`` one value at a time.
+    struct Accumulator {
+        private var total: Int64 = 0
+        private var count = 0
+        private var unknown = 0
+        private var overflow = false
+
+        /// Adds a member's value (`nil`: unknown).
+        mutating func add(_ value: Int64?) {
+            count += 1
             guard let value else {
                 unknown += 1
-                continue
+                return
             }
             let (sum, overflowed) = total.addingReportingOverflow(value)
             if overflowed { overflow = true } else { total = sum }
         }
-        let known = values.isEmpty || unknown < values.count
-        return KnownSum(total: .int(known && !overflow ? total : nil), unknown: unknown)
+
+        /// The known sum of the members so far.
+        var sum: KnownSum {
+            let known = count == 0 || unknown < count
+            return KnownSum(total: .int(known && !overflow ? total : nil), unknown: unknown)
+        }
     }
 
     /// The known sum of doubles, exactly rounded once; a non-finite value
     /// counts as unknown.
     static func doubles(_ values: [Double?]) -> KnownSum {
-        var sum = ExactSum()
-        var unknown = 0
-        for value in values {
+        var sum = DoubleAccumulator()
+        for value in values { sum.add(value) }
+        return sum.sum
+    }
+
+    /// ``doubles(_:)`` one value at a time.
+    struct DoubleAccumulator {
+        private var exact = ExactSum()
+        private var count = 0
+        private var unknown = 0
+
+        /// Adds a member's value (`nil` or not finite: unknown).
+        mutating func add(_ value: Double?) {
+            count += 1
             guard let value, value.isFinite else {
                 unknown += 1
-                continue
+                return
             }
-            sum.add(value)
+            exact.add(value)
         }
-        let known = values.isEmpty || unknown < values.count
-        return KnownSum(total: .double(known ? sum.approximation : nil), unknown: unknown)
+
+        /// The known sum of the members so far.
+        var sum: KnownSum {
+            let known = count == 0 || unknown < count
+            return KnownSum(total: .double(known ? exact.approximation : nil), unknown: unknown)
+        }
     }
 
     /// The known sum of a column's values: integers when every known value
