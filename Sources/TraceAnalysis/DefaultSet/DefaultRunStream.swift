@@ -292,21 +292,15 @@ public final class DefaultRunStream {
                 wrapJoules: fields.value(6))
             var ignored = 0
             let clean = CleanReading(reading, skipped: &ignored)
-            if reconstructed[slot] {
-                // Its knots were pushed between the passes; the builder
-                // still finds the sampling period and the resets.
-                builders[slot]!.add(clean) { _, _ in }
-                continue
-            }
-            let sweep = sweeps[target.domain]!
-            let observer = knotObserver
-            builders[slot]!.add(clean) { time, interval in
-                sweep.push(series: target.series, time: time, interval: interval)
-                observer?(slot, time, interval?.joules)
-            }
+            // A reconstructed series' knots were pushed between the passes;
+            // its builder still finds the sampling period and the resets.
+            guard let knot = builders[slot]!.add(clean), !reconstructed[slot] else { continue }
+            sweeps[target.domain].unsafelyUnwrapped.push(series: target.series, time: knot.time, interval: knot.interval)
+            if let knotObserver { knotObserver(slot, knot.time, knot.interval?.joules) }
             touched |= 1 << target.domain
         }
-        for d in sweeps.indices where touched & (1 << d) != 0 { sweeps[d]!.advance() }
+        // Only a new knot can end a piece.
+        for d in sweeps.indices where touched & (1 << d) != 0 { sweeps[d].unsafelyUnwrapped.advance() }
     }
 
     /// A sample holding `fields`, for messages.
@@ -489,16 +483,9 @@ public final class DefaultRunStream {
         if !reconstructions.isEmpty { pushReconstructions() }
         for slot in builders.indices {
             guard let target = targets[slot] else { continue }
-            if reconstructed[slot] {
-                builders[slot]!.finish { _, _ in }
-                continue
-            }
-            let sweep = sweeps[target.domain]!
-            let observer = knotObserver
-            builders[slot]!.finish { time, interval in
-                sweep.push(series: target.series, time: time, interval: interval)
-                observer?(slot, time, interval?.joules)
-            }
+            guard let knot = builders[slot]!.finish(), !reconstructed[slot] else { continue }
+            sweeps[target.domain]!.push(series: target.series, time: knot.time, interval: knot.interval)
+            knotObserver?(slot, knot.time, knot.interval?.joules)
         }
         let order = slots.sorted
         var domains: [DomainAttribution] = []

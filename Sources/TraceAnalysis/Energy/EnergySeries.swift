@@ -122,12 +122,13 @@ public struct EnergySeries: Sendable {
         var builder = SeriesBuilder(plan: survey.plan(), shape: options.shape)
         var times: [Int64] = []
         var intervals: [SeriesInterval] = []
-        func take(_ time: Int64, _ interval: SeriesInterval?) {
-            times.append(time)
-            if let interval { intervals.append(interval) }
+        func take(_ knot: SeriesBuilder.Knot?) {
+            guard let knot else { return }
+            times.append(knot.time)
+            if let interval = knot.interval { intervals.append(interval) }
         }
-        for reading in clean { builder.add(reading, emit: take) }
-        builder.finish(emit: take)
+        for reading in clean { take(builder.add(reading)) }
+        take(builder.finish())
         self.init(source: source, domain: domain, survey: survey, builder: builder, times: times, intervals: intervals,
                   gapFactor: options.gapFactor)
     }

@@ -289,37 +289,43 @@ struct SeriesBuilder: Sendable {
     }
 
     /// The median interval length (the nominal sampling period), once
-    /// every reading has been added and ``finish(emit:)`` has run.
+    /// every reading has been added and ``finish()`` has run.
     var nominalPeriod: Int64? {
         guard let median = plan.median else { return nil }
         return medianBucket?.select(median.rank)
     }
 
-    /// Takes the next cleaned reading. `emit` is called with each knot that
-    /// becomes final: its time, and the interval that ends at it (nil for
-    /// the first knot).
-    mutating func add(_ reading: CleanReading, emit: (Int64, SeriesInterval?) -> Void) {
+    /// A knot made final: its time, and the interval that ends at it (nil
+    /// for a series' first knot).
+    struct Knot {
+        var time: Int64
+        var interval: SeriesInterval?
+    }
+
+    /// Takes the next cleaned reading; returns the knot it makes final, if
+    /// any (at most one per reading).
+    @inline(__always)
+    mutating func add(_ reading: CleanReading) -> Knot? {
         switch plan.method {
-        case .counter?: guard reading.counter != nil else { return }
-        case .powerIntegration?: guard reading.power != nil else { return }
-        case nil: return
+        case .counter?: guard reading.counter != nil else { return nil }
+        case .powerIntegration?: guard reading.power != nil else { return nil }
+        case nil: return nil
         }
-        if let held = pending, held.time != reading.time { settle(held, emit: emit) }
+        var knot: Knot?
+        if let held = pending, held.time != reading.time { knot = settle(held) }
         pending = reading
+        return knot
     }
 
-    /// Makes the pending knot final (the readings are over).
-    mutating func finish(emit: (Int64, SeriesInterval?) -> Void) {
-        if let held = pending { settle(held, emit: emit) }
-        pending = nil
+    /// Makes the pending knot final (the readings are over) and returns it.
+    mutating func finish() -> Knot? {
+        defer { pending = nil }
+        return pending.flatMap { settle($0) }
     }
 
-    private mutating func settle(_ knot: CleanReading, emit: (Int64, SeriesInterval?) -> Void) {
+    private mutating func settle(_ knot: CleanReading) -> Knot? {
         defer { final = knot }
-        guard let previous = final else {
-            emit(knot.time, nil)
-            return
-        }
+        guard let previous = final else { return Knot(time: knot.time, interval: nil) }
         let seconds = Double(knot.time - previous.time) * 1e-9
         var interval: SeriesInterval
         switch plan.method {
@@ -349,10 +355,10 @@ struct SeriesBuilder: Sendable {
             interval = SeriesInterval(joules: 0.5 * (a + b) * seconds, flags: EnergyFlags([.powerIntegrated]),
                                       shape: a + b > 0 ? .ramp(first: a, second: b) : nil)
         case nil:
-            return
+            return nil
         }
         medianBucket?.add(knot.time - previous.time)
-        emit(knot.time, interval)
+        return Knot(time: knot.time, interval: interval)
     }
 }
 

@@ -10,8 +10,17 @@ struct QueryWindow {
     /// The query end event, when one was recorded.
     var end: TraceEvent?
     /// The events attributed to the query (not its start and end, not
-    /// samples), in record order.
+    /// samples), in record order; empty when the splitter does not keep
+    /// them (``QueryWindowSplitter/keepsEvents``).
     var events: [TraceEvent] = []
+    /// The latest timestamp among the start and the attributed events.
+    var latest: Int64
+
+    init(queryID: String, start: TraceEvent) {
+        self.queryID = queryID
+        self.start = start
+        latest = start.timestamp
+    }
 
     /// The end's status, when it has one.
     var endStatus: String? {
@@ -22,8 +31,7 @@ struct QueryWindow {
     /// The timestamp closing the window: the end's, or for a query that never
     /// ended the latest timestamp among its start and attributed events.
     var endTimestamp: Int64 {
-        if let end { return end.timestamp }
-        return events.reduce(start.timestamp) { max($0, $1.timestamp) }
+        end?.timestamp ?? latest
     }
 }
 
@@ -50,16 +58,28 @@ struct QueryWindowSplitter {
         /// The event belongs to no window (not samples, run starts, query
         /// starts or ends).
         case outside(TraceEvent)
-        /// The event closed the window that was the `index`-th to start.
-        case closed(index: Int, window: QueryWindow)
+        /// The event opened a window (the last open one).
+        case opened
+        /// The event belongs to the open window at `position` (in start
+        /// order among the open ones).
+        case joined(position: Int)
+        /// The event closed the window that was the `index`-th to start,
+        /// the one at `position` among the open ones.
+        case closed(index: Int, position: Int, window: QueryWindow)
     }
 
     let runID: String
+    /// Whether each window keeps its events (``QueryWindow/events``); a
+    /// caller that takes them as they come (``Outcome/joined(position:)``)
+    /// need not.
+    var keepsEvents = true
     /// The open windows in start order, each with its position among all
     /// the windows started.
     private var open: [(index: Int, window: QueryWindow)] = []
     /// How many windows were started.
     private(set) var started = 0
+    /// The id of the window opened last (after ``Outcome/opened``).
+    var lastOpenedID: String { open[open.count - 1].window.queryID }
     /// The problems met, in the order met.
     private(set) var diagnostics: [AnalysisDiagnostic] = []
 
@@ -91,7 +111,7 @@ struct QueryWindowSplitter {
             }
             open.append((started, QueryWindow(queryID: id, start: event)))
             started += 1
-            return .none
+            return .opened
         case .queryEnd(let end):
             guard let position = end.queryID.map(openPosition(of:)) ?? (open.isEmpty ? nil : open.count - 1) else {
                 warn(event, end.queryID, "end of unknown query (ignored)")
@@ -99,20 +119,23 @@ struct QueryWindowSplitter {
             }
             var (index, window) = open.remove(at: position)
             window.end = event
-            return .closed(index: index, window: window)
+            return .closed(index: index, position: position, window: window)
         default:
+            let position: Int
             if let id = event.payload.queryID {
-                guard let position = openPosition(of: id) else {
+                guard let found = openPosition(of: id) else {
                     warn(event, id, "\(event.payload.kind.interchangeName) for a query that is not open (ignored)")
                     return .outside(event)
                 }
-                open[position].window.events.append(event)
+                position = found
             } else if !open.isEmpty {
-                open[open.count - 1].window.events.append(event)
+                position = open.count - 1
             } else {
                 return .outside(event)
             }
-            return .none
+            if keepsEvents { open[position].window.events.append(event) }
+            open[position].window.latest = max(open[position].window.latest, event.timestamp)
+            return .joined(position: position)
         }
     }
 
@@ -147,9 +170,9 @@ enum QuerySplitter {
         var outside: [TraceEvent] = []
         for event in run.events {
             switch splitter.add(event) {
-            case .none: continue
+            case .none, .opened, .joined: continue
             case .outside(let event): outside.append(event)
-            case .closed(let index, let window): closed.append((index, window))
+            case .closed(let index, _, let window): closed.append((index, window))
             }
         }
         closed += splitter.finish()
