@@ -86,9 +86,9 @@ struct ImportCommand: ParsableCommand {
             let progress = ReadingProgress("importing", bytes: file.bytes.count, enabled: shown)
             defer { progress.stop() }
             report = try withExtendedLifetime(file) { () throws(RecorderError) in
-                try importer.importLines(file.bytes, to: output) { offset in
-                    file.release(before: offset)
-                    progress.advance(to: offset)
+                try importer.importLines(file.bytes, to: output) { done in
+                    file.release(done)
+                    progress.advance(to: done.upperBound)
                 }
             }
         }
@@ -129,10 +129,12 @@ struct JSONLinesImporter {
     }
 
     /// Imports the lines of `input` into a log at `path`; `release` is told
-    /// the offsets of the bytes read so far (so a mapped input can give its
-    /// pages back).
+    /// each range of bytes a pass has finished with (so a mapped input can
+    /// give its pages back). The input is read in two passes (its
+    /// fingerprint, then its lines), so the ranges of the second pass start
+    /// again from the beginning.
     func importLines(
-        _ input: UnsafeRawBufferPointer, to path: String, release: (Int) -> Void = { _ in }
+        _ input: UnsafeRawBufferPointer, to path: String, release: (Range<Int>) -> Void = { _ in }
     ) throws(RecorderError) -> Report {
         var report = Report()
         var decoder = InterchangeDecoder()
@@ -155,9 +157,13 @@ struct JSONLinesImporter {
             runID: runID ?? fingerprint, anchor: .identity, recorderID: fingerprint)
         let recorder = try Recorder(path: path, configuration: configuration)
         var number = 0
+        var released = 0
         for line in lines {
             number += 1
-            if number & 4095 == 0, let base = input.baseAddress, let start = line.baseAddress { release(start - base) }
+            if number & 4095 == 0, let base = input.baseAddress, let start = line.baseAddress {
+                release(released..<(start - base))
+                released = start - base
+            }
             do throws(InterchangeError) {
                 guard let decoded = try decoder.decode(line) else { continue }
                 guard let timestamp = decoded.timestamp else {
@@ -175,6 +181,7 @@ struct JSONLinesImporter {
             }
         }
         report.lines = number
+        release(released..<input.count)
         try recorder.close()
         return report
     }
@@ -222,13 +229,16 @@ struct LineSplitter: Sequence {
 
 /// A short, stable fingerprint of bytes (FNV-1a, 64 bits, hex).
 enum Fingerprint {
-    static func hex(_ bytes: UnsafeRawBufferPointer, release: (Int) -> Void = { _ in }) -> String {
+    /// The fingerprint of `bytes`; `release` is told each megabyte-sized
+    /// range as the hash has read it.
+    static func hex(_ bytes: UnsafeRawBufferPointer, release: (Range<Int>) -> Void = { _ in }) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for (offset, byte) in bytes.enumerated() {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
-            if offset & 0xF_FFFF == 0xF_FFFF { release(offset) }
+            if offset & 0xF_FFFF == 0xF_FFFF { release((offset - 0xF_FFFF)..<(offset + 1)) }
         }
+        if bytes.count > 0 { release((bytes.count & ~0xF_FFFF)..<bytes.count) }
         let text = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
     }

@@ -58,6 +58,35 @@ import TraceLog
         }
     }
 
+    /// Each of the two passes over the input (fingerprint, lines) gives back
+    /// every byte it read, in order: a mapped input's pages are released by
+    /// the second pass too, not only up to where the first one stopped.
+    @Test func bothPassesGiveBackTheWholeInputInOrder() throws {
+        var bytes: [UInt8] = []
+        for i in 0..<18_000 {
+            bytes += Array("{\"type\":\"sample\",\"t\":\(i + 1),\"source\":\"gpu0\",\"gpu_power_w\":\(100 + i % 7)}\n".utf8)
+        }
+        #expect(bytes.count > 1 << 20)
+        let path = temporaryDirectory().appendingPathComponent("released.zst").path
+        var ranges: [Range<Int>] = []
+        let report = try bytes.withUnsafeBytes {
+            try JSONLinesImporter(inputName: "events.jsonl", segmentBytes: 1 << 20).importLines($0, to: path) { ranges.append($0) }
+        }
+        #expect(report.events == 18_000)
+        // Split the ranges into passes where they start again from zero.
+        var passes: [[Range<Int>]] = []
+        for range in ranges where !range.isEmpty {
+            if range.lowerBound == 0 || passes.isEmpty { passes.append([]) }
+            passes[passes.count - 1].append(range)
+        }
+        #expect(passes.count == 2)
+        for pass in passes {
+            #expect(pass.first?.lowerBound == 0)
+            #expect(pass.last?.upperBound == bytes.count)
+            #expect(zip(pass, pass.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        }
+    }
+
     @Test func importingTheSameLinesTwiceWritesTheSameBytes() throws {
         let lines = Array("""
             {"type":"query_start","t":1732238400.125,"query_id":"q1"}
