@@ -250,13 +250,23 @@ public struct DefaultMetricSet: MetricSet {
     }
 
     /// The rows of a run from its structure and attribution; `wall` is the
-    /// time from its first to its last event.
+    /// time from its first to its last event. Each query's parts and
+    /// energies are let go once its rows are made (`parts` keeps its
+    /// queries without their turns; `attribution` its domains' totals
+    /// without their queries), so the rows take the place they leave.
     static func result(
-        runID: String, parts: [QueryParts], attribution: EnergyAttribution, diagnostics: [AnalysisDiagnostic], wall: Double?,
-        sensorModels: [String]? = nil, rowKinds: AnalysisRowKinds = .all
+        runID: String, parts: inout [QueryParts], attribution: inout EnergyAttribution, diagnostics: [AnalysisDiagnostic],
+        wall: Double?, sensorModels: [String]? = nil, rowKinds: AnalysisRowKinds = .all
     ) -> AnalysisResult {
-        let gpu = attribution[.gpu]
-        let cpu = attribution[.cpu]
+        func takeQueries(_ domain: EnergyDomain) -> DomainAttribution {
+            let taken = attribution[domain]
+            if let index = attribution.domains.firstIndex(where: { $0.domain == domain }) {
+                attribution.domains[index].queries = []
+            }
+            return taken
+        }
+        var gpu = takeQueries(.gpu)
+        var cpu = takeQueries(.cpu)
         let aligned = sensorModels != nil
 
         var result = AnalysisResult()
@@ -264,17 +274,24 @@ public struct DefaultMetricSet: MetricSet {
         result.turns.reserveCapacity(turnCount)
         result.turnInferences.reserveCapacity(turnCount)
         result.queries.reserveCapacity(parts.count)
-        for (index, query) in parts.enumerated() {
+        for index in parts.indices {
+            let query = parts[index]
+            parts[index].turns = []
+            let (gpuQuery, cpuQuery) = (gpu.queries[index], cpu.queries[index])
+            gpu.queries[index].turns = []
+            cpu.queries[index].turns = []
             for (turnIndex, turn) in query.turns.enumerated() where turnCount > 0 {
                 result.turnInferences.append(SpanReference(
                     kind: .inference, runID: runID, queryID: query.queryID, spanID: turn.inference.spanID,
                     startSequence: turn.inference.startSequence, endSequence: nil))
                 result.turns.append(Self.turnRow(
                     turn, index: turnIndex, queryID: query.queryID,
-                    gpu: gpu.queries[index].turns[turnIndex], cpu: cpu.queries[index].turns[turnIndex], aligned: aligned))
+                    gpu: gpuQuery.turns[turnIndex], cpu: cpuQuery.turns[turnIndex], aligned: aligned))
             }
-            result.queries.append(Self.queryRow(query, gpu: gpu.queries[index], cpu: cpu.queries[index], aligned: aligned))
+            result.queries.append(Self.queryRow(query, gpu: gpuQuery, cpu: cpuQuery, aligned: aligned))
         }
+        gpu.queries = []
+        cpu.queries = []
 
         var runColumns: [(name: String, value: AnalysisValue)] = [
             ("run_id", .string(runID)),

@@ -542,11 +542,12 @@ public final class DefaultRunStream {
         updateInstants = []
         queries = []
         FreedMemory.release()
-        let attribution = EnergyAttribution(domains: domains)
+        var attribution = EnergyAttribution(domains: domains)
+        domains = []
         spanEnergy = DefaultMetricSet.spanEnergy(runID: runID, parts: parts, gpu: attribution[.gpu], cpu: attribution[.cpu])
         let sensorModels = metricSet.options.sensorModel ? order.compactMap { models[$0]?.summary } : nil
         let result = DefaultMetricSet.result(
-            runID: runID, parts: parts, attribution: attribution, diagnostics: diagnostics, wall: wall,
+            runID: runID, parts: &parts, attribution: &attribution, diagnostics: diagnostics, wall: wall,
             sensorModels: sensorModels, rowKinds: metricSet.rowKinds)
         parts = []
         return AnalyzedRun(

@@ -33,18 +33,20 @@ public enum ModelView {
         var rows: [AnalysisRow] = []
         var diagnostics: [AnalysisDiagnostic] = []
         var unpriced = Set<String>()
-        var groups: [String: [InferenceSpan]] = [:]
+        // Each model's sums, added to as its calls are met (no copy of the
+        // calls is kept).
+        var groups: [String: Totals] = [:]
         func flush(_ runID: String) {
             rows += groups.keys.sorted(by: utf8Precedes).map { name in
-                row(run: runID, model: name, spans: groups[name] ?? [], prices: prices, energy: energy)
+                groups[name, default: Totals()].row(run: runID, model: name)
             }
             groups = [:]
         }
         for run in runs {
-            let spans = RunSpans(run)
-            diagnostics += spans.diagnostics
-            for span in spans.inferences {
-                groups[span.model ?? "unknown", default: []].append(span)
+            diagnostics += run.diagnostics
+            for ended in run.endedInferences {
+                let span = InferenceSpan(run, span: ended.span, turnIndex: ended.position)
+                groups[span.model ?? "unknown", default: Totals()].add(span, prices: prices, energy: energy)
                 if InferenceCost.isUnpriced(span, prices: prices), let model = span.model { unpriced.insert(model) }
             }
             if !poolRuns { flush(run.runID) }
@@ -53,25 +55,43 @@ public enum ModelView {
         return ViewResult(rows: rows, unpricedModels: unpriced.sorted(by: utf8Precedes), diagnostics: diagnostics)
     }
 
-    /// One group's row.
-    static func row(
-        run: String, model name: String, spans: [InferenceSpan], prices: PriceTable, energy: SpanEnergy
-    ) -> AnalysisRow {
+    /// The sums of one model's calls, in the order the calls are added.
+    struct Totals {
+        var calls: Int64 = 0
+        var input = KnownSum.Accumulator()
+        var output = KnownSum.Accumulator()
+        var cached = KnownSum.Accumulator()
+        var withoutUsage: Int64 = 0
         var cost = CostSum()
-        for span in spans { cost.add(span, prices: prices) }
-        let energies = KnownSum.doubles(spans.map { energy.gpuJoules($0.reference) })
-        return AnalysisRow([
-            ("run_id", .string(run)),
-            ("model", .string(name)),
-            ("calls", .int(Int64(spans.count))),
-            ("input_tokens", KnownSum.ints(spans.map(\.promptTokens)).total),
-            ("output_tokens", KnownSum.ints(spans.map(\.completionTokens)).total),
-            ("cached_tokens", KnownSum.ints(spans.map(\.cachedTokens)).total),
-            ("calls_without_usage", .int(Int64(spans.filter { $0.promptTokens == nil || $0.completionTokens == nil }.count))),
-            ("cost_usd", .double(cost.knownUSD)),
-            ("unpriced_calls", .int(Int64(cost.unknownCount))),
-            ("gpu_energy_joules", energies.total),
-            ("calls_without_energy", energies.unknownValue),
-        ])
+        var energy = KnownSum.DoubleAccumulator()
+
+        /// Adds one call.
+        mutating func add(_ span: InferenceSpan, prices: PriceTable, energy spanEnergy: SpanEnergy) {
+            calls += 1
+            input.add(span.promptTokens)
+            output.add(span.completionTokens)
+            cached.add(span.cachedTokens)
+            if span.promptTokens == nil || span.completionTokens == nil { withoutUsage += 1 }
+            cost.add(span, prices: prices)
+            energy.add(spanEnergy.gpuJoules(span.reference))
+        }
+
+        /// The group's row.
+        func row(run: String, model name: String) -> AnalysisRow {
+            let energies = energy.sum
+            return AnalysisRow([
+                ("run_id", .string(run)),
+                ("model", .string(name)),
+                ("calls", .int(calls)),
+                ("input_tokens", input.sum.total),
+                ("output_tokens", output.sum.total),
+                ("cached_tokens", cached.sum.total),
+                ("calls_without_usage", .int(withoutUsage)),
+                ("cost_usd", .double(cost.knownUSD)),
+                ("unpriced_calls", .int(Int64(cost.unknownCount))),
+                ("gpu_energy_joules", energies.total),
+                ("calls_without_energy", energies.unknownValue),
+            ])
+        }
     }
 }

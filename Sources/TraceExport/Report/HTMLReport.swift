@@ -123,6 +123,7 @@ public struct HTMLReport {
         for index in runs.indices {
             var run = runs[index]
             runs[index].analyzed.result = AnalysisResult()
+            runs[index].timeline.queries = []
             section(&run, into: out)
             progress?(index + 1, runs.count)
         }
@@ -131,35 +132,10 @@ public struct HTMLReport {
 
     /// One run's section.
     func section(_ run: inout RunContent, into out: TextChunks) {
-        let timeline = run.timeline
         out += "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
-        let turnCount = timeline.queries.reduce(0) { $0 + $1.turns.count }
-        let toolCount = timeline.queries.reduce(0) { $0 + $1.tools.count }
-        let failed = timeline.queries.filter { $0.status == "failed" || $0.status == "timed_out" }.count
-        out += "<p class=\"sub\">\(timeline.queries.count) queries"
-            + (failed > 0 ? " (<span class=\"bad\">\(failed) failed</span>)" : "")
-            + ", \(turnCount) turns, \(toolCount) tool calls, "
-            + "\(HTMLText.fixed(Double(timeline.end - timeline.start) / 1e9, 1)) s</p>\n"
-        var labels: [(String, String)] = []
-        for label in run.analyzed.structure.runLabels.joined() where !labels.contains(where: { $0.0 == label.key }) {
-            labels.append((label.key, label.value))
-        }
-        if !labels.isEmpty {
-            out += "<p class=\"sub\">Labels: " + labels.map { "<b>\(HTMLText.escape($0.0))</b> \(HTMLText.escape($0.1))" }
-                .joined(separator: " &middot; ") + "</p>\n"
-        }
-        out += "<h3>Power over time</h3>\n"
-        if run.lines.isEmpty {
-            out += "<p class=\"note\">No usable telemetry in this run.</p>\n"
-        } else {
-            let chart = PowerChart(timeline: timeline, lines: run.lines)
-            out += "<div class=\"chart\">"
-            chart.svg(into: out)
-            out += "</div>\n"
-            out += "<p class=\"note\">Lines: mean power per time bucket from each source's cleaned energy series. Shaded bands: queries"
-                + (chart.drawsTurns ? "; alternating tints: turns" : " (turn tints left out above \(PowerChart.turnTintLimit) queries)")
-                + ". Lanes: inferences (blue), tool calls (amber), failures (red). Hover for names.</p>\n"
-        }
+        // The timeline serves the summary and the chart only: it goes once
+        // they are written, before the views make their rows.
+        chart(&run, into: out)
         out += "<h3>Run energy</h3>\n" + transposedTable(run.analyzed.result.runs)
         let compact = metricSet.viewConvention == .augmented
         // Each view's rows go once its table is made.
@@ -195,6 +171,40 @@ public struct HTMLReport {
         out += "<h3>Largest turns by energy</h3>\n" + TurnEnergyBars(rows: turns, limit: turnLimit).svg()
         out += "<h3>Turns</h3>\n" + table(turns, limit: turnLimit, layout: compact ? .turns(withRun: false) : nil)
         out += "</section>\n"
+    }
+
+    /// The run's summary line, labels and power chart, from its timeline,
+    /// which goes once they are written.
+    private func chart(_ run: inout RunContent, into out: TextChunks) {
+        let timeline = run.timeline
+        let turnCount = timeline.queries.reduce(0) { $0 + $1.turns.count }
+        let toolCount = timeline.queries.reduce(0) { $0 + $1.tools.count }
+        let failed = timeline.queries.filter { $0.status == "failed" || $0.status == "timed_out" }.count
+        out += "<p class=\"sub\">\(timeline.queries.count) queries"
+            + (failed > 0 ? " (<span class=\"bad\">\(failed) failed</span>)" : "")
+            + ", \(turnCount) turns, \(toolCount) tool calls, "
+            + "\(HTMLText.fixed(Double(timeline.end - timeline.start) / 1e9, 1)) s</p>\n"
+        var labels: [(String, String)] = []
+        for label in run.analyzed.structure.runLabels.joined() where !labels.contains(where: { $0.0 == label.key }) {
+            labels.append((label.key, label.value))
+        }
+        if !labels.isEmpty {
+            out += "<p class=\"sub\">Labels: " + labels.map { "<b>\(HTMLText.escape($0.0))</b> \(HTMLText.escape($0.1))" }
+                .joined(separator: " &middot; ") + "</p>\n"
+        }
+        out += "<h3>Power over time</h3>\n"
+        if run.lines.isEmpty {
+            out += "<p class=\"note\">No usable telemetry in this run.</p>\n"
+        } else {
+            let chart = PowerChart(timeline: timeline, lines: run.lines)
+            out += "<div class=\"chart\">"
+            chart.svg(into: out)
+            out += "</div>\n"
+            out += "<p class=\"note\">Lines: mean power per time bucket from each source's cleaned energy series. Shaded bands: queries"
+                + (chart.drawsTurns ? "; alternating tints: turns" : " (turn tints left out above \(PowerChart.turnTintLimit) queries)")
+                + ". Lanes: inferences (blue), tool calls (amber), failures (red). Hover for names.</p>\n"
+        }
+        run.timeline.queries = []
     }
 
     /// At most this many label keys get a table.
