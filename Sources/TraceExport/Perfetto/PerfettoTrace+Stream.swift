@@ -177,7 +177,6 @@ extension PerfettoTrace {
         let origin = runIDs.compactMap { spans[$0]?.first }.min() ?? 0
         write(runIDs.count, origin: origin, progress: progress, to: sink) { index in
             let id = runIDs[index]
-            let span = spans[id] ?? (0, 0)
             var bySource: [String: [String: PointSpill]] = [:]
             for track in energy[id] ?? [] {
                 bySource[track.source, default: [:]][track.channel] = track.spill
@@ -199,7 +198,7 @@ extension PerfettoTrace {
             analyzed[index] = AnalyzedRun(events: run.events, result: AnalysisResult(), structure: run.structure)
             let rows = viewRows(taking: &run)
             return RunContent(runID: id, queryRows: rows.queries, turnRows: rows.turns,
-                              timeline: RunTimeline(structures[index], start: span.first, end: span.last), channels: channels)
+                              structure: structures[index], channels: channels)
         }
         return outcome.pass
     }

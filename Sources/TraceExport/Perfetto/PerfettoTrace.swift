@@ -69,14 +69,15 @@ public struct PerfettoTrace {
         return text
     }
 
-    /// What the trace shows of one run: the set's rows, the timeline and
-    /// the counter tracks, each able to replay its points in time order.
+    /// What the trace shows of one run: the set's rows, the structure its
+    /// timeline is made from (a query at a time, as it is written) and the
+    /// counter tracks, each able to replay its points in time order.
     package struct RunContent {
         var runID: String
         /// The views' query and turn rows.
         var queryRows: [AnalysisRow]
         var turnRows: [AnalysisRow]
-        var timeline: RunTimeline
+        var structure: RunStructure
         var channels: [Channel]
     }
 
@@ -106,7 +107,7 @@ public struct PerfettoTrace {
             let analyzed = AnalyzedRun(events: run, metricSet: metricSet)
             let rows = viewRows(analyzed)
             return RunContent(runID: run.runID, queryRows: rows.queries, turnRows: rows.turns,
-                              timeline: RunTimeline(analyzed.structure, spanning: run), channels: channels)
+                              structure: analyzed.structure, channels: channels)
         }
     }
 
@@ -133,7 +134,6 @@ public struct PerfettoTrace {
         for runIndex in 0..<count {
             let pid = runIndex + 1
             let run = content(runIndex)
-            let timeline = run.timeline
             emit(#"{"ph":"M","name":"process_name","pid":\#(pid),"tid":0,"args":{"name":\#(JSONText.string("run " + run.runID))}}"#)
             emit(#"{"ph":"M","name":"process_sort_index","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
             var nextTID = 1
@@ -147,7 +147,8 @@ public struct PerfettoTrace {
             for row in run.turnRows {
                 if let id = row["query_id"]?.stringValue { turnRows[id, default: []].append(row) }
             }
-            for query in timeline.queries {
+            for queryIndex in run.structure.queries.indices {
+                let query = RunTimeline.query(queryIndex, of: run.structure)
                 let slices = Self.slices(
                     of: query, queryRow: queryRows[query.queryID], turnRows: turnRows[query.queryID] ?? [], prices: prices)
                 let layout = TrackLayout.place(slices.enumerated().map {

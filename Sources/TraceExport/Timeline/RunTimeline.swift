@@ -47,40 +47,46 @@ public struct RunTimeline: Sendable {
         runID = structure.runID
         self.start = start
         self.end = end
-        queries = structure.queries.map { query in
-            var out = TimelineQuery(queryID: query.queryID, start: query.start, end: query.end)
-            out.status = query.status
-            out.error = query.error
-            var position: [Int: Int] = [:]
-            // Arrays of exactly their size: a run holds one per query.
-            let inferenceCount = query.spans.reduce(0) { count, index in
-                let span = structure.spans[index]
-                return count + (span.start != nil && span.kind == .inference ? 1 : 0)
-            }
-            out.inferences.reserveCapacity(inferenceCount)
-            out.tools.reserveCapacity(query.spans.count - inferenceCount)
-            for index in query.spans {
-                let span = structure.spans[index]
-                guard let spanStart = span.start else { continue }
-                switch span.kind {
-                case .inference:
-                    position[index] = out.inferences.count
-                    out.inferences.append(TimelineInference(
-                        spanID: span.spanID, model: span.startModel ?? span.endModel, routedModel: span.routedModel,
-                        start: spanStart, end: span.clampedEnd, promptTokens: span.promptTokens,
-                        completionTokens: span.completionTokens, cachedTokens: span.cachedTokens,
-                        costUSD: span.costUSD, timeToFirstTokenSeconds: span.timeToFirstTokenSeconds,
-                        status: span.status, error: span.error, stopReason: span.stopReason))
-                case .tool:
-                    out.tools.append(TimelineTool(
-                        spanID: span.spanID, tool: span.toolName, parentSpanID: span.parentSpanID, start: spanStart,
-                        end: span.clampedEnd, ok: span.ok, error: span.error, outputBytes: span.outputBytes))
-                }
-            }
-            out.turns = query.turns.enumerated().map { turnIndex, turn in
-                TimelineTurn(index: turnIndex, inference: position[turn.inference] ?? 0, start: turn.start, end: turn.end)
-            }
-            return out
+        queries = structure.queries.indices.map { Self.query($0, of: structure) }
+    }
+
+    /// The timeline of query `index` of a structure: what the initialisers
+    /// give as `queries[index]`, made alone (so a writer can make one query
+    /// at a time instead of holding every query's timeline).
+    public static func query(_ index: Int, of structure: RunStructure) -> TimelineQuery {
+        let query = structure.queries[index]
+        var out = TimelineQuery(queryID: query.queryID, start: query.start, end: query.end)
+        out.status = query.status
+        out.error = query.error
+        var position: [Int: Int] = [:]
+        // Arrays of exactly their size: a run holds one per query.
+        let inferenceCount = query.spans.reduce(0) { count, index in
+            let span = structure.spans[index]
+            return count + (span.start != nil && span.kind == .inference ? 1 : 0)
         }
+        out.inferences.reserveCapacity(inferenceCount)
+        out.tools.reserveCapacity(query.spans.count - inferenceCount)
+        for index in query.spans {
+            let span = structure.spans[index]
+            guard let spanStart = span.start else { continue }
+            switch span.kind {
+            case .inference:
+                position[index] = out.inferences.count
+                out.inferences.append(TimelineInference(
+                    spanID: span.spanID, model: span.startModel ?? span.endModel, routedModel: span.routedModel,
+                    start: spanStart, end: span.clampedEnd, promptTokens: span.promptTokens,
+                    completionTokens: span.completionTokens, cachedTokens: span.cachedTokens,
+                    costUSD: span.costUSD, timeToFirstTokenSeconds: span.timeToFirstTokenSeconds,
+                    status: span.status, error: span.error, stopReason: span.stopReason))
+            case .tool:
+                out.tools.append(TimelineTool(
+                    spanID: span.spanID, tool: span.toolName, parentSpanID: span.parentSpanID, start: spanStart,
+                    end: span.clampedEnd, ok: span.ok, error: span.error, outputBytes: span.outputBytes))
+            }
+        }
+        out.turns = query.turns.enumerated().map { turnIndex, turn in
+            TimelineTurn(index: turnIndex, inference: position[turn.inference] ?? 0, start: turn.start, end: turn.end)
+        }
+        return out
     }
 }
