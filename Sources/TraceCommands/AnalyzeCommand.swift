@@ -82,13 +82,15 @@ struct AnalyzeCommand: ParsableCommand {
             report.columns = .named(columns.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         }
         let messages = Messages(quiet: quietOption.quiet)
-        let analyzed = inputs.analyze(with: metricSet, messages: messages, stream: !noStream)
-        let (output, notes) = report.render(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
+        var analyzed = inputs.analyze(with: metricSet, messages: messages, stream: !noStream)
+        // The runs are read once: the view takes the set's rows out of them.
+        var runs = analyzed.runs
+        analyzed.runs = []
+        let (output, notes) = report.render(taking: &runs, spanEnergy: analyzed.spanEnergy)
+        runs = []
         if !notes.unknownColumns.isEmpty {
-            let (rows, _) = report.rows(analyzed: analyzed.runs, spanEnergy: analyzed.spanEnergy)
-            let known = rows.first?.names ?? []
             throw CommandError("--columns: no column named \(notes.unknownColumns.joined(separator: ", ")) in --by \(by); "
-                + "columns: \(known.joined(separator: ", "))")
+                + "columns: \(notes.knownColumns.joined(separator: ", "))")
         }
         messages.warnings(notes.diagnostics.map(\.description) + notes.warnings)
         if !notes.unpricedModels.isEmpty {

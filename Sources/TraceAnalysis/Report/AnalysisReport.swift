@@ -81,6 +81,9 @@ public struct AnalysisReport: Sendable {
         public var warnings: [String] = []
         /// Names given in ``AnalysisReport/columns`` that no row has.
         public var unknownColumns: [String] = []
+        /// When ``unknownColumns`` is not empty: the columns the rows have
+        /// (the first row's, in order), for the message that lists them.
+        public var knownColumns: [String] = []
 
         /// Creates notes.
         public init(
@@ -214,6 +217,14 @@ public struct AnalysisReport: Sendable {
         render(rows(analyzed: runs, spanEnergy: spanEnergy))
     }
 
+    /// ``render(analyzed:spanEnergy:)``, taking the set's turn rows out of
+    /// `runs` as ``rows(taking:spanEnergy:)`` does: a caller that holds the
+    /// only reference to them never holds the set's rows and the view's
+    /// whole at once.
+    package func render(taking runs: inout [AnalyzedRun], spanEnergy: [SpanEnergy]? = nil) -> (output: String, notes: Notes) {
+        render(rows(taking: &runs, spanEnergy: spanEnergy))
+    }
+
     private func render(_ made: (rows: [AnalysisRow], notes: Notes)) -> (output: String, notes: Notes) {
         var (rows, notes) = made
         var layout: TableLayout?
@@ -235,6 +246,7 @@ public struct AnalysisReport: Sendable {
         case .named(let names):
             let present = Set(ValueText.columnNames(of: rows))
             notes.unknownColumns = names.filter { !present.contains($0) }
+            if !notes.unknownColumns.isEmpty { notes.knownColumns = rows.first?.names ?? [] }
             if format == .table {
                 layout = .named(names)
             } else {
