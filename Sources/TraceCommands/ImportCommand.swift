@@ -229,16 +229,20 @@ struct LineSplitter: Sequence {
 
 /// A short, stable fingerprint of bytes (FNV-1a, 64 bits, hex).
 enum Fingerprint {
-    /// The fingerprint of `bytes`; `release` is told each megabyte-sized
-    /// range as the hash has read it.
+    /// The fingerprint of `bytes`, read a megabyte at a time; `release` is
+    /// told each megabyte's range once the hash has read it.
     static func hex(_ bytes: UnsafeRawBufferPointer, release: (Range<Int>) -> Void = { _ in }) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for (offset, byte) in bytes.enumerated() {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-            if offset & 0xF_FFFF == 0xF_FFFF { release((offset - 0xF_FFFF)..<(offset + 1)) }
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + (1 << 20), bytes.count)
+            for byte in bytes[start..<end] {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01B3
+            }
+            release(start..<end)
+            start = end
         }
-        if bytes.count > 0 { release((bytes.count & ~0xF_FFFF)..<bytes.count) }
         let text = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
     }

@@ -290,8 +290,6 @@ public struct DefaultMetricSet: MetricSet {
             }
             result.queries.append(Self.queryRow(query, gpu: gpuQuery, cpu: cpuQuery, aligned: aligned))
         }
-        gpu.queries = []
-        cpu.queries = []
 
         var runColumns: [(name: String, value: AnalysisValue)] = [
             ("run_id", .string(runID)),

@@ -135,7 +135,7 @@ public struct HTMLReport {
         out += "<section>\n<h2>Run \(HTMLText.escape(run.runID))</h2>\n"
         // The timeline serves the summary and the chart only: it goes once
         // they are written, before the views make their rows.
-        chart(&run, into: out)
+        overview(&run, into: out)
         out += "<h3>Run energy</h3>\n" + transposedTable(run.analyzed.result.runs)
         let compact = metricSet.viewConvention == .augmented
         // Each view's rows go once its table is made.
@@ -175,7 +175,7 @@ public struct HTMLReport {
 
     /// The run's summary line, labels and power chart, from its timeline,
     /// which goes once they are written.
-    private func chart(_ run: inout RunContent, into out: TextChunks) {
+    private func overview(_ run: inout RunContent, into out: TextChunks) {
         let timeline = run.timeline
         let turnCount = timeline.queries.reduce(0) { $0 + $1.turns.count }
         let toolCount = timeline.queries.reduce(0) { $0 + $1.tools.count }
