@@ -86,11 +86,13 @@ public struct IPWMetricSet: MetricSet {
     /// their order does not allow it (a run's segments out of order or
     /// repeated, events out of record order): read them whole then.
     public func analyzeStream(_ paths: [String]) -> StreamedLogAnalysis.Outcome? {
-        guard let (streams, pass) = TwoPassDriver.run(paths, make: { IPWRunStream(runID: $0) }) else { return nil }
+        guard let (streams, pass) = TwoPassDriver.run(
+            paths, make: { IPWRunStream(runID: $0, buildsStructure: true) })
+        else { return nil }
         let runs = streams.map { stream in
-            // The views read the run structure of the events without samples;
-            // the events themselves are not kept.
-            let structure = RunStructure(stream.eventsWithoutSamples)
+            // The views read the run structure, built from the events as
+            // they were surveyed; the events themselves are not kept.
+            let structure = stream.structure()!
             return AnalyzedRun(
                 events: RunEvents(runID: stream.runID, events: []), result: stream.finish(), structure: structure)
         }
