@@ -94,4 +94,47 @@ import TraceLog
         // Open starts are reported in record order, not hash order.
         #expect(first.diagnostics.map(\.sequence) == [1, 2, 3])
     }
+
+    /// A query that ends before one started earlier is made when it ends
+    /// and its rows wait for the earlier one's: each query's rows, energy
+    /// included, are those it has when analysed alone with the same
+    /// readings.
+    @Test func aQueryClosingBeforeAnEarlierOneKeepsItsOwnRows() {
+        func log(_ queries: Set<String>) -> LogBuilder {
+            var log = LogBuilder()
+            var samples = 0
+            func readings(until ms: Int64) {
+                while Int64(samples) * 100 <= ms {
+                    let t = Int64(samples) * 100
+                    log.sample(t, gpuJ: Double(t) * 0.3, gpuW: 300, cpuJ: Double(t) * 0.05, cpuW: 50)
+                    samples += 1
+                }
+            }
+            func step(_ ms: Int64, _ query: String, _ event: (inout LogBuilder) -> Void) {
+                readings(until: ms)
+                if queries.contains(query) { event(&log) }
+            }
+            step(0, "a") { $0.queryStart(0, "a") }
+            step(150, "a") { $0.inferenceStart(150, query: "a") }
+            step(400, "b") { $0.queryStart(400, "b") }
+            step(450, "b") { $0.inferenceStart(450, query: "b") }
+            step(700, "b") { $0.inferenceEnd(700, prompt: 7, completion: 3, cost: 0.25, query: "b") }
+            step(900, "b") { $0.queryEnd(900, "b") }
+            step(1100, "a") { $0.inferenceEnd(1100, prompt: 11, completion: 5, cost: 0.5, query: "a") }
+            step(1300, "a") { $0.inferenceStart(1300, query: "a") }
+            step(1650, "a") { $0.inferenceEnd(1650, prompt: 13, completion: 2, query: "a") }
+            step(1800, "a") { $0.queryEnd(1800, "a") }
+            readings(until: 2000)
+            return log
+        }
+        let both = log(["a", "b"]).analyze()
+        let a = log(["a"]).analyze()
+        let b = log(["b"]).analyze()
+        #expect(both.queries == a.queries + b.queries)
+        #expect(both.turns == a.turns + b.turns)
+        #expect(both.turns.map { $0.value("query_id") } == [.string("a"), .string("a"), .string("b")])
+        // The windows saw readings: the energy is there, not absent.
+        #expect(both.queries.allSatisfy { $0.value("total_gpu_energy_joules").doubleValue ?? 0 > 0 })
+        #expect(both.diagnostics.isEmpty)
+    }
 }
